@@ -1,0 +1,119 @@
+// Envelope encryption: a key-encryption key (KEK) in its own file wraps random data keys
+// (DEKs), one active per key domain. Field values are sealed with AES-256-GCM under the
+// active DEK of their domain, with AAD binding them to their place (table, column, row id,
+// key id), so a ciphertext copied to another row or column fails to open.
+#ifndef JIJIAN_STORAGE_KEYRING_H_
+#define JIJIAN_STORAGE_KEYRING_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace jijian::storage {
+
+// Key domains (DESIGN.md "Encryption at rest").
+enum class KeyDomain {
+  kIdentity,      // reporter's name, ID number, phone, address; subject's ID number
+  kContent,       // petition text, summaries, notes, replies, reports, attachments
+  kIndex,         // blind-index HMAC keys
+  kAuditSigning,  // the Ed25519 seed that signs audit tree heads
+};
+
+// Stable lowercase name of a domain ("identity", "content", "index", "audit_signing").
+std::string_view KeyDomainName(KeyDomain domain);
+absl::StatusOr<KeyDomain> ParseKeyDomain(std::string_view name);
+
+// The place a sealed value belongs to; part of its AAD.
+struct FieldRef {
+  std::string_view table;
+  std::string_view column;
+  std::string_view row_id;
+};
+
+// The KEK: 32 random bytes kept in a file of mode 0600, never in the database.
+class Kek {
+ public:
+  // Creates a new KEK file (hex text, mode 0600). Refuses to overwrite (ALREADY_EXISTS).
+  static absl::StatusOr<Kek> Create(const std::string& path);
+  // Loads a KEK file; INVALID_ARGUMENT if it is not 64 hex digits,
+  // FAILED_PRECONDITION if group or others can read it.
+  static absl::StatusOr<Kek> Load(const std::string& path);
+  // For tests and rotation: a KEK from raw bytes (must be 32).
+  static absl::StatusOr<Kek> FromBytes(std::string_view raw);
+
+  const std::string& bytes() const { return bytes_; }
+  // A short public identifier (first 8 hex digits of SHA-256 of the key).
+  std::string id() const;
+
+ private:
+  explicit Kek(std::string bytes) : bytes_(std::move(bytes)) {}
+  std::string bytes_;
+};
+
+// A data key as stored: only its wrapped form ever reaches the database.
+struct WrappedKey {
+  std::string key_id;  // e.g. "identity-1a2b3c4d"
+  KeyDomain domain = KeyDomain::kContent;
+  std::string wrapped;  // AeadSeal(kek, dek, aad = "jijian/kek/v1|" + domain + "|" + key_id)
+  bool active = false;  // the key new writes use; one per domain
+};
+
+// Makes a fresh random DEK for domain (for kAuditSigning, an Ed25519 seed) and wraps it.
+absl::StatusOr<WrappedKey> NewWrappedKey(const Kek& kek, KeyDomain domain);
+
+// Re-wraps a stored key under another KEK (KEK rotation).
+absl::StatusOr<WrappedKey> RewrapKey(const Kek& old_kek, const Kek& new_kek,
+                                     const WrappedKey& key);
+
+// Holds the unwrapped DEKs. Immutable after construction, so thread-safe.
+class Keyring {
+ public:
+  // Unwraps every key; needs exactly one active key per domain. A wrong KEK gives
+  // PERMISSION_DENIED naming the key id that did not open.
+  static absl::StatusOr<std::unique_ptr<Keyring>> Open(const Kek& kek,
+                                                       const std::vector<WrappedKey>& keys);
+
+  Keyring(const Keyring&) = delete;
+  Keyring& operator=(const Keyring&) = delete;
+
+  // Seals plaintext under the active key of domain. Output layout:
+  // 0x01 (format version) || len(key_id) (1 byte) || key_id || nonce || ciphertext || tag.
+  // AAD = "jijian/field/v1|" table "|" column "|" row_id "|" key_id.
+  absl::StatusOr<std::string> Seal(KeyDomain domain, const FieldRef& where,
+                                   std::string_view plaintext) const;
+
+  // Opens a sealed value at its place. DATA_LOSS if it was moved, altered, or the key is
+  // wrong; NOT_FOUND if its key id is unknown. Messages never contain plaintext.
+  absl::StatusOr<std::string> Open(const FieldRef& where, std::string_view sealed) const;
+
+  // Blind index: HMAC-SHA256(index key, purpose || 0x00 || Normalize(value)),
+  // truncated to 16 bytes. Stable for the same key, different under another key.
+  std::string BlindIndex(std::string_view purpose, std::string_view value) const;
+
+  // Normalises a value for blind indexing: full-width ASCII to half-width, ideographic
+  // space to space, trims and collapses whitespace, ASCII to lower case.
+  static std::string Normalize(std::string_view value);
+
+  // Signs with the audit signing key (Ed25519); 64-byte signature.
+  absl::StatusOr<std::string> SignAudit(std::string_view message) const;
+  // The audit public key, raw 32 bytes.
+  const std::string& audit_public_key() const { return audit_public_key_; }
+
+  // The active key id of a domain.
+  const std::string& active_key_id(KeyDomain domain) const;
+
+ private:
+  Keyring() = default;
+  std::map<std::string, std::string, std::less<>> keys_;  // key id -> raw key
+  std::map<KeyDomain, std::string> active_;             // domain -> key id
+  std::string audit_public_key_;
+};
+
+}  // namespace jijian::storage
+
+#endif  // JIJIAN_STORAGE_KEYRING_H_
