@@ -1,0 +1,123 @@
+#include "server/config.h"
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+namespace jijian::server {
+namespace fs = std::filesystem;
+
+std::string ConfigPath(const std::string& data_dir) {
+  return (fs::path(data_dir) / "server.toml").string();
+}
+
+ServerConfig DefaultConfig(const std::string& data_dir, const std::string& listen) {
+  (void)data_dir;
+  ServerConfig c;
+  c.listen = listen;
+  c.advertise = listen;
+  c.kek_path = "keys/kek.key";
+  c.db_path = "db/jijian.db";
+  c.ca_cert_path = "pki/ca.crt";
+  c.ca_key_path = "pki/ca.key";
+  c.server_cert_path = "pki/server.crt";
+  c.server_key_path = "pki/server.key";
+  return c;
+}
+
+absl::StatusOr<ServerConfig> LoadConfig(const std::string& path) {
+  if (!fs::exists(path)) {
+    return absl::NotFoundError("configuration " + path +
+                               " does not exist; run `jijian-server init --data DIR` first");
+  }
+  toml::table t;
+  try {
+    t = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    std::ostringstream msg;
+    msg << "configuration " << path << ": " << e.description() << " at line "
+        << e.source().begin.line;
+    return absl::InvalidArgumentError(msg.str());
+  }
+  const fs::path base = fs::path(path).parent_path();
+  ServerConfig c;
+  static const std::set<std::string> kKnown = {
+      "listen",      "advertise",        "kek",         "database",
+      "ca_cert",     "ca_key",           "server_cert", "server_key",
+      "client_cert_days", "reader_connections"};
+  for (const auto& [key, value] : t) {
+    if (!kKnown.count(std::string(key.str()))) {
+      return absl::InvalidArgumentError("configuration " + path + ": unknown key \"" +
+                                        std::string(key.str()) + "\"");
+    }
+  }
+  auto str = [&](const char* key, std::string& out, bool is_path) -> absl::Status {
+    if (!t.contains(key)) return absl::OkStatus();
+    std::optional<std::string> v = t[key].value<std::string>();
+    if (!v || v->empty()) {
+      return absl::InvalidArgumentError("configuration " + path + ": \"" + key +
+                                        "\" must be a non-empty string");
+    }
+    out = is_path && fs::path(*v).is_relative() ? (base / *v).string() : *v;
+    return absl::OkStatus();
+  };
+  c = DefaultConfig("", c.listen);
+  for (std::string* p : {&c.kek_path, &c.db_path, &c.ca_cert_path, &c.ca_key_path,
+                         &c.server_cert_path, &c.server_key_path}) {
+    *p = (base / *p).string();
+  }
+  absl::Status st;
+  for (auto [key, out, is_path] :
+       {std::tuple<const char*, std::string*, bool>{"listen", &c.listen, false},
+        {"advertise", &c.advertise, false},
+        {"kek", &c.kek_path, true},
+        {"database", &c.db_path, true},
+        {"ca_cert", &c.ca_cert_path, true},
+        {"ca_key", &c.ca_key_path, true},
+        {"server_cert", &c.server_cert_path, true},
+        {"server_key", &c.server_key_path, true}}) {
+    if (st = str(key, *out, is_path); !st.ok()) return st;
+  }
+  if (c.advertise.empty()) c.advertise = c.listen;
+  if (t.contains("client_cert_days")) {
+    std::optional<int64_t> days = t["client_cert_days"].value<int64_t>();
+    if (!days || *days < 1 || *days > 825) {
+      return absl::InvalidArgumentError("configuration " + path +
+                                        ": \"client_cert_days\" must be an integer from 1 to 825");
+    }
+    c.client_cert_days = *days;
+  }
+  if (t.contains("reader_connections")) {
+    std::optional<int64_t> n = t["reader_connections"].value<int64_t>();
+    if (!n || *n < 1 || *n > 64) {
+      return absl::InvalidArgumentError(
+          "configuration " + path + ": \"reader_connections\" must be an integer from 1 to 64");
+    }
+    c.reader_connections = static_cast<int>(*n);
+  }
+  return c;
+}
+
+absl::Status WriteConfig(const ServerConfig& c, const std::string& path) {
+  toml::table t{{"listen", c.listen},
+                {"advertise", c.advertise},
+                {"kek", c.kek_path},
+                {"database", c.db_path},
+                {"ca_cert", c.ca_cert_path},
+                {"ca_key", c.ca_key_path},
+                {"server_cert", c.server_cert_path},
+                {"server_key", c.server_key_path},
+                {"client_cert_days", c.client_cert_days},
+                {"reader_connections", static_cast<int64_t>(c.reader_connections)}};
+  std::ofstream out(path, std::ios::trunc);
+  if (!out) return absl::PermissionDeniedError("cannot write " + path);
+  out << "# jijian-server configuration (paths relative to this file's folder)\n" << t << "\n";
+  out.close();
+  fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
+  return out ? absl::OkStatus() : absl::InternalError("writing " + path + " failed");
+}
+
+}  // namespace jijian::server

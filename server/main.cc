@@ -1,0 +1,79 @@
+// jijian-server: `init` creates a deployment; without a subcommand it serves one.
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <iostream>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "server/config.h"
+#include "server/init.h"
+#include "server/server.h"
+
+namespace {
+
+int Fail(const absl::Status& st) {
+  std::cerr << "jijian-server: " << st.message() << "\n";
+  return 1;
+}
+
+// Serves until SIGTERM or SIGINT, then drains in-flight calls and exits 0.
+int Serve(const std::string& config_path) {
+  absl::StatusOr<jijian::server::ServerConfig> config = jijian::server::LoadConfig(config_path);
+  if (!config.ok()) return Fail(config.status());
+  // Block the signals in every thread; one thread waits for them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  absl::StatusOr<std::unique_ptr<jijian::server::JijianServer>> server =
+      jijian::server::JijianServer::Start(*config);
+  if (!server.ok()) return Fail(server.status());
+  std::thread waiter([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    spdlog::info("jijian-server received {}, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    (*server)->Shutdown(absl::Seconds(10));
+  });
+  (*server)->Wait();
+  waiter.join();
+  server->reset();
+  spdlog::info("jijian-server stopped cleanly");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Everything the server creates (database, WAL, keys) is private to its user.
+  ::umask(077);
+  CLI::App app{"jijian-server: discipline inspection petitions, leads and cases (纪检)"};
+  std::string data_dir = "./var";
+  std::string config_path;
+  app.add_option("--data", data_dir, "data folder (default ./var)");
+  app.add_option("--config", config_path, "configuration file (default DATA/server.toml)");
+
+  jijian::server::InitOptions init;
+  CLI::App* init_cmd = app.add_subcommand("init", "create a new deployment in a new folder");
+  init_cmd->add_option("--data", init.data_dir, "data folder to create")->required();
+  init_cmd->add_option("--listen", init.listen, "staff port address HOST:PORT")
+      ->default_str("127.0.0.1:7443");
+  init_cmd->add_option("--kek", init.kek_path,
+                       "where to create the key-encryption key (default DATA/keys/kek.key)");
+  CLI11_PARSE(app, argc, argv);
+
+  if (init_cmd->parsed()) {
+    absl::StatusOr<jijian::server::InitResult> result = jijian::server::InitDeployment(init);
+    if (!result.ok()) return Fail(result.status());
+    std::cout << "created deployment in " << init.data_dir << "\n"
+              << "  configuration:    " << result->config_path << "\n"
+              << "  admin profile:    " << result->admin_profile_path << "\n"
+              << "  audit public key: " << result->audit_public_key_hex << "\n";
+    return 0;
+  }
+  if (config_path.empty()) config_path = jijian::server::ConfigPath(data_dir);
+  return Serve(config_path);
+}

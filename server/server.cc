@@ -1,0 +1,92 @@
+#include "server/server.h"
+
+#include <fstream>
+#include <sstream>
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server_builder.h>
+#include <spdlog/spdlog.h>
+
+#include "absl/time/clock.h"
+
+namespace jijian::server {
+namespace {
+
+absl::StatusOr<std::string> ReadSmallFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError("cannot read " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<JijianServer>> JijianServer::Start(const ServerConfig& config) {
+  std::unique_ptr<JijianServer> s(new JijianServer());
+  s->config_ = config;
+  absl::StatusOr<storage::Kek> kek = storage::Kek::Load(config.kek_path);
+  if (!kek.ok()) return kek.status();
+  storage::Store::Options options;
+  options.path = config.db_path;
+  options.reader_connections = config.reader_connections;
+  absl::StatusOr<std::unique_ptr<storage::Store>> store = storage::Store::Open(options, *kek);
+  if (!store.ok()) return store.status();
+  s->store_ = *std::move(store);
+
+  absl::StatusOr<std::string> ca_cert = ReadSmallFile(config.ca_cert_path);
+  absl::StatusOr<std::string> ca_key = ReadSmallFile(config.ca_key_path);
+  absl::StatusOr<std::string> server_cert = ReadSmallFile(config.server_cert_path);
+  absl::StatusOr<std::string> server_key = ReadSmallFile(config.server_key_path);
+  for (const auto* f : {&ca_cert, &ca_key, &server_cert, &server_key}) {
+    if (!f->ok()) return f->status();
+  }
+  s->ca_ = KeyAndCert{*ca_key, *ca_cert};
+
+  s->auth_ = std::make_unique<Authenticator>(s->store_.get());
+  ServiceDeps deps{s->store_.get(), s->auth_.get(), &s->config_, &s->ca_};
+  s->admin_ = std::make_unique<AdminServiceImpl>(deps);
+
+  // Staff port: client certificates are required and verified against the deployment's CA.
+  grpc::SslServerCredentialsOptions tls(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  tls.pem_root_certs = *ca_cert;
+  tls.pem_key_cert_pairs.push_back({*server_key, *server_cert});
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(config.listen, grpc::SslServerCredentials(tls), &s->port_);
+  builder.RegisterService(s->admin_.get());
+  builder.SetMaxReceiveMessageSize(4 * 1024 * 1024);
+  s->server_ = builder.BuildAndStart();
+  if (!s->server_ || s->port_ == 0) {
+    return absl::UnavailableError("cannot listen on " + config.listen +
+                                  " (address in use or not local?)");
+  }
+  s->server_->GetHealthCheckService()->SetServingStatus(true);
+  spdlog::info("jijian-server serving on {} (port {}), database {}", config.listen, s->port_,
+               config.db_path);
+  return s;
+}
+
+JijianServer::~JijianServer() {
+  Shutdown(absl::Seconds(5));
+  Wait();
+}
+
+void JijianServer::Shutdown(absl::Duration grace) {
+  std::call_once(shutdown_once_, [&] {
+    if (!server_) return;
+    spdlog::info("jijian-server draining in-flight calls (up to {} s)", absl::ToInt64Seconds(grace));
+    server_->GetHealthCheckService()->SetServingStatus(false);
+    server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+  });
+}
+
+void JijianServer::Wait() {
+  if (server_) server_->Wait();
+}
+
+}  // namespace jijian::server

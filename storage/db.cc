@@ -1,0 +1,151 @@
+#include "storage/db.h"
+
+#include <sqlite3.h>
+
+#include "absl/strings/str_cat.h"
+
+namespace jijian::storage {
+namespace {
+
+// Maps an SQLite result code to a Status code by meaning.
+absl::Status SqliteError(sqlite3* db, int rc, std::string_view what) {
+  std::string msg = absl::StrCat(std::string(what), ": ", db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return absl::UnavailableError(msg);
+    case SQLITE_CONSTRAINT:
+      return absl::AlreadyExistsError(msg);
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return absl::DataLossError(msg);
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+    case SQLITE_READONLY:
+      return absl::FailedPreconditionError(msg);
+    default:
+      return absl::InternalError(msg);
+  }
+}
+
+}  // namespace
+
+Stmt::~Stmt() {
+  if (stmt_ != nullptr) Reset();
+}
+
+void Stmt::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+void Stmt::BindOne(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
+void Stmt::BindOne(int i, std::string_view v) {
+  sqlite3_bind_text64(stmt_, i, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+}
+void Stmt::BindOne(int i, Blob v) {
+  // A zero-length blob must still be a BLOB, not NULL: pass a non-null pointer.
+  static const char kEmpty = 0;
+  sqlite3_bind_blob64(stmt_, i, v.bytes.empty() ? &kEmpty : v.bytes.data(), v.bytes.size(),
+                      SQLITE_TRANSIENT);
+}
+void Stmt::BindOne(int i, Null) { sqlite3_bind_null(stmt_, i); }
+
+absl::StatusOr<bool> Stmt::Step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return SqliteError(db_->raw(), rc, "sqlite step");
+}
+
+absl::Status Stmt::Run() {
+  while (true) {
+    absl::StatusOr<bool> row = Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return absl::OkStatus();
+  }
+}
+
+int64_t Stmt::Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+std::string Stmt::Text(int col) const {
+  const unsigned char* p = sqlite3_column_text(stmt_, col);
+  return p ? std::string(reinterpret_cast<const char*>(p), sqlite3_column_bytes(stmt_, col))
+           : std::string();
+}
+std::string Stmt::BlobAt(int col) const {
+  const void* p = sqlite3_column_blob(stmt_, col);
+  return p ? std::string(static_cast<const char*>(p), sqlite3_column_bytes(stmt_, col))
+           : std::string();
+}
+bool Stmt::IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+
+absl::StatusOr<std::unique_ptr<Db>> Db::Open(const std::string& path, const Options& options) {
+  int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_PRIVATECACHE;
+  flags |= options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+  if (options.create && !options.read_only) flags |= SQLITE_OPEN_CREATE;
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    absl::Status st = SqliteError(raw, rc, absl::StrCat("open database ", path));
+    sqlite3_close_v2(raw);
+    return st;
+  }
+  std::unique_ptr<Db> db(new Db(raw));
+  sqlite3_extended_result_codes(raw, 1);
+  sqlite3_busy_timeout(raw, 5000);
+  absl::Status st;
+  if (options.read_only) {
+    st = db->Exec("PRAGMA query_only=ON;");
+  } else {
+    // WAL with synchronous=FULL: a committed transaction is on disk when COMMIT returns.
+    st = db->Exec(
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+        "PRAGMA secure_delete=ON;");
+  }
+  if (!st.ok()) return st;
+  return db;
+}
+
+Db::~Db() {
+  for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+  sqlite3_close_v2(db_);
+}
+
+absl::Status Db::Exec(std::string_view sql) {
+  std::string owned(sql);
+  char* err = nullptr;
+  int rc = sqlite3_exec(db_, owned.c_str(), nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
+    std::string msg = err ? err : sqlite3_errstr(rc);
+    sqlite3_free(err);
+    return SqliteError(nullptr, rc, absl::StrCat("sqlite exec: ", msg));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Stmt> Db::Prepare(std::string_view sql) {
+  auto it = cache_.find(sql);
+  if (it == cache_.end()) {
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+    if (rc != SQLITE_OK) return SqliteError(db_, rc, "sqlite prepare");
+    it = cache_.emplace(std::string(sql), stmt).first;
+  }
+  return Stmt(this, it->second);
+}
+
+absl::StatusOr<std::optional<int64_t>> Db::QueryInt(std::string_view sql) {
+  absl::StatusOr<Stmt> stmt = Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  absl::StatusOr<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row || stmt->IsNull(0)) return std::optional<int64_t>();
+  return std::optional<int64_t>(stmt->Int(0));
+}
+
+int64_t Db::Changes() const { return sqlite3_changes64(db_); }
+
+std::string Db::ErrorMessage() const { return sqlite3_errmsg(db_); }
+
+}  // namespace jijian::storage

@@ -1,0 +1,134 @@
+#include "storage/schema.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace jijian::storage {
+namespace {
+
+// Version 1: keys, users, certificates, idempotency records, the audit log and its
+// Merkle tree. Sensitive values are only ever stored sealed (see keyring.h).
+constexpr std::string_view kV1 = R"sql(
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value BLOB NOT NULL
+) WITHOUT ROWID;
+
+-- Data keys, only in wrapped form (the KEK is never in this file).
+CREATE TABLE keys (
+  key_id     TEXT PRIMARY KEY,
+  domain     TEXT NOT NULL,
+  wrapped    BLOB NOT NULL,
+  active     INTEGER NOT NULL CHECK (active IN (0, 1)),
+  created_us INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX keys_one_active ON keys(domain) WHERE active = 1;
+
+CREATE TABLE users (
+  user_id      TEXT PRIMARY KEY,
+  display_name TEXT NOT NULL,
+  department   TEXT NOT NULL,
+  roles        TEXT NOT NULL,      -- comma-separated role names
+  enabled      INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+  version      INTEGER NOT NULL,
+  created_us   INTEGER NOT NULL,
+  updated_us   INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE certificates (
+  serial_hex  TEXT PRIMARY KEY,
+  user_id     TEXT NOT NULL REFERENCES users(user_id),
+  fingerprint TEXT NOT NULL UNIQUE,  -- SHA-256 of DER, lowercase hex
+  not_before  INTEGER NOT NULL,
+  not_after   INTEGER NOT NULL,
+  revoked_at  INTEGER NOT NULL DEFAULT 0,
+  issued_by   TEXT NOT NULL,
+  issued_us   INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX certificates_user ON certificates(user_id);
+
+-- Idempotency: the first result of each (actor, client request id).
+CREATE TABLE requests (
+  actor      TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  result     BLOB NOT NULL,
+  created_us INTEGER NOT NULL,
+  PRIMARY KEY (actor, request_id)
+) WITHOUT ROWID;
+
+-- The audit log: append-only, gap-free seq starting at 0 (= Merkle leaf index).
+-- leaf holds the canonical event bytes (audit.h); never sensitive plaintext.
+CREATE TABLE audit_events (
+  seq          INTEGER PRIMARY KEY,
+  ts_us        INTEGER NOT NULL,
+  actor        TEXT NOT NULL,
+  role         TEXT NOT NULL,
+  cert_fp      TEXT NOT NULL,
+  action       TEXT NOT NULL,
+  object_type  TEXT NOT NULL,
+  object_id    TEXT NOT NULL,
+  state_before TEXT NOT NULL,
+  state_after  TEXT NOT NULL,
+  reason       TEXT NOT NULL,
+  request_id   TEXT NOT NULL,
+  leaf         BLOB NOT NULL
+);
+CREATE INDEX audit_events_object ON audit_events(object_type, object_id, seq);
+CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+  BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END;
+CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+  BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END;
+
+-- Hashes of every complete Merkle subtree: (level, idx) covers leaves
+-- [idx * 2^level, (idx + 1) * 2^level). Level 0 holds the leaf hashes.
+CREATE TABLE merkle_nodes (
+  level INTEGER NOT NULL,
+  idx   INTEGER NOT NULL,
+  hash  BLOB NOT NULL,
+  PRIMARY KEY (level, idx)
+) WITHOUT ROWID;
+
+-- Signed tree heads (docs/audit.md gives the signed bytes).
+CREATE TABLE tree_heads (
+  tree_size INTEGER PRIMARY KEY,
+  root      BLOB NOT NULL,
+  ts_us     INTEGER NOT NULL,
+  signature BLOB NOT NULL
+);
+)sql";
+
+}  // namespace
+
+const std::vector<Migration>& Migrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1, kV1},
+  };
+  return kMigrations;
+}
+
+int LatestSchemaVersion() { return Migrations().back().version; }
+
+absl::Status Migrate(Db& db) {
+  absl::StatusOr<std::optional<int64_t>> current = db.QueryInt("PRAGMA user_version");
+  if (!current.ok()) return current.status();
+  int64_t version = current->value_or(0);
+  if (version > LatestSchemaVersion()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("database schema version ", version, " is newer than this build (",
+                     LatestSchemaVersion(), "); upgrade jijian-server"));
+  }
+  for (const Migration& m : Migrations()) {
+    if (m.version <= version) continue;
+    absl::Status st = db.Exec("BEGIN IMMEDIATE");
+    if (st.ok()) st = db.Exec(m.sql);
+    if (st.ok()) st = db.Exec(absl::StrCat("PRAGMA user_version = ", m.version));
+    if (st.ok()) st = db.Exec("COMMIT");
+    if (!st.ok()) {
+      (void)db.Exec("ROLLBACK");
+      return absl::Status(st.code(),
+                          absl::StrCat("migration to schema ", m.version, ": ", st.message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace jijian::storage

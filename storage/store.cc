@@ -1,0 +1,276 @@
+#include "storage/store.h"
+
+#include <sys/stat.h>
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "storage/schema.h"
+
+namespace jijian::storage {
+namespace {
+
+constexpr KeyDomain kAllDomains[] = {KeyDomain::kIdentity, KeyDomain::kContent,
+                                     KeyDomain::kIndex, KeyDomain::kAuditSigning};
+
+bool FileExists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+// Loads every stored (wrapped) data key.
+absl::StatusOr<std::vector<WrappedKey>> LoadWrappedKeys(Db& db) {
+  absl::StatusOr<Stmt> q = db.Prepare("SELECT key_id, domain, wrapped, active FROM keys");
+  if (!q.ok()) return q.status();
+  std::vector<WrappedKey> keys;
+  while (true) {
+    absl::StatusOr<bool> row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    absl::StatusOr<KeyDomain> domain = ParseKeyDomain(q->Text(1));
+    if (!domain.ok()) return domain.status();
+    keys.push_back(WrappedKey{q->Text(0), *domain, q->BlobAt(2), q->Int(3) == 1});
+  }
+  return keys;
+}
+
+}  // namespace
+
+absl::StatusOr<int64_t> WriteTxn::AppendEvent(const EventInput& in) {
+  AuditEvent e;
+  e.seq = next_seq_;
+  e.ts_us = now_us_;
+  e.actor = actor_.user_id;
+  e.role = actor_.role;
+  e.cert_fingerprint = actor_.cert_fingerprint;
+  e.action = in.action;
+  e.object_type = in.object_type;
+  e.object_id = in.object_id;
+  e.state_before = in.state_before;
+  e.state_after = in.state_after;
+  e.reason = in.reason;
+  e.request_id = request_id_;
+  if (absl::Status st = AppendAuditEvent(db_, e); !st.ok()) return st;
+  return next_seq_++;
+}
+
+absl::Status WriteTxn::CheckVersion(std::string_view table, std::string_view key_column,
+                                    std::string_view id, int64_t expected) {
+  const std::string table_name(table);
+  const std::string object_id(id);
+  absl::StatusOr<Stmt> q = db_.Prepare(
+      absl::StrCat("SELECT version FROM ", table_name, " WHERE ", std::string(key_column), " = ?"));
+  if (!q.ok()) return q.status();
+  q->Bind(id);
+  absl::StatusOr<bool> row = q->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return absl::NotFoundError(absl::StrCat(table_name, " ", object_id, " does not exist"));
+  int64_t current = q->Int(0);
+  if (current != expected) {
+    return absl::AbortedError(absl::StrCat(table_name, " ", object_id, " is at version ", current,
+                                           ", the request expected version ", expected,
+                                           "; read it again and retry"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<Store>> Store::Create(const Options& options, const Kek& kek) {
+  if (FileExists(options.path)) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("database ", options.path, " already exists; refusing to overwrite it"));
+  }
+  absl::StatusOr<std::unique_ptr<Db>> db = Db::Open(options.path, {.read_only = false, .create = true});
+  if (!db.ok()) return db.status();
+  if (absl::Status st = Migrate(**db); !st.ok()) return st;
+  if (absl::Status st = (*db)->Exec("BEGIN IMMEDIATE"); !st.ok()) return st;
+  int64_t now = absl::ToUnixMicros(absl::Now());
+  for (KeyDomain domain : kAllDomains) {
+    absl::StatusOr<WrappedKey> key = NewWrappedKey(kek, domain);
+    if (!key.ok()) return key.status();
+    absl::StatusOr<Stmt> ins = (*db)->Prepare(
+        "INSERT INTO keys(key_id, domain, wrapped, active, created_us) VALUES (?,?,?,1,?)");
+    if (!ins.ok()) return ins.status();
+    ins->Bind(key->key_id, KeyDomainName(domain), Blob{key->wrapped}, now);
+    if (absl::Status st = ins->Run(); !st.ok()) return st;
+  }
+  if (absl::Status st = (*db)->Exec("COMMIT"); !st.ok()) return st;
+  return Finish(options, *std::move(db), kek);
+}
+
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(const Options& options, const Kek& kek) {
+  if (!FileExists(options.path)) {
+    return absl::NotFoundError(absl::StrCat("database ", options.path, " does not exist"));
+  }
+  absl::StatusOr<std::unique_ptr<Db>> db = Db::Open(options.path, {});
+  if (!db.ok()) return db.status();
+  if (absl::Status st = Migrate(**db); !st.ok()) return st;
+  return Finish(options, *std::move(db), kek);
+}
+
+absl::StatusOr<std::unique_ptr<Store>> Store::Finish(const Options& options,
+                                                     std::unique_ptr<Db> writer,
+                                                     const Kek& kek) {
+  absl::StatusOr<std::vector<WrappedKey>> keys = LoadWrappedKeys(*writer);
+  if (!keys.ok()) return keys.status();
+  absl::StatusOr<std::unique_ptr<Keyring>> keyring = Keyring::Open(kek, *keys);
+  if (!keyring.ok()) return keyring.status();
+  absl::StatusOr<int64_t> size = AuditLogSize(*writer);
+  if (!size.ok()) return size.status();
+  std::unique_ptr<Store> store(
+      new Store(options, std::move(writer), *std::move(keyring), *size));
+  for (int i = 0; i < std::max(1, options.reader_connections); ++i) {
+    absl::StatusOr<std::unique_ptr<Db>> reader = Db::Open(options.path, {.read_only = true});
+    if (!reader.ok()) return reader.status();
+    absl::MutexLock lock(&store->readers_mu_);
+    store->readers_.push_back(*std::move(reader));
+  }
+  return store;
+}
+
+Store::Store(Options options, std::unique_ptr<Db> writer, std::unique_ptr<Keyring> keyring,
+             int64_t log_size)
+    : options_(std::move(options)),
+      writer_db_(std::move(writer)),
+      keyring_(std::move(keyring)),
+      next_seq_(log_size) {
+  writer_thread_ = std::thread([this] { WriterLoop(); });
+}
+
+Store::~Store() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  writer_thread_.join();
+}
+
+absl::StatusOr<std::string> Store::Apply(const Actor& actor, const std::string& request_id,
+                                         MutationFn fn) {
+  Pending p{actor, request_id, std::move(fn), absl::UnknownError("not run"), false};
+  absl::MutexLock lock(&mu_);
+  if (stopping_) return absl::UnavailableError("the store is shutting down");
+  queue_.push_back(&p);
+  mu_.Await(absl::Condition(&p.done));
+  return std::move(p.result);
+}
+
+Store::Stats Store::stats() const {
+  absl::MutexLock lock(&mu_);
+  return stats_;
+}
+
+size_t Store::TEST_queue_length() const {
+  absl::MutexLock lock(&mu_);
+  return queue_.size();
+}
+
+void Store::WriterLoop() {
+  std::vector<Pending*> batch;
+  while (true) {
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(
+          +[](Store* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->mu_) {
+            return !s->queue_.empty() || s->stopping_;
+          },
+          this));
+      if (queue_.empty()) return;  // stopping, and everything queued has been run
+      while (!queue_.empty() && batch.size() < options_.max_batch) {
+        batch.push_back(queue_.front());
+        queue_.pop_front();
+      }
+    }
+    RunBatch(batch);
+    absl::MutexLock lock(&mu_);
+    ++stats_.batches;
+    stats_.mutations += static_cast<int64_t>(batch.size());
+    for (Pending* p : batch) p->done = true;
+    batch.clear();
+  }
+}
+
+void Store::RunBatch(std::vector<Pending*>& batch) {
+  Db& db = *writer_db_;
+  const int64_t now_us = absl::ToUnixMicros(absl::Now());
+  const int64_t seq_at_start = next_seq_;
+  absl::Status st = db.Exec("BEGIN IMMEDIATE");
+  for (size_t i = 0; st.ok() && i < batch.size(); ++i) {
+    Pending& p = *batch[i];
+    const int64_t seq_before = next_seq_;
+    st = db.Exec("SAVEPOINT mutation");
+    if (!st.ok()) break;
+    p.result = RunOne(p, now_us);
+    if (p.result.ok()) {
+      st = db.Exec("RELEASE mutation");
+    } else {
+      // Only this mutation's writes are undone; the rest of the batch goes on.
+      next_seq_ = seq_before;
+      st = db.Exec("ROLLBACK TO mutation");
+      if (st.ok()) st = db.Exec("RELEASE mutation");
+    }
+  }
+  if (st.ok() && next_seq_ > seq_at_start) st = SignHead();
+  if (st.ok()) st = db.Exec("COMMIT");
+  if (!st.ok()) {
+    (void)db.Exec("ROLLBACK");
+    next_seq_ = seq_at_start;
+    absl::Status failed = absl::UnavailableError(
+        absl::StrCat("the write batch was not committed and nothing of it was stored: ",
+                     st.message()));
+    for (Pending* p : batch) p->result = failed;
+  }
+}
+
+absl::StatusOr<std::string> Store::RunOne(Pending& p, int64_t now_us) {
+  Db& db = *writer_db_;
+  if (!p.request_id.empty()) {
+    absl::StatusOr<Stmt> q =
+        db.Prepare("SELECT result FROM requests WHERE actor = ? AND request_id = ?");
+    if (!q.ok()) return q.status();
+    q->Bind(p.actor.user_id, p.request_id);
+    absl::StatusOr<bool> row = q->Step();
+    if (!row.ok()) return row.status();
+    if (*row) return q->BlobAt(0);  // a retry: the first result, nothing run again
+  }
+  WriteTxn txn(db, *keyring_, p.actor, p.request_id, now_us, next_seq_);
+  absl::StatusOr<std::string> result = p.fn(txn);
+  if (!result.ok() || p.request_id.empty()) return result;
+  absl::StatusOr<Stmt> ins = db.Prepare(
+      "INSERT INTO requests(actor, request_id, result, created_us) VALUES (?,?,?,?)");
+  if (!ins.ok()) return ins.status();
+  ins->Bind(p.actor.user_id, p.request_id, Blob{*result}, now_us);
+  if (absl::Status st = ins->Run(); !st.ok()) return st;
+  return result;
+}
+
+absl::Status Store::SignHead() {
+  Db& db = *writer_db_;
+  absl::StatusOr<std::string> root = merkle::Root(static_cast<uint64_t>(next_seq_), StoredSubtrees(db));
+  if (!root.ok()) return root.status();
+  const int64_t ts_us = absl::ToUnixMicros(absl::Now());
+  absl::StatusOr<std::string> sig = keyring_->SignAudit(TreeHeadSignedBytes(next_seq_, ts_us, *root));
+  if (!sig.ok()) return sig.status();
+  absl::StatusOr<Stmt> ins =
+      db.Prepare("INSERT INTO tree_heads(tree_size, root, ts_us, signature) VALUES (?,?,?,?)");
+  if (!ins.ok()) return ins.status();
+  ins->Bind(next_seq_, Blob{*root}, ts_us, Blob{*sig});
+  return ins->Run();
+}
+
+std::unique_ptr<Db> Store::BorrowReader() {
+  absl::MutexLock lock(&readers_mu_);
+  readers_mu_.Await(absl::Condition(
+      +[](std::vector<std::unique_ptr<Db>>* r) { return !r->empty(); }, &readers_));
+  std::unique_ptr<Db> db = std::move(readers_.back());
+  readers_.pop_back();
+  return db;
+}
+
+void Store::ReturnReader(std::unique_ptr<Db> db) {
+  absl::MutexLock lock(&readers_mu_);
+  readers_.push_back(std::move(db));
+}
+
+}  // namespace jijian::storage

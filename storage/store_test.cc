@@ -1,0 +1,318 @@
+#include "storage/store.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "absl/synchronization/notification.h"
+#include "gtest/gtest.h"
+#include "storage/crypto.h"
+#include "storage/schema.h"
+
+namespace jijian::storage {
+namespace {
+
+std::string MakeTempDir() {
+  std::string tmpl = ::testing::TempDir() + "/store_test_XXXXXX";
+  char* dir = ::mkdtemp(tmpl.data());
+  EXPECT_NE(dir, nullptr);
+  return tmpl;
+}
+
+Kek TestKek() { return *Kek::FromBytes(std::string(32, '\x42')); }
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+const Actor kAdmin{"admin", "admin", "fp-admin"};
+
+// A mutation that adds a user row and its audit event.
+MutationFn AddUser(const std::string& id) {
+  return [id](WriteTxn& txn) -> absl::StatusOr<std::string> {
+    absl::StatusOr<Stmt> ins = txn.db().Prepare(
+        "INSERT INTO users(user_id, display_name, department, roles, enabled, version, "
+        "created_us, updated_us) VALUES (?, ?, '', 'registrar', 1, 1, ?, ?)");
+    if (!ins.ok()) return ins.status();
+    ins->Bind(id, id, txn.now_us(), txn.now_us());
+    if (absl::Status st = ins->Run(); !st.ok()) return st;
+    absl::StatusOr<int64_t> seq = txn.AppendEvent({"user.add", "user", id, "", "ENABLED", ""});
+    if (!seq.ok()) return seq.status();
+    return id + "@" + std::to_string(*seq);
+  };
+}
+
+int64_t CountUsers(Store& store, const std::string& where = "1=1") {
+  return *store.Read<int64_t>([&](Db& db) -> absl::StatusOr<int64_t> {
+    absl::StatusOr<std::optional<int64_t>> n =
+        db.QueryInt("SELECT COUNT(*) FROM users WHERE " + where);
+    if (!n.ok()) return n.status();
+    return n->value_or(0);
+  });
+}
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = MakeTempDir();
+    options_.path = dir_ + "/jijian.db";
+  }
+  std::string dir_;
+  Store::Options options_;
+};
+
+TEST_F(StoreTest, CreateAppliesEveryMigrationAndReopenKeepsData) {
+  {
+    absl::StatusOr<std::unique_ptr<Store>> store = Store::Create(options_, TestKek());
+    ASSERT_TRUE(store.ok()) << store.status();
+    ASSERT_TRUE((*store)->Apply(kAdmin, "r1", AddUser("alice")).ok());
+  }
+  // Creating again over the same file is refused.
+  EXPECT_EQ(Store::Create(options_, TestKek()).status().code(), absl::StatusCode::kAlreadyExists);
+
+  absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(options_, TestKek());
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_EQ(CountUsers(**store, "user_id='alice'"), 1);
+  int64_t version = *(*store)->Read<int64_t>([](Db& db) -> absl::StatusOr<int64_t> {
+    return db.QueryInt("PRAGMA user_version")->value_or(-1);
+  });
+  EXPECT_EQ(version, LatestSchemaVersion());
+  std::string mode = *(*store)->Read<std::string>([](Db& db) -> absl::StatusOr<std::string> {
+    absl::StatusOr<Stmt> q = db.Prepare("PRAGMA journal_mode");
+    if (!q.ok()) return q.status();
+    (void)q->Step();
+    return q->Text(0);
+  });
+  EXPECT_EQ(mode, "wal");
+}
+
+TEST_F(StoreTest, OpenWithWrongKekIsRefused) {
+  { ASSERT_TRUE(Store::Create(options_, TestKek()).ok()); }
+  absl::StatusOr<Kek> other = Kek::FromBytes(std::string(32, '\x43'));
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(Store::Open(options_, *other).status().code(), absl::StatusCode::kPermissionDenied);
+}
+
+TEST_F(StoreTest, NewerSchemaIsRefused) {
+  { ASSERT_TRUE(Store::Create(options_, TestKek()).ok()); }
+  {
+    absl::StatusOr<std::unique_ptr<Db>> db = Db::Open(options_.path, {});
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->Exec("PRAGMA user_version = 999").ok());
+  }
+  absl::Status st = Store::Open(options_, TestKek()).status();
+  EXPECT_EQ(st.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(st.message().find("999"), std::string::npos);
+}
+
+TEST_F(StoreTest, ConcurrentWritersAreGroupCommittedAndAllSurviveReopen) {
+  constexpr int kThreads = 16;
+  constexpr int kPerThread = 40;
+  {
+    std::unique_ptr<Store> store = *Store::Create(options_, TestKek());
+    std::vector<std::thread> threads;
+    std::atomic<int> failures{0};
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < kPerThread; ++i) {
+          std::string id = "u" + std::to_string(t) + "-" + std::to_string(i);
+          if (!store->Apply(kAdmin, "req-" + id, AddUser(id)).ok()) ++failures;
+        }
+      });
+    }
+    for (std::thread& th : threads) th.join();
+    EXPECT_EQ(failures.load(), 0);
+    Store::Stats stats = store->stats();
+    EXPECT_EQ(stats.mutations, kThreads * kPerThread);
+    // Group commit: many mutations shared a transaction.
+    EXPECT_LT(stats.batches, stats.mutations);
+  }
+  std::unique_ptr<Store> store = *Store::Open(options_, TestKek());
+  EXPECT_EQ(CountUsers(*store), kThreads * kPerThread);
+  // The audit log is gap-free and its stored Merkle root matches one recomputed from leaves.
+  store->Read<int>([&](Db& db) -> absl::StatusOr<int> {
+    absl::StatusOr<int64_t> size = AuditLogSize(db);
+    EXPECT_EQ(*size, kThreads * kPerThread);
+    EXPECT_EQ(*db.QueryInt("SELECT COUNT(DISTINCT seq) FROM audit_events"), *size);
+    std::vector<AuditEvent> events = *ReadAuditEvents(db, 0, *size);
+    std::vector<std::string> leaves;
+    for (size_t i = 0; i < events.size(); ++i) {
+      EXPECT_EQ(events[i].seq, static_cast<int64_t>(i));
+      leaves.push_back(merkle::LeafHash(CanonicalEventBytes(events[i])));
+    }
+    absl::StatusOr<TreeHead> head = LatestTreeHead(db);
+    EXPECT_TRUE(head.ok()) << head.status();
+    EXPECT_EQ(head->tree_size, *size);
+    std::vector<std::vector<std::string>> levels = merkle::BuildLevels(leaves);
+    merkle::SubtreeFn mem = [&](uint64_t level, uint64_t idx) -> absl::StatusOr<std::string> {
+      return levels[level][idx];
+    };
+    EXPECT_EQ(head->root, *merkle::Root(leaves.size(), mem));
+    EXPECT_EQ(head->root, *merkle::Root(leaves.size(), StoredSubtrees(db)));
+    EXPECT_TRUE(Ed25519Verify(store->keyring().audit_public_key(),
+                              TreeHeadSignedBytes(head->tree_size, head->ts_us, head->root),
+                              head->signature));
+    return 0;
+  }).IgnoreError();
+}
+
+TEST_F(StoreTest, FailingMutationRollsBackAloneWithinItsBatch) {
+  std::unique_ptr<Store> store = *Store::Create(options_, TestKek());
+  // Hold the writer inside a first mutation so that the next ones queue into one batch.
+  absl::Notification entered, release;
+  std::thread blocker([&] {
+    ASSERT_TRUE(store
+                    ->Apply(kAdmin, "block",
+                            [&](WriteTxn& txn) -> absl::StatusOr<std::string> {
+                              entered.Notify();
+                              release.WaitForNotification();
+                              return AddUser("first")(txn);
+                            })
+                    .ok());
+  });
+  entered.WaitForNotification();
+  const int64_t batches_before = store->stats().batches;
+  std::vector<std::thread> threads;
+  std::vector<absl::Status> results(5);
+  for (int i = 0; i < 5; ++i) {
+    threads.emplace_back([&, i] {
+      std::string id = "b" + std::to_string(i);
+      MutationFn fn = AddUser(id);
+      if (i == 2) {
+        // Writes its row and event, then fails: both must vanish.
+        fn = [fn](WriteTxn& txn) -> absl::StatusOr<std::string> {
+          absl::StatusOr<std::string> r = fn(txn);
+          if (!r.ok()) return r.status();
+          return absl::InvalidArgumentError("field x: rejected by the test");
+        };
+      }
+      results[i] = store->Apply(kAdmin, "req-" + id, fn).status();
+    });
+  }
+  // Wait until all five are queued behind the blocker.
+  while (store->TEST_queue_length() < 5) absl::SleepFor(absl::Milliseconds(1));
+  release.Notify();
+  blocker.join();
+  for (std::thread& t : threads) t.join();
+  for (int i = 0; i < 5; ++i) {
+    if (i == 2) {
+      EXPECT_EQ(results[i].code(), absl::StatusCode::kInvalidArgument);
+    } else {
+      EXPECT_TRUE(results[i].ok()) << results[i];
+    }
+  }
+  // The five ran in one batch after the blocker's.
+  EXPECT_EQ(store->stats().batches - batches_before, 2);
+  EXPECT_EQ(CountUsers(*store, "user_id='b2'"), 0);
+  EXPECT_EQ(CountUsers(*store), 5);  // first + b0, b1, b3, b4
+  int64_t events = *store->Read<int64_t>([](Db& db) { return AuditLogSize(db); });
+  EXPECT_EQ(events, 5);  // gap-free: the failed mutation's seq was reused
+  int64_t max_seq = *store->Read<int64_t>([](Db& db) -> absl::StatusOr<int64_t> {
+    return db.QueryInt("SELECT MAX(seq) FROM audit_events")->value_or(-1);
+  });
+  EXPECT_EQ(max_seq, 4);
+}
+
+TEST_F(StoreTest, RetryWithSameRequestIdReturnsFirstResultAndRunsOnce) {
+  std::unique_ptr<Store> store = *Store::Create(options_, TestKek());
+  std::atomic<int> runs{0};
+  auto fn = [&](const std::string& id) -> MutationFn {
+    return [&, id](WriteTxn& txn) -> absl::StatusOr<std::string> {
+      ++runs;
+      return AddUser(id)(txn);
+    };
+  };
+  absl::StatusOr<std::string> first = store->Apply(kAdmin, "same", fn("x1"));
+  ASSERT_TRUE(first.ok()) << first.status();
+  // The retry even carries different content: the first result stands, nothing new is written.
+  absl::StatusOr<std::string> again = store->Apply(kAdmin, "same", fn("x2"));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, *first);
+  EXPECT_EQ(runs.load(), 1);
+  EXPECT_EQ(CountUsers(*store), 1);
+  // Another actor's request id is its own.
+  Actor other{"bob", "admin", "fp-bob"};
+  ASSERT_TRUE(store->Apply(other, "same", fn("x3")).ok());
+  EXPECT_EQ(runs.load(), 2);
+  // A failed mutation is not remembered: its retry runs.
+  ASSERT_FALSE(store
+                   ->Apply(kAdmin, "fails",
+                           [](WriteTxn&) -> absl::StatusOr<std::string> {
+                             return absl::InvalidArgumentError("no");
+                           })
+                   .ok());
+  EXPECT_TRUE(store->Apply(kAdmin, "fails", fn("x4")).ok());
+}
+
+TEST_F(StoreTest, StaleVersionIsAborted) {
+  std::unique_ptr<Store> store = *Store::Create(options_, TestKek());
+  ASSERT_TRUE(store->Apply(kAdmin, "", AddUser("v")).ok());
+  auto check = [&](const std::string& id, int64_t expected) {
+    return store
+        ->Apply(kAdmin, "",
+                [&](WriteTxn& txn) -> absl::StatusOr<std::string> {
+                  if (absl::Status st = txn.CheckVersion("users", "user_id", id, expected);
+                      !st.ok()) {
+                    return st;
+                  }
+                  return std::string("ok");
+                })
+        .status();
+  };
+  EXPECT_TRUE(check("v", 1).ok());
+  absl::Status stale = check("v", 0);
+  EXPECT_EQ(stale.code(), absl::StatusCode::kAborted);
+  EXPECT_NE(stale.message().find("version 1"), std::string::npos);
+  EXPECT_EQ(check("nobody", 1).code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(StoreTest, SealedMarkerNeverReachesDatabaseOrWal) {
+  const std::string kSecret = "MARKER-7f3a-举报人张三-身份证";
+  const std::string kPlainControl = "CONTROL-9b1c-plain";
+  std::unique_ptr<Store> store = *Store::Create(options_, TestKek());
+  ASSERT_TRUE(store
+                  ->Apply(kAdmin, "seal",
+                          [&](WriteTxn& txn) -> absl::StatusOr<std::string> {
+                            if (absl::Status st = txn.db().Exec(
+                                    "CREATE TABLE notes(id TEXT PRIMARY KEY, body BLOB, tag TEXT)");
+                                !st.ok()) {
+                              return st;
+                            }
+                            absl::StatusOr<std::string> sealed = txn.keyring().Seal(
+                                KeyDomain::kContent, {"notes", "body", "n1"}, kSecret);
+                            if (!sealed.ok()) return sealed.status();
+                            absl::StatusOr<Stmt> ins =
+                                txn.db().Prepare("INSERT INTO notes VALUES ('n1', ?, ?)");
+                            if (!ins.ok()) return ins.status();
+                            ins->Bind(Blob{*sealed}, kPlainControl);
+                            if (absl::Status st = ins->Run(); !st.ok()) return st;
+                            absl::StatusOr<int64_t> seq =
+                                txn.AppendEvent({"note.add", "note", "n1", "", "SAVED", ""});
+                            if (!seq.ok()) return seq.status();
+                            return std::string("ok");
+                          })
+                  .ok());
+  std::string bytes = ReadFile(options_.path) + ReadFile(options_.path + "-wal");
+  // The control proves the search sees what was written; the sealed marker must be absent.
+  EXPECT_NE(bytes.find(kPlainControl), std::string::npos);
+  EXPECT_EQ(bytes.find(kSecret), std::string::npos);
+  EXPECT_EQ(bytes.find("MARKER-7f3a"), std::string::npos);
+  // And it opens again at its place.
+  std::string body = *store->Read<std::string>([](Db& db) -> absl::StatusOr<std::string> {
+    absl::StatusOr<Stmt> q = db.Prepare("SELECT body FROM notes WHERE id='n1'");
+    if (!q.ok()) return q.status();
+    (void)q->Step();
+    return q->BlobAt(0);
+  });
+  EXPECT_EQ(*store->keyring().Open({"notes", "body", "n1"}, body), kSecret);
+}
+
+}  // namespace
+}  // namespace jijian::storage

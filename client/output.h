@@ -1,0 +1,25 @@
+// Output helpers: aligned tables for people (CJK-aware widths) and protobuf JSON.
+#ifndef JIJIAN_CLIENT_OUTPUT_H_
+#define JIJIAN_CLIENT_OUTPUT_H_
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <google/protobuf/message.h>
+
+namespace jijian::client {
+
+// Terminal columns a UTF-8 string takes (East Asian wide characters count two).
+size_t DisplayWidth(const std::string& s);
+
+// Prints rows under a header, columns padded to their widest cell.
+void PrintTable(std::ostream& out, const std::vector<std::string>& header,
+                const std::vector<std::vector<std::string>>& rows);
+
+// Prints message as protobuf JSON (indented), followed by a newline.
+void PrintJson(std::ostream& out, const google::protobuf::Message& message);
+
+}  // namespace jijian::client
+
+#endif  // JIJIAN_CLIENT_OUTPUT_H_

@@ -1,0 +1,42 @@
+// Server configuration: DIR/server.toml, written by `jijian-server init`. Relative paths
+// in the file are relative to the file's own folder.
+#ifndef JIJIAN_SERVER_CONFIG_H_
+#define JIJIAN_SERVER_CONFIG_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace jijian::server {
+
+struct ServerConfig {
+  std::string listen = "127.0.0.1:7443";  // staff port, mutual TLS
+  std::string advertise;                  // address written into client profiles
+  std::string kek_path;                   // key-encryption key file (mode 0600)
+  std::string db_path;                    // SQLite file
+  std::string ca_cert_path;
+  std::string ca_key_path;
+  std::string server_cert_path;
+  std::string server_key_path;
+  int64_t client_cert_days = 365;  // lifetime of issued client certificates
+  int reader_connections = 4;
+};
+
+// The default configuration file of a data folder.
+std::string ConfigPath(const std::string& data_dir);
+
+// The configuration `init` writes for a data folder (paths inside it).
+ServerConfig DefaultConfig(const std::string& data_dir, const std::string& listen);
+
+// Loads a configuration file. INVALID_ARGUMENT naming the key for an unknown key, a wrong
+// type or an out-of-range value; NOT_FOUND if the file is missing.
+absl::StatusOr<ServerConfig> LoadConfig(const std::string& path);
+
+// Writes config to path (relative paths as given), mode 0600.
+absl::Status WriteConfig(const ServerConfig& config, const std::string& path);
+
+}  // namespace jijian::server
+
+#endif  // JIJIAN_SERVER_CONFIG_H_

@@ -1,0 +1,55 @@
+// The running service: opens the store with the KEK, serves the staff port over mutual
+// TLS with health checking and reflection, and drains in-flight calls on shutdown.
+#ifndef JIJIAN_SERVER_SERVER_H_
+#define JIJIAN_SERVER_SERVER_H_
+
+#include <memory>
+
+#include <grpcpp/server.h>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "server/admin_service.h"
+#include "server/auth.h"
+#include "server/config.h"
+#include "server/pki.h"
+#include "storage/store.h"
+
+namespace jijian::server {
+
+class JijianServer {
+ public:
+  // Opens everything config names and starts listening. A listen port of 0 picks a free
+  // port (see port()).
+  static absl::StatusOr<std::unique_ptr<JijianServer>> Start(const ServerConfig& config);
+
+  ~JijianServer();
+  JijianServer(const JijianServer&) = delete;
+  JijianServer& operator=(const JijianServer&) = delete;
+
+  // The bound staff port.
+  int port() const { return port_; }
+  // Stops accepting calls, lets in-flight calls finish for up to grace, then cancels the
+  // rest. Thread-safe; later calls do nothing.
+  void Shutdown(absl::Duration grace);
+  // Blocks until the server has shut down.
+  void Wait();
+
+  storage::Store& store() { return *store_; }
+
+ private:
+  JijianServer() = default;
+
+  ServerConfig config_;
+  KeyAndCert ca_;
+  std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<Authenticator> auth_;
+  std::unique_ptr<AdminServiceImpl> admin_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  std::once_flag shutdown_once_;
+};
+
+}  // namespace jijian::server
+
+#endif  // JIJIAN_SERVER_SERVER_H_

@@ -1,0 +1,110 @@
+// A thin RAII layer over one SQLite connection: prepared-statement cache, typed binding,
+// Status errors. A Db is not thread-safe; each connection belongs to one thread at a time
+// (the writer thread, or the reader that borrowed it from the pool).
+#ifndef JIJIAN_STORAGE_DB_H_
+#define JIJIAN_STORAGE_DB_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace jijian::storage {
+
+// A value bound as a BLOB (a plain string_view binds as TEXT).
+struct Blob {
+  std::string_view bytes;
+};
+// Binds SQL NULL.
+struct Null {};
+
+class Db;
+
+// A borrowed, cached prepared statement. Resets itself and clears its bindings when it
+// goes out of scope. Must not outlive the Db that made it.
+class Stmt {
+ public:
+  Stmt(Stmt&& other) noexcept : db_(other.db_), stmt_(other.stmt_) { other.stmt_ = nullptr; }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  ~Stmt();
+
+  // Resets the statement, then binds parameters 1..n in order. Two live Stmt of the same
+  // SQL share one prepared statement: finish with one before re-binding the other.
+  template <typename... Args>
+  Stmt& Bind(const Args&... args) {
+    Reset();
+    int i = 0;
+    (BindOne(++i, args), ...);
+    return *this;
+  }
+  // Steps once: true when a row is available, false when done.
+  absl::StatusOr<bool> Step();
+  // Steps until done; for statements that return no rows.
+  absl::Status Run();
+
+  int64_t Int(int col) const;
+  std::string Text(int col) const;
+  std::string BlobAt(int col) const;
+  bool IsNull(int col) const;
+
+ private:
+  friend class Db;
+  Stmt(Db* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  void Reset();
+  void BindOne(int i, int64_t v);
+  void BindOne(int i, int v) { BindOne(i, static_cast<int64_t>(v)); }
+  void BindOne(int i, bool v) { BindOne(i, static_cast<int64_t>(v ? 1 : 0)); }
+  void BindOne(int i, std::string_view v);
+  void BindOne(int i, const std::string& v) { BindOne(i, std::string_view(v)); }
+  void BindOne(int i, const char* v) { BindOne(i, std::string_view(v)); }
+  void BindOne(int i, Blob v);
+  void BindOne(int i, Null);
+
+  Db* db_;
+  sqlite3_stmt* stmt_;
+};
+
+// One SQLite connection. Owns the handle and its statement cache.
+class Db {
+ public:
+  struct Options {
+    bool read_only = false;
+    bool create = false;  // create the file if missing (writer only)
+  };
+  // Opens path; the writer connection sets WAL and synchronous=FULL, readers query_only.
+  static absl::StatusOr<std::unique_ptr<Db>> Open(const std::string& path, const Options& options);
+  ~Db();
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  // Runs one or more statements without results.
+  absl::Status Exec(std::string_view sql);
+  // Returns a cached prepared statement for sql.
+  absl::StatusOr<Stmt> Prepare(std::string_view sql);
+  // Convenience: the single integer of the first row of sql, or nullopt if no row.
+  absl::StatusOr<std::optional<int64_t>> QueryInt(std::string_view sql);
+
+  // Rows changed by the last INSERT, UPDATE or DELETE on this connection.
+  int64_t Changes() const;
+  // The last error message of the connection.
+  std::string ErrorMessage() const;
+  sqlite3* raw() { return db_; }
+
+ private:
+  explicit Db(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+  std::map<std::string, sqlite3_stmt*, std::less<>> cache_;
+};
+
+}  // namespace jijian::storage
+
+#endif  // JIJIAN_STORAGE_DB_H_

@@ -1,0 +1,165 @@
+// The store: one SQLite file in WAL mode, one writer thread that group-commits mutations,
+// a pool of read-only connections, the keyring, and the audit log written in the same
+// transaction as every change.
+#ifndef JIJIAN_STORAGE_STORE_H_
+#define JIJIAN_STORAGE_STORE_H_
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "storage/audit.h"
+#include "storage/db.h"
+#include "storage/keyring.h"
+
+namespace jijian::storage {
+
+// Who performs a mutation; copied into its audit event.
+struct Actor {
+  std::string user_id;  // "system" for the service itself
+  std::string role;
+  std::string cert_fingerprint;
+};
+
+// What a mutation records in the audit log (the store fills in seq, time, actor, request id).
+struct EventInput {
+  std::string action;
+  std::string object_type;
+  std::string object_id;
+  std::string state_before;
+  std::string state_after;
+  std::string reason;
+};
+
+// The view a mutation has of its transaction. Valid only during the mutation's run on the
+// writer thread.
+class WriteTxn {
+ public:
+  WriteTxn(Db& db, const Keyring& keyring, const Actor& actor, const std::string& request_id,
+           int64_t now_us, int64_t& next_seq)
+      : db_(db), keyring_(keyring), actor_(actor), request_id_(request_id), now_us_(now_us),
+        next_seq_(next_seq) {}
+
+  Db& db() { return db_; }
+  const Keyring& keyring() const { return keyring_; }
+  const Actor& actor() const { return actor_; }
+  // The transaction's time, unix microseconds (one value per batch).
+  int64_t now_us() const { return now_us_; }
+
+  // Appends the mutation's audit event and its Merkle leaf. Returns its seq.
+  absl::StatusOr<int64_t> AppendEvent(const EventInput& event);
+
+  // Checks optimistic concurrency: the row of table whose key_column = id must have
+  // version == expected. NOT_FOUND if absent; ABORTED naming both versions if stale.
+  absl::Status CheckVersion(std::string_view table, std::string_view key_column,
+                            std::string_view id, int64_t expected);
+
+ private:
+  Db& db_;
+  const Keyring& keyring_;
+  const Actor& actor_;
+  const std::string& request_id_;
+  int64_t now_us_;
+  int64_t& next_seq_;
+};
+
+// A mutation's body: writes its rows and its event through txn and returns the result
+// bytes (a serialised response) that a retry with the same request id gets back.
+using MutationFn = std::function<absl::StatusOr<std::string>(WriteTxn& txn)>;
+
+class Store {
+ public:
+  struct Options {
+    std::string path;           // the SQLite file
+    int reader_connections = 4;  // size of the read pool
+    size_t max_batch = 512;     // most mutations in one group commit
+  };
+
+  // Creates a new database file (ALREADY_EXISTS if path exists), its schema, and fresh data
+  // keys for every domain wrapped by kek.
+  static absl::StatusOr<std::unique_ptr<Store>> Create(const Options& options, const Kek& kek);
+  // Opens an existing file, applies pending migrations and unwraps the data keys with kek.
+  static absl::StatusOr<std::unique_ptr<Store>> Open(const Options& options, const Kek& kek);
+
+  // Drains queued mutations, then stops the writer and closes every connection.
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // Runs fn on the writer thread inside the next group commit (its own savepoint: if fn
+  // fails, only its writes roll back). Blocks until the batch is durable on disk. A non-empty
+  // request_id already applied by the same actor returns the first result without running
+  // fn. Thread-safe.
+  absl::StatusOr<std::string> Apply(const Actor& actor, const std::string& request_id,
+                                    MutationFn fn);
+
+  // Runs fn with a pooled read-only connection (a WAL snapshot for the duration of fn if fn
+  // opens a transaction). Thread-safe; blocks while every connection is in use.
+  template <typename T>
+  absl::StatusOr<T> Read(const std::function<absl::StatusOr<T>(Db&)>& fn) {
+    std::unique_ptr<Db> db = BorrowReader();
+    absl::StatusOr<T> out = fn(*db);
+    ReturnReader(std::move(db));
+    return out;
+  }
+
+  const Keyring& keyring() const { return *keyring_; }
+
+  // Number of group commits so far and mutations they held (for tests and benchmarks).
+  struct Stats {
+    int64_t batches = 0;
+    int64_t mutations = 0;
+  };
+  Stats stats() const;
+
+  // Mutations waiting for the writer (tests only).
+  size_t TEST_queue_length() const;
+
+ private:
+  struct Pending {
+    Actor actor;
+    std::string request_id;
+    MutationFn fn;
+    absl::StatusOr<std::string> result;
+    bool done = false;
+  };
+
+  Store(Options options, std::unique_ptr<Db> writer, std::unique_ptr<Keyring> keyring,
+        int64_t log_size);
+  static absl::StatusOr<std::unique_ptr<Store>> Finish(const Options& options,
+                                                       std::unique_ptr<Db> writer,
+                                                       const Kek& kek);
+  void WriterLoop();
+  void RunBatch(std::vector<Pending*>& batch);
+  absl::StatusOr<std::string> RunOne(Pending& p, int64_t now_us);
+  absl::Status SignHead();
+  std::unique_ptr<Db> BorrowReader();
+  void ReturnReader(std::unique_ptr<Db> db);
+
+  const Options options_;
+  std::unique_ptr<Db> writer_db_;  // touched only by writer_thread_ (and constructors)
+  std::unique_ptr<Keyring> keyring_;
+  int64_t next_seq_;  // writer thread only
+
+  mutable absl::Mutex mu_;
+  std::deque<Pending*> queue_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  Stats stats_ ABSL_GUARDED_BY(mu_);
+
+  absl::Mutex readers_mu_;
+  std::vector<std::unique_ptr<Db>> readers_ ABSL_GUARDED_BY(readers_mu_);
+
+  std::thread writer_thread_;
+};
+
+}  // namespace jijian::storage
+
+#endif  // JIJIAN_STORAGE_STORE_H_
