@@ -65,6 +65,12 @@ absl::StatusOr<std::unique_ptr<JijianServer>> JijianServer::Start(const ServerCo
     return absl::UnavailableError("cannot listen on " + config.listen +
                                   " (address in use or not local?)");
   }
+  // With port 0 the kernel chose one; profiles issued from now on must name it.
+  const std::string any_port = ":0";
+  if (s->config_.advertise.size() > any_port.size() &&
+      s->config_.advertise.compare(s->config_.advertise.size() - 2, 2, any_port) == 0) {
+    s->config_.advertise.replace(s->config_.advertise.size() - 1, 1, std::to_string(s->port_));
+  }
   s->server_->GetHealthCheckService()->SetServingStatus(true);
   spdlog::info("jijian-server serving on {} (port {}), database {}", config.listen, s->port_,
                config.db_path);
