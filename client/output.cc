@@ -1,8 +1,8 @@
 #include "client/output.h"
 
-#include <algorithm>
-
 #include <google/protobuf/util/json_util.h>
+
+#include <algorithm>
 
 namespace jijian::client {
 

@@ -2,11 +2,11 @@
 #ifndef JIJIAN_CLIENT_OUTPUT_H_
 #define JIJIAN_CLIENT_OUTPUT_H_
 
+#include <google/protobuf/message.h>
+
 #include <ostream>
 #include <string>
 #include <vector>
-
-#include <google/protobuf/message.h>
 
 namespace jijian::client {
 

@@ -1,12 +1,11 @@
 #include "client/profile.h"
 
 #include <fcntl.h>
+#include <toml++/toml.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
-
-#include <toml++/toml.h>
 
 namespace jijian::client {
 namespace fs = std::filesystem;
@@ -19,8 +18,8 @@ absl::StatusOr<std::string> ResolveProfilePath(const std::string& flag) {
   const char* home = std::getenv("HOME");
   std::string fallback = std::string(home ? home : "") + "/.config/jijian/profile.toml";
   if (fs::exists(fallback)) return fallback;
-  return absl::NotFoundError(
-      "no profile: pass --profile FILE, set JIJIAN_PROFILE, or create " + fallback);
+  return absl::NotFoundError("no profile: pass --profile FILE, set JIJIAN_PROFILE, or create " +
+                             fallback);
 }
 
 absl::StatusOr<Profile> LoadProfile(const std::string& path) {
@@ -53,9 +52,9 @@ absl::Status WriteProfile(const Profile& p, const std::string& path) {
   // PEM text never contains ''' so TOML multi-line literal strings hold it verbatim.
   std::string text = "# jijian client profile for " + p.user + ": keep it private (mode 0600)\n" +
                      "server = \"" + p.server + "\"\n" + "user = \"" + p.user + "\"\n" +
-                     "audit_public_key = \"" + p.audit_public_key_hex + "\"\n" +
-                     "ca_pem = '''\n" + p.ca_pem + "'''\n" + "cert_pem = '''\n" + p.cert_pem +
-                     "'''\n" + "key_pem = '''\n" + p.key_pem + "'''\n";
+                     "audit_public_key = \"" + p.audit_public_key_hex + "\"\n" + "ca_pem = '''\n" +
+                     p.ca_pem + "'''\n" + "cert_pem = '''\n" + p.cert_pem + "'''\n" +
+                     "key_pem = '''\n" + p.key_pem + "'''\n";
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
     if (errno == EEXIST) return absl::AlreadyExistsError("--out: " + path + " already exists");
@@ -63,7 +62,8 @@ absl::Status WriteProfile(const Profile& p, const std::string& path) {
   }
   ssize_t n = ::write(fd, text.data(), text.size());
   ::close(fd);
-  if (n != static_cast<ssize_t>(text.size())) return absl::InternalError("writing " + path + " failed");
+  if (n != static_cast<ssize_t>(text.size()))
+    return absl::InternalError("writing " + path + " failed");
   return absl::OkStatus();
 }
 

@@ -128,8 +128,8 @@ absl::Status CheckInclusion(uint64_t leaf_index, uint64_t tree_size, std::string
                             const std::vector<std::string>& proof, std::string_view root) {
   // Step 1: leaf_index must be inside the tree.
   if (leaf_index >= tree_size) {
-    return absl::InvalidArgumentError(absl::StrCat("leaf index ", leaf_index,
-                                                   " is outside a tree of size ", tree_size));
+    return absl::InvalidArgumentError(
+        absl::StrCat("leaf index ", leaf_index, " is outside a tree of size ", tree_size));
   }
   if (absl::Status s = RequireHash("leaf hash", leaf_hash); !s.ok()) return s;
   if (absl::Status s = RequireHash("root", root); !s.ok()) return s;
@@ -154,8 +154,8 @@ absl::Status CheckInclusion(uint64_t leaf_index, uint64_t tree_size, std::string
   // Step 5.
   if (sn != 0) return absl::InvalidArgumentError("inclusion proof is shorter than the path");
   if (r != root) {
-    return absl::DataLossError(absl::StrCat("root mismatch: inclusion proof for index ",
-                                            leaf_index, " in tree of size ", tree_size,
+    return absl::DataLossError(absl::StrCat("root mismatch: inclusion proof for index ", leaf_index,
+                                            " in tree of size ", tree_size,
                                             " leads to another root"));
   }
   return absl::OkStatus();
@@ -167,8 +167,8 @@ absl::Status CheckInclusion(uint64_t leaf_index, uint64_t tree_size, std::string
 absl::Status CheckConsistency(uint64_t old_size, uint64_t new_size, std::string_view old_root,
                               std::string_view new_root, const std::vector<std::string>& proof) {
   if (old_size > new_size) {
-    return absl::InvalidArgumentError(absl::StrCat("old tree size ", old_size,
-                                                   " is larger than new tree size ", new_size));
+    return absl::InvalidArgumentError(
+        absl::StrCat("old tree size ", old_size, " is larger than new tree size ", new_size));
   }
   if (absl::Status s = RequireHash("old root", old_root); !s.ok()) return s;
   if (absl::Status s = RequireHash("new root", new_root); !s.ok()) return s;
@@ -177,13 +177,12 @@ absl::Status CheckConsistency(uint64_t old_size, uint64_t new_size, std::string_
   if (old_size == 0 || old_size == new_size) {
     if (!proof.empty()) {
       return absl::InvalidArgumentError(absl::StrCat("consistency proof has ", proof.size(),
-                                                     " hashes; sizes ", old_size, " to ",
-                                                     new_size, " need 0"));
+                                                     " hashes; sizes ", old_size, " to ", new_size,
+                                                     " need 0"));
     }
     if (old_size == 0) {
       if (old_root != EmptyTreeRoot()) {
-        return absl::DataLossError(
-            "old root of the empty tree is not SHA-256 of the empty string");
+        return absl::DataLossError("old root of the empty tree is not SHA-256 of the empty string");
       }
       return absl::OkStatus();
     }
@@ -267,15 +266,16 @@ absl::Status CheckEd25519(std::string_view public_key, std::string_view message,
     return absl::InvalidArgumentError(absl::StrCat("Ed25519 signature is ", signature.size(),
                                                    " bytes; need ", kEd25519SignatureBytes));
   }
-  PkeyPtr key(EVP_PKEY_new_raw_public_key(
-      EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(public_key.data()),
-      public_key.size()));
+  PkeyPtr key(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr,
+                                          reinterpret_cast<const unsigned char*>(public_key.data()),
+                                          public_key.size()));
   if (key == nullptr) {
     ERR_clear_error();
     return absl::InvalidArgumentError("Ed25519 public key is not usable");
   }
   MdCtxPtr ctx(EVP_MD_CTX_new());
-  if (ctx == nullptr || EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) != 1) {
+  if (ctx == nullptr ||
+      EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) != 1) {
     return absl::InternalError("cannot set up Ed25519 verification");
   }
   if (EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),

@@ -37,8 +37,8 @@ std::vector<std::string> UnhexAll(const std::vector<std::string_view>& hexes) {
 std::string Sha256(std::string_view data) {
   std::string out(32, '\0');
   unsigned int len = 0;
-  EXPECT_EQ(EVP_Digest(data.data(), data.size(), reinterpret_cast<unsigned char*>(out.data()),
-                       &len, EVP_sha256(), nullptr),
+  EXPECT_EQ(EVP_Digest(data.data(), data.size(), reinterpret_cast<unsigned char*>(out.data()), &len,
+                       EVP_sha256(), nullptr),
             1);
   return out;
 }
@@ -65,16 +65,16 @@ Verdicts Consistency(uint64_t old_size, uint64_t new_size, const std::string& ol
           merkle::VerifyConsistency(old_size, new_size, old_root, new_root, proof)};
 }
 
-#define EXPECT_BOTH_ACCEPT(v)            \
-  do {                                   \
-    const Verdicts verdicts_ = (v);      \
+#define EXPECT_BOTH_ACCEPT(v)                                                \
+  do {                                                                       \
+    const Verdicts verdicts_ = (v);                                          \
     EXPECT_TRUE(verdicts_.client.ok()) << "client: " << verdicts_.client;    \
     EXPECT_TRUE(verdicts_.storage.ok()) << "storage: " << verdicts_.storage; \
   } while (false)
 
-#define EXPECT_BOTH_REJECT(v, what)                          \
-  do {                                                       \
-    const Verdicts verdicts_ = (v);                          \
+#define EXPECT_BOTH_REJECT(v, what)                                         \
+  do {                                                                      \
+    const Verdicts verdicts_ = (v);                                         \
     EXPECT_FALSE(verdicts_.client.ok()) << "client accepted: " << (what);   \
     EXPECT_FALSE(verdicts_.storage.ok()) << "storage accepted: " << (what); \
   } while (false)
@@ -83,9 +83,12 @@ Verdicts Consistency(uint64_t old_size, uint64_t new_size, const std::string& ol
 // RFC 6962 test vectors (transparency-dev/merkle testonly, Trillian): leaves, roots for
 // sizes 0..8, and published inclusion and consistency proofs.
 
-constexpr std::string_view kCtLeaves[] = {"",         "00",
-                                          "10",       "2021",
-                                          "3031",     "40414243",
+constexpr std::string_view kCtLeaves[] = {"",
+                                          "00",
+                                          "10",
+                                          "2021",
+                                          "3031",
+                                          "40414243",
                                           "5051525354555657",
                                           "606162636465666768696a6b6c6d6e6f"};
 
@@ -109,7 +112,9 @@ std::vector<std::string> CtLeafHashes() {
 
 TEST(ProofVerifyVectorTest, LeafHashIsPrefixedSha256) {
   EXPECT_EQ(AuditLeafHash(""), Unhex(kCtRoots[1]));
-  EXPECT_EQ(AuditLeafHash("abc"), Sha256(std::string("\x00" "abc", 4)));
+  EXPECT_EQ(AuditLeafHash("abc"), Sha256(std::string("\x00"
+                                                     "abc",
+                                                     4)));
   EXPECT_EQ(AuditLeafHash("abc"), merkle::LeafHash("abc"));
 }
 
@@ -122,16 +127,19 @@ TEST(ProofVerifyVectorTest, PublishedInclusionProofsVerify) {
   };
   const Case cases[] = {
       {0, 1, {}},
-      {0, 8,
+      {0,
+       8,
        {"96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
         "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
         "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"}},
-      {5, 8,
+      {5,
+       8,
        {"bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
         "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
         "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"}},
       {2, 3, {"fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125"}},
-      {1, 5,
+      {1,
+       5,
        {"6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
         "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
         "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"}},
@@ -155,18 +163,22 @@ TEST(ProofVerifyVectorTest, PublishedConsistencyProofsVerify) {
   };
   const Case cases[] = {
       {1, 1, {}},
-      {1, 8,
+      {1,
+       8,
        {"96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
         "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
         "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"}},
-      {2, 8,
+      {2,
+       8,
        {"5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
         "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"}},
-      {6, 8,
+      {6,
+       8,
        {"0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
         "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
         "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"}},
-      {2, 5,
+      {2,
+       5,
        {"5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
         "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"}},
   };
@@ -376,7 +388,8 @@ TEST(ProofVerifyEdgeTest, SizesAndLengthsAreChecked) {
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(s.message()), HasSubstr("larger than new tree size"));
   s = CheckConsistency(3, 7, root3, root7, {leaves[2], leaves[3], g});
-  EXPECT_THAT(std::string(s.message()), HasSubstr("consistency proof has 3 hashes; sizes 3 to 7 need 4"));
+  EXPECT_THAT(std::string(s.message()),
+              HasSubstr("consistency proof has 3 hashes; sizes 3 to 7 need 4"));
   s = CheckConsistency(3, 7, root3, root7, {});
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   s = CheckConsistency(3, 7, Unhex(kCtRoots[2]), root7, proof37);

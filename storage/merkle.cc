@@ -203,8 +203,8 @@ absl::StatusOr<std::string> Root(uint64_t tree_size, const SubtreeFn& subtree) {
 absl::StatusOr<std::vector<std::string>> InclusionProof(uint64_t leaf_index, uint64_t tree_size,
                                                         const SubtreeFn& subtree) {
   if (leaf_index >= tree_size) {
-    return absl::InvalidArgumentError(absl::StrCat("leaf index ", leaf_index,
-                                                   " is outside a tree of size ", tree_size));
+    return absl::InvalidArgumentError(
+        absl::StrCat("leaf index ", leaf_index, " is outside a tree of size ", tree_size));
   }
   std::vector<std::string> proof;
   if (absl::Status s = AppendPath(leaf_index, 0, tree_size, subtree, proof); !s.ok()) return s;
@@ -232,8 +232,8 @@ absl::StatusOr<std::vector<std::string>> ConsistencyProof(uint64_t old_size, uin
 absl::Status VerifyInclusion(uint64_t leaf_index, uint64_t tree_size, std::string_view leaf_hash,
                              const std::vector<std::string>& proof, std::string_view root) {
   if (leaf_index >= tree_size) {
-    return absl::InvalidArgumentError(absl::StrCat("leaf index ", leaf_index,
-                                                   " is outside a tree of size ", tree_size));
+    return absl::InvalidArgumentError(
+        absl::StrCat("leaf index ", leaf_index, " is outside a tree of size ", tree_size));
   }
   if (absl::Status s = CheckHashLength("leaf hash", leaf_hash); !s.ok()) return s;
   if (absl::Status s = CheckHashLength("root", root); !s.ok()) return s;
@@ -261,8 +261,8 @@ absl::Status VerifyInclusion(uint64_t leaf_index, uint64_t tree_size, std::strin
     hash = right ? NodeHash(hash, proof[i]) : NodeHash(proof[i], hash);
   }
   if (hash != root) {
-    return absl::DataLossError(absl::StrCat("root mismatch: inclusion proof for index ",
-                                            leaf_index, " in tree of size ", tree_size,
+    return absl::DataLossError(absl::StrCat("root mismatch: inclusion proof for index ", leaf_index,
+                                            " in tree of size ", tree_size,
                                             " leads to another root"));
   }
   return absl::OkStatus();
@@ -274,8 +274,8 @@ absl::Status VerifyInclusion(uint64_t leaf_index, uint64_t tree_size, std::strin
 absl::Status VerifyConsistency(uint64_t old_size, uint64_t new_size, std::string_view old_root,
                                std::string_view new_root, const std::vector<std::string>& proof) {
   if (old_size > new_size) {
-    return absl::InvalidArgumentError(absl::StrCat("old tree size ", old_size,
-                                                   " is larger than new tree size ", new_size));
+    return absl::InvalidArgumentError(
+        absl::StrCat("old tree size ", old_size, " is larger than new tree size ", new_size));
   }
   if (absl::Status s = CheckHashLength("old root", old_root); !s.ok()) return s;
   if (absl::Status s = CheckHashLength("new root", new_root); !s.ok()) return s;

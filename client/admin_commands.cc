@@ -1,0 +1,243 @@
+#include "client/admin_commands.h"
+
+#include <fstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_split.h"
+#include "client/csr.h"
+#include "client/output.h"
+#include "jijian/v1/admin.grpc.pb.h"
+
+namespace jijian::client {
+namespace {
+
+std::string JoinRoles(const v1::User& u) {
+  std::string out;
+  for (int r : u.roles()) out += (out.empty() ? "" : ",") + RoleName(r);
+  return out;
+}
+
+void PrintUser(Env& env, const v1::User& u) {
+  PrintTable(*env.out, {"USER", "NAME", "DEPARTMENT", "ROLES", "STATE", "VERSION"},
+             {{u.user_id(), u.display_name(), u.department().empty() ? "-" : u.department(),
+               JoinRoles(u), u.enabled() ? "enabled" : "disabled", std::to_string(u.version())}});
+}
+
+int WhoAmI(Env& env) {
+  auto stub = v1::AdminService::NewStub(env.channel);
+  grpc::ClientContext ctx;
+  SetDeadline(ctx);
+  v1::WhoAmIResponse resp;
+  grpc::Status st = stub->WhoAmI(&ctx, v1::WhoAmIRequest(), &resp);
+  if (!st.ok()) return Report(env, st);
+  if (env.json) {
+    PrintJson(*env.out, resp);
+    return 0;
+  }
+  const v1::User& u = resp.user();
+  *env.out << "user:        " << u.user_id() << "\n"
+           << "name:        " << u.display_name() << "\n"
+           << "department:  " << (u.department().empty() ? "-" : u.department()) << "\n"
+           << "roles:       " << JoinRoles(u) << "\n"
+           << "certificate: " << resp.certificate_serial_hex() << " (sha256 "
+           << resp.certificate_fingerprint_sha256() << ")\n";
+  return 0;
+}
+
+struct AddUserArgs {
+  std::string user, name, roles, dept;
+};
+
+int AddUser(Env& env, const AddUserArgs& a) {
+  v1::AddUserRequest req;
+  req.set_request_id(NewRequestId());
+  req.set_user_id(a.user);
+  req.set_display_name(a.name);
+  req.set_department(a.dept);
+  for (absl::string_view part : absl::StrSplit(a.roles, ',', absl::SkipWhitespace())) {
+    int role;
+    std::string name(absl::StripAsciiWhitespace(part));
+    if (!ParseRoleName(name, &role)) {
+      return Report(env, absl::InvalidArgumentError(
+                             "--role: unknown role \"" + name +
+                             "\"; one of registrar, case-manager, inspector, reviewer, leader, "
+                             "auditor, admin"));
+    }
+    req.add_roles(static_cast<v1::Role>(role));
+  }
+  auto stub = v1::AdminService::NewStub(env.channel);
+  grpc::ClientContext ctx;
+  SetDeadline(ctx);
+  v1::AddUserResponse resp;
+  grpc::Status st = stub->AddUser(&ctx, req, &resp);
+  if (!st.ok()) return Report(env, st);
+  if (env.json) {
+    PrintJson(*env.out, resp);
+  } else {
+    PrintUser(env, resp.user());
+  }
+  return 0;
+}
+
+int ListUsers(Env& env) {
+  auto stub = v1::AdminService::NewStub(env.channel);
+  grpc::ClientContext ctx;
+  SetDeadline(ctx);
+  v1::ListUsersResponse resp;
+  grpc::Status st = stub->ListUsers(&ctx, v1::ListUsersRequest(), &resp);
+  if (!st.ok()) return Report(env, st);
+  if (env.json) {
+    PrintJson(*env.out, resp);
+    return 0;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const v1::User& u : resp.users()) {
+    rows.push_back({u.user_id(), u.display_name(), u.department().empty() ? "-" : u.department(),
+                    JoinRoles(u), u.enabled() ? "enabled" : "disabled",
+                    std::to_string(u.version())});
+  }
+  PrintTable(*env.out, {"USER", "NAME", "DEPARTMENT", "ROLES", "STATE", "VERSION"}, rows);
+  return 0;
+}
+
+int DisableUser(Env& env, const std::string& user) {
+  auto stub = v1::AdminService::NewStub(env.channel);
+  // Read the current version first: the server refuses a stale one (ABORTED).
+  v1::GetUserRequest get;
+  get.set_user_id(user);
+  v1::GetUserResponse current;
+  {
+    grpc::ClientContext ctx;
+    SetDeadline(ctx);
+    grpc::Status st = stub->GetUser(&ctx, get, &current);
+    if (!st.ok()) return Report(env, st);
+  }
+  v1::DisableUserRequest req;
+  req.set_request_id(NewRequestId());
+  req.set_user_id(user);
+  req.set_expected_version(current.user().version());
+  grpc::ClientContext ctx;
+  SetDeadline(ctx);
+  v1::DisableUserResponse resp;
+  grpc::Status st = stub->DisableUser(&ctx, req, &resp);
+  if (!st.ok()) return Report(env, st);
+  if (env.json) {
+    PrintJson(*env.out, resp);
+  } else {
+    PrintUser(env, resp.user());
+  }
+  return 0;
+}
+
+int IssueCert(Env& env, const std::string& user, const std::string& out_path) {
+  if (std::ifstream(out_path).good()) {
+    return Report(env, absl::AlreadyExistsError("--out: " + out_path + " already exists"));
+  }
+  // The key is made here and never leaves this machine; the server signs the request.
+  absl::StatusOr<KeyAndCsr> csr = GenerateKeyAndCsr(user);
+  if (!csr.ok()) return Report(env, csr.status());
+  v1::IssueCertificateRequest req;
+  req.set_request_id(NewRequestId());
+  req.set_user_id(user);
+  req.set_csr_pem(csr->csr_pem);
+  auto stub = v1::AdminService::NewStub(env.channel);
+  grpc::ClientContext ctx;
+  SetDeadline(ctx);
+  v1::IssueCertificateResponse resp;
+  grpc::Status st = stub->IssueCertificate(&ctx, req, &resp);
+  if (!st.ok()) return Report(env, st);
+  Profile profile{"",
+                  resp.server_address(),
+                  user,
+                  resp.audit_public_key_hex(),
+                  resp.ca_pem(),
+                  resp.certificate_pem(),
+                  csr->key_pem};
+  if (absl::Status w = WriteProfile(profile, out_path); !w.ok()) return Report(env, w);
+  if (env.json) {
+    PrintJson(*env.out, resp.certificate());
+    return 0;
+  }
+  *env.out << "issued certificate " << resp.certificate().serial_hex() << " to " << user
+           << "\nprofile written to " << out_path << " (mode 0600; hand it to " << user
+           << " privately)\n";
+  return 0;
+}
+
+int RevokeCert(Env& env, const std::string& serial) {
+  v1::RevokeCertificateRequest req;
+  req.set_request_id(NewRequestId());
+  req.set_serial_hex(absl::AsciiStrToLower(serial));
+  auto stub = v1::AdminService::NewStub(env.channel);
+  grpc::ClientContext ctx;
+  SetDeadline(ctx);
+  v1::RevokeCertificateResponse resp;
+  grpc::Status st = stub->RevokeCertificate(&ctx, req, &resp);
+  if (!st.ok()) return Report(env, st);
+  if (env.json) {
+    PrintJson(*env.out, resp);
+  } else {
+    *env.out << "revoked certificate " << resp.certificate().serial_hex() << " of "
+             << resp.certificate().user_id() << "\n";
+  }
+  return 0;
+}
+
+// Arguments of the admin commands; they must outlive parsing, so they live here.
+struct AdminArgs {
+  AddUserArgs add;
+  std::string disable_id;
+  std::string issue_user;
+  std::string issue_out;
+  std::string revoke_serial;
+};
+
+}  // namespace
+
+std::shared_ptr<void> AddAdminCommands(CLI::App& app, Env& env, Action& action) {
+  auto holder = std::make_shared<AdminArgs>();
+  AdminArgs* a = holder.get();
+  app.add_subcommand("whoami", "show who the server takes you for")->callback([&env, &action, a] {
+    action = [&env, a] { return WhoAmI(env); };
+  });
+
+  CLI::App* admin = app.add_subcommand("admin", "users and certificates (admin role)");
+  admin->require_subcommand(1);
+  CLI::App* user = admin->add_subcommand("user", "staff users");
+  user->require_subcommand(1);
+  CLI::App* add_cmd = user->add_subcommand("add", "add a user");
+  add_cmd->add_option("USER", a->add.user, "user id (a-z, 0-9, . _ -)")->required();
+  add_cmd->add_option("--name", a->add.name, "display name")->required();
+  add_cmd
+      ->add_option("--role", a->add.roles,
+                   "roles, comma-separated: registrar, case-manager, inspector, reviewer, "
+                   "leader, auditor, admin")
+      ->required();
+  add_cmd->add_option("--dept", a->add.dept, "department");
+  add_cmd->callback([&env, &action, a] { action = [&env, a] { return AddUser(env, a->add); }; });
+  user->add_subcommand("list", "list users")->callback([&env, &action] {
+    action = [&env] { return ListUsers(env); };
+  });
+  CLI::App* disable_cmd = user->add_subcommand("disable", "disable a user");
+  disable_cmd->add_option("USER", a->disable_id, "user id")->required();
+  disable_cmd->callback(
+      [&env, &action, a] { action = [&env, a] { return DisableUser(env, a->disable_id); }; });
+
+  CLI::App* cert = admin->add_subcommand("cert", "client certificates");
+  cert->require_subcommand(1);
+  CLI::App* issue_cmd = cert->add_subcommand("issue", "issue a certificate and write a profile");
+  issue_cmd->add_option("USER", a->issue_user, "user id")->required();
+  issue_cmd->add_option("--out", a->issue_out, "profile file to write (must not exist)")
+      ->required();
+  issue_cmd->callback([&env, &action, a] {
+    action = [&env, a] { return IssueCert(env, a->issue_user, a->issue_out); };
+  });
+  CLI::App* revoke_cmd = cert->add_subcommand("revoke", "revoke a certificate by serial");
+  revoke_cmd->add_option("SERIAL", a->revoke_serial, "certificate serial (hex)")->required();
+  revoke_cmd->callback(
+      [&env, &action, a] { action = [&env, a] { return RevokeCert(env, a->revoke_serial); }; });
+
+  return holder;
+}
+
+}  // namespace jijian::client
