@@ -96,11 +96,25 @@ CREATE TABLE tree_heads (
 );
 )sql";
 
+// Version 2: links between objects (petition -> lead -> case, duplicate -> original), so
+// that a timeline can follow the chain.
+constexpr std::string_view kV2 = R"sql(
+CREATE TABLE object_links (
+  from_id    TEXT NOT NULL,
+  to_id      TEXT NOT NULL,
+  kind       TEXT NOT NULL,      -- e.g. 'lead', 'case', 'duplicate_of', 'appeal_of'
+  created_us INTEGER NOT NULL,
+  PRIMARY KEY (from_id, to_id)
+) WITHOUT ROWID;
+CREATE INDEX object_links_to ON object_links(to_id);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, kV1},
+      {2, kV2},
   };
   return kMigrations;
 }
