@@ -4,6 +4,8 @@
 #include <vector>
 
 #include "client/admin_commands.h"
+#include "client/petition_commands.h"
+#include "client/audit_commands.h"
 #include "client/cli_support.h"
 
 namespace jijian::client {
@@ -22,6 +24,8 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   // Each group keeps its parsed arguments alive until the action has run.
   std::vector<std::shared_ptr<void>> args;
   args.push_back(AddAdminCommands(app, env, action));
+  args.push_back(AddAuditCommands(app, env, action));
+  args.push_back(AddPetitionCommands(app, env, action));
 
   try {
     app.parse(argc, argv);

@@ -7,6 +7,8 @@
 
 #include <toml++/toml.h>
 
+#include "server/domain/petition_rules.h"
+
 namespace jijian::server {
 namespace fs = std::filesystem;
 
@@ -25,6 +27,7 @@ ServerConfig DefaultConfig(const std::string& data_dir, const std::string& liste
   c.ca_key_path = "pki/ca.key";
   c.server_cert_path = "pki/server.crt";
   c.server_key_path = "pki/server.key";
+  c.calendar_path = "calendar.toml";
   return c;
 }
 
@@ -47,7 +50,7 @@ absl::StatusOr<ServerConfig> LoadConfig(const std::string& path) {
   static const std::set<std::string> kKnown = {
       "listen",      "advertise",        "kek",         "database",
       "ca_cert",     "ca_key",           "server_cert", "server_key",
-      "client_cert_days", "reader_connections"};
+      "client_cert_days", "reader_connections", "calendar", "jurisdiction_max_rank"};
   for (const auto& [key, value] : t) {
     if (!kKnown.count(std::string(key.str()))) {
       return absl::InvalidArgumentError("configuration " + path + ": unknown key \"" +
@@ -69,6 +72,7 @@ absl::StatusOr<ServerConfig> LoadConfig(const std::string& path) {
                          &c.server_cert_path, &c.server_key_path}) {
     *p = (base / *p).string();
   }
+  c.calendar_path.clear();  // only when the file names one
   absl::Status st;
   for (auto [key, out, is_path] :
        {std::tuple<const char*, std::string*, bool>{"listen", &c.listen, false},
@@ -78,10 +82,17 @@ absl::StatusOr<ServerConfig> LoadConfig(const std::string& path) {
         {"ca_cert", &c.ca_cert_path, true},
         {"ca_key", &c.ca_key_path, true},
         {"server_cert", &c.server_cert_path, true},
-        {"server_key", &c.server_key_path, true}}) {
+        {"server_key", &c.server_key_path, true},
+        {"calendar", &c.calendar_path, true},
+        {"jurisdiction_max_rank", &c.jurisdiction_max_rank, false}}) {
     if (st = str(key, *out, is_path); !st.ok()) return st;
   }
   if (c.advertise.empty()) c.advertise = c.listen;
+  if (absl::StatusOr<int> rank = domain::RankOrder("jurisdiction_max_rank", c.jurisdiction_max_rank);
+      !rank.ok()) {
+    return absl::InvalidArgumentError("configuration " + path + ": " +
+                                      std::string(rank.status().message()));
+  }
   if (t.contains("client_cert_days")) {
     std::optional<int64_t> days = t["client_cert_days"].value<int64_t>();
     if (!days || *days < 1 || *days > 825) {
@@ -110,6 +121,8 @@ absl::Status WriteConfig(const ServerConfig& c, const std::string& path) {
                 {"ca_key", c.ca_key_path},
                 {"server_cert", c.server_cert_path},
                 {"server_key", c.server_key_path},
+                {"calendar", c.calendar_path},
+                {"jurisdiction_max_rank", c.jurisdiction_max_rank},
                 {"client_cert_days", c.client_cert_days},
                 {"reader_connections", static_cast<int64_t>(c.reader_connections)}};
   std::ofstream out(path, std::ios::trunc);

@@ -20,6 +20,10 @@ struct ServerConfig {
   std::string ca_key_path;
   std::string server_cert_path;
   std::string server_key_path;
+  std::string calendar_path;       // working-day calendar (TOML); empty: the built-in one
+  // The highest rank this commission has jurisdiction over (petition_rules.h RankLevels);
+  // petitions about higher-ranked subjects must be escalated.
+  std::string jurisdiction_max_rank = "division";
   int64_t client_cert_days = 365;  // lifetime of issued client certificates
   int reader_connections = 4;
 };

@@ -9,6 +9,7 @@
 #include "absl/time/time.h"
 #include "client/profile.h"
 #include "server/config.h"
+#include "server/domain/calendar.h"
 #include "server/pki.h"
 #include "storage/crypto.h"
 #include "storage/store.h"
@@ -93,7 +94,8 @@ absl::StatusOr<InitResult> Init(const InitOptions& options) {
        {std::tuple<std::string, std::string, mode_t>{at(config.ca_cert_path), ca->cert_pem, 0644},
         {at(config.ca_key_path), ca->key_pem, 0600},
         {at(config.server_cert_path), server_cert->cert_pem, 0644},
-        {at(config.server_key_path), server_cert->key_pem, 0600}}) {
+        {at(config.server_key_path), server_cert->key_pem, 0600},
+        {at(config.calendar_path), std::string(domain::BuiltInCalendarText()), 0644}}) {
     if (absl::Status st = WriteNewFile(path, content, mode); !st.ok()) return st;
   }
 

@@ -44,10 +44,20 @@ absl::StatusOr<std::unique_ptr<JijianServer>> JijianServer::Start(const ServerCo
     if (!f->ok()) return f->status();
   }
   s->ca_ = KeyAndCert{*ca_key, *ca_cert};
+  if (config.calendar_path.empty()) {
+    s->calendar_ = domain::WorkCalendar::BuiltIn();
+  } else {
+    absl::StatusOr<domain::WorkCalendar> calendar = domain::WorkCalendar::LoadFile(config.calendar_path);
+    if (!calendar.ok()) return calendar.status();
+    s->calendar_ = *std::move(calendar);
+  }
 
   s->auth_ = std::make_unique<Authenticator>(s->store_.get());
-  ServiceDeps deps{s->store_.get(), s->auth_.get(), &s->config_, &s->ca_};
+  ServiceDeps deps{s->store_.get(), s->auth_.get(), &s->config_, &s->ca_, &s->calendar_};
   s->admin_ = std::make_unique<AdminServiceImpl>(deps);
+  s->audit_ = std::make_unique<AuditServiceImpl>(deps);
+  s->petitions_ = std::make_unique<PetitionServiceImpl>(deps);
+  s->reporters_ = std::make_unique<ReporterServiceImpl>(deps);
 
   // Staff port: client certificates are required and verified against the deployment's CA.
   grpc::SslServerCredentialsOptions tls(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
@@ -59,6 +69,9 @@ absl::StatusOr<std::unique_ptr<JijianServer>> JijianServer::Start(const ServerCo
   grpc::ServerBuilder builder;
   builder.AddListeningPort(config.listen, grpc::SslServerCredentials(tls), &s->port_);
   builder.RegisterService(s->admin_.get());
+  builder.RegisterService(s->audit_.get());
+  builder.RegisterService(s->petitions_.get());
+  builder.RegisterService(s->reporters_.get());
   builder.SetMaxReceiveMessageSize(4 * 1024 * 1024);
   s->server_ = builder.BuildAndStart();
   if (!s->server_ || s->port_ == 0) {

@@ -10,6 +10,8 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/admin_service.h"
+#include "server/audit_service.h"
+#include "server/petition_service.h"
 #include "server/auth.h"
 #include "server/config.h"
 #include "server/pki.h"
@@ -42,9 +44,13 @@ class JijianServer {
 
   ServerConfig config_;
   KeyAndCert ca_;
+  domain::WorkCalendar calendar_;
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<Authenticator> auth_;
   std::unique_ptr<AdminServiceImpl> admin_;
+  std::unique_ptr<AuditServiceImpl> audit_;
+  std::unique_ptr<PetitionServiceImpl> petitions_;
+  std::unique_ptr<ReporterServiceImpl> reporters_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   std::once_flag shutdown_once_;

@@ -8,8 +8,12 @@
 #include <grpcpp/support/status.h>
 
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "server/auth.h"
 #include "server/config.h"
+#include "server/domain/calendar.h"
 #include "server/grpc_status.h"
 #include "server/pki.h"
 #include "storage/store.h"
@@ -22,7 +26,13 @@ struct ServiceDeps {
   const Authenticator* auth = nullptr;
   const ServerConfig* config = nullptr;
   const KeyAndCert* ca = nullptr;
+  const domain::WorkCalendar* calendar = nullptr;
 };
+
+// Today's date where the commission works (China Standard Time, UTC+8, no DST).
+inline absl::CivilDay Today() {
+  return absl::ToCivilDay(absl::Now(), absl::FixedTimeZone(8 * 3600));
+}
 
 // Runs body as one mutation for caller under request_id and parses its result into
 // response. The result bytes are what a retry with the same request id gets back.

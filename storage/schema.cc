@@ -109,12 +109,98 @@ CREATE TABLE object_links (
 CREATE INDEX object_links_to ON object_links(to_id);
 )sql";
 
+// Version 3: petitions (信访举报). Identity and content are sealed BLOBs (keyring.h); ids,
+// states, enums, dates, units and ranks stay plain so that lists and statistics need no
+// decryption. Deadlines, person indexes and the per-year counters are shared with leads
+// and cases.
+constexpr std::string_view kV3 = R"sql(
+-- Gap-free numbering per kind and year: XF-2026-000001, ...
+CREATE TABLE id_counters (
+  kind TEXT NOT NULL,
+  year INTEGER NOT NULL,
+  last INTEGER NOT NULL,
+  PRIMARY KEY (kind, year)
+) WITHOUT ROWID;
+
+CREATE TABLE petitions (
+  id              TEXT PRIMARY KEY,
+  version         INTEGER NOT NULL,
+  state           TEXT NOT NULL,
+  channel         TEXT NOT NULL,
+  category        TEXT NOT NULL,
+  received_date   TEXT NOT NULL,
+  anonymous       INTEGER NOT NULL,
+  disciplines     TEXT NOT NULL,
+  reporter        BLOB,            -- sealed (identity)
+  summary         BLOB NOT NULL,   -- sealed (content)
+  content         BLOB NOT NULL,   -- sealed (content)
+  receipt_digest  BLOB NOT NULL UNIQUE,
+  decision_mode   TEXT NOT NULL DEFAULT '',
+  decision_reason BLOB,            -- sealed (content)
+  decision_to     TEXT NOT NULL DEFAULT '',
+  decision_due    TEXT NOT NULL DEFAULT '',
+  decided_by      TEXT NOT NULL DEFAULT '',
+  decided_date    TEXT NOT NULL DEFAULT '',
+  duplicate_of    TEXT NOT NULL DEFAULT '',
+  duplicate_count INTEGER NOT NULL DEFAULT 0,
+  closed_date     TEXT NOT NULL DEFAULT '',
+  conclusion      BLOB,            -- sealed (content)
+  registered_by   TEXT NOT NULL,
+  created_us      INTEGER NOT NULL,
+  updated_us      INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX petitions_state ON petitions(state, id);
+CREATE INDEX petitions_received ON petitions(received_date, id);
+
+CREATE TABLE petition_subjects (
+  petition_id TEXT NOT NULL REFERENCES petitions(id),
+  idx         INTEGER NOT NULL,
+  subject     BLOB NOT NULL,       -- sealed (identity): the whole Subject record
+  unit        TEXT NOT NULL,
+  rank        TEXT NOT NULL,
+  flags       TEXT NOT NULL,       -- party,top_leader,committee,commission_head
+  PRIMARY KEY (petition_id, idx)
+) WITHOUT ROWID;
+CREATE INDEX petition_subjects_unit ON petition_subjects(unit, petition_id);
+
+-- Blind indexes of people (subjects): keyed HMAC digests, never names.
+CREATE TABLE person_index (
+  digest    BLOB NOT NULL,
+  object_id TEXT NOT NULL,
+  PRIMARY KEY (digest, object_id)
+) WITHOUT ROWID;
+
+CREATE TABLE petition_messages (
+  petition_id TEXT NOT NULL REFERENCES petitions(id),
+  seq         INTEGER NOT NULL,
+  kind        TEXT NOT NULL,
+  date        TEXT NOT NULL,
+  means       TEXT NOT NULL,
+  body        BLOB NOT NULL,       -- sealed (content)
+  author      TEXT NOT NULL,
+  created_us  INTEGER NOT NULL,
+  PRIMARY KEY (petition_id, seq)
+) WITHOUT ROWID;
+
+-- Deadlines of any object (petition, lead, case); open while met_date = ''.
+CREATE TABLE deadlines (
+  object_id   TEXT NOT NULL,
+  name        TEXT NOT NULL,
+  due_date    TEXT NOT NULL,
+  provisional INTEGER NOT NULL,
+  met_date    TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (object_id, name)
+) WITHOUT ROWID;
+CREATE INDEX deadlines_open ON deadlines(due_date, object_id) WHERE met_date = '';
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, kV1},
       {2, kV2},
+      {3, kV3},
   };
   return kMigrations;
 }

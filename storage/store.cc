@@ -232,15 +232,23 @@ absl::StatusOr<std::string> Store::RunOne(Pending& p, int64_t now_us) {
     q->Bind(p.actor.user_id, p.request_id);
     absl::StatusOr<bool> row = q->Step();
     if (!row.ok()) return row.status();
-    if (*row) return q->BlobAt(0);  // a retry: the first result, nothing run again
+    // A retry: the first result, nothing run again. Results are sealed at rest, because a
+    // response may carry decrypted content (or a receipt code shown once).
+    if (*row) {
+      const std::string row_id = p.actor.user_id + "/" + p.request_id;
+      return keyring_->Open({"requests", "result", row_id}, q->BlobAt(0));
+    }
   }
   WriteTxn txn(db, *keyring_, p.actor, p.request_id, now_us, next_seq_);
   absl::StatusOr<std::string> result = p.fn(txn);
   if (!result.ok() || p.request_id.empty()) return result;
+  absl::StatusOr<std::string> sealed = keyring_->Seal(
+      KeyDomain::kContent, {"requests", "result", p.actor.user_id + "/" + p.request_id}, *result);
+  if (!sealed.ok()) return sealed.status();
   absl::StatusOr<Stmt> ins = db.Prepare(
       "INSERT INTO requests(actor, request_id, result, created_us) VALUES (?,?,?,?)");
   if (!ins.ok()) return ins.status();
-  ins->Bind(p.actor.user_id, p.request_id, Blob{*result}, now_us);
+  ins->Bind(p.actor.user_id, p.request_id, Blob{*sealed}, now_us);
   if (absl::Status st = ins->Run(); !st.ok()) return st;
   return result;
 }

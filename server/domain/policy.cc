@@ -26,6 +26,26 @@ const std::vector<PolicyRow>& PolicyTable() {
     {"/jijian.v1.AdminService/DisableUser",         {kAdmin}},
     {"/jijian.v1.AdminService/IssueCertificate",    {kAdmin}},
     {"/jijian.v1.AdminService/RevokeCertificate",   {kAdmin}},
+    // Petitions (信访举报): the registrar keeps them; case managers and leaders read them.
+    {"/jijian.v1.PetitionService/RegisterPetition", {kRegistrar}},
+    {"/jijian.v1.PetitionService/GetPetition",      {kRegistrar, kCaseManager, kLeader}},  // identity: registrar, leader
+    {"/jijian.v1.PetitionService/ListPetitions",    {kRegistrar, kCaseManager, kLeader}},
+    {"/jijian.v1.PetitionService/DecidePetition",   {kRegistrar}},
+    {"/jijian.v1.PetitionService/NotifyReporter",   {kRegistrar}},
+    {"/jijian.v1.PetitionService/RecordResult",     {kRegistrar}},
+    {"/jijian.v1.PetitionService/ClosePetition",    {kRegistrar}},
+    {"/jijian.v1.PetitionService/GiveFeedback",     {kRegistrar}},
+    {"/jijian.v1.PetitionService/FindDuplicates",   {kRegistrar, kCaseManager, kLeader}},
+    // A registrar on the phone or at the desk acts for a reporter holding a receipt code.
+    {"/jijian.v1.ReporterService/CheckStatus",      {kRegistrar}},
+    {"/jijian.v1.ReporterService/AddMaterial",      {kRegistrar}},
+    // The audit log (issue 6): auditors review it, leaders and admins may check it too.
+    // No response carries sensitive plaintext.
+    {"/jijian.v1.AuditService/GetTreeHead",         {kAuditor, kLeader, kAdmin}},  // signed head
+    {"/jijian.v1.AuditService/GetInclusionProof",   {kAuditor, kLeader, kAdmin}},  // proof + event
+    {"/jijian.v1.AuditService/GetConsistencyProof", {kAuditor, kLeader, kAdmin}},  // history check
+    {"/jijian.v1.AuditService/GetEvents",           {kAuditor, kLeader, kAdmin}},  // <= 1000 events
+    {"/jijian.v1.AuditService/Timeline",            {kAuditor, kLeader, kAdmin}},  // object chain
   };
   // clang-format on
   return kTable;

@@ -96,11 +96,14 @@ absl::Status CheckUserId(std::string_view field, std::string_view value) {
 
 absl::Status CheckRequestId(std::string_view value) {
   if (value.empty() || value.size() > 128) {
-    return absl::InvalidArgumentError("request_id: required, 1-128 printable ASCII characters");
+    return absl::InvalidArgumentError("request_id: required, 1-128 characters");
   }
   for (char c : value) {
-    if (c < 0x21 || c > 0x7E) {
-      return absl::InvalidArgumentError("request_id: must be printable ASCII without spaces");
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || c == '.' || c == ':';
+    if (!ok) {
+      return absl::InvalidArgumentError(
+          "request_id: only letters, digits and - _ . : are allowed");
     }
   }
   return absl::OkStatus();

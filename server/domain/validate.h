@@ -25,7 +25,7 @@ absl::Status CheckText(std::string_view field, std::string_view value, size_t ma
 // Checks a user id: 2-64 characters of a-z, 0-9, '.', '_', '-', starting with a letter or digit.
 absl::Status CheckUserId(std::string_view field, std::string_view value);
 
-// Checks a client request id: required, 1-128 printable ASCII characters.
+// Checks a client request id: required, 1-128 characters of A-Z a-z 0-9 - _ . :
 absl::Status CheckRequestId(std::string_view value);
 
 }  // namespace jijian::server::domain

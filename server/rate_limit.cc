@@ -1,0 +1,30 @@
+#include "server/rate_limit.h"
+
+namespace jijian::server {
+
+void FailureThrottle::Expire(std::deque<absl::Time>& times, absl::Time now) {
+  while (!times.empty() && now - times.front() >= window_) times.pop_front();
+}
+
+absl::Status FailureThrottle::Check(const std::string& key, absl::Time now) {
+  absl::MutexLock lock(&mu_);
+  auto it = failures_.find(key);
+  if (it == failures_.end()) return absl::OkStatus();
+  Expire(it->second, now);
+  if (static_cast<int>(it->second.size()) < max_failures_) {
+    if (it->second.empty()) failures_.erase(it);
+    return absl::OkStatus();
+  }
+  int64_t wait = absl::ToInt64Seconds(it->second.front() + window_ - now) + 1;
+  return absl::ResourceExhaustedError("too many wrong receipt codes; try again in " +
+                                      std::to_string(wait) + " s");
+}
+
+void FailureThrottle::RecordFailure(const std::string& key, absl::Time now) {
+  absl::MutexLock lock(&mu_);
+  std::deque<absl::Time>& times = failures_[key];
+  Expire(times, now);
+  times.push_back(now);
+}
+
+}  // namespace jijian::server

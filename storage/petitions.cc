@@ -1,0 +1,275 @@
+#include "storage/petitions.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace jijian::storage {
+namespace {
+
+constexpr char kPetitionColumns[] =
+    "id, version, state, channel, category, received_date, anonymous, disciplines, reporter, "
+    "summary, content, receipt_digest, decision_mode, decision_reason, decision_to, "
+    "decision_due, decided_by, decided_date, duplicate_of, duplicate_count, closed_date, "
+    "conclusion, registered_by, created_us, updated_us";
+
+PetitionRow PetitionFromRow(const Stmt& q) {
+  PetitionRow r;
+  r.id = q.Text(0);
+  r.version = q.Int(1);
+  r.state = q.Text(2);
+  r.channel = q.Text(3);
+  r.category = q.Text(4);
+  r.received_date = q.Text(5);
+  r.anonymous = q.Int(6) == 1;
+  r.disciplines = q.Text(7);
+  r.reporter = q.BlobAt(8);
+  r.summary = q.BlobAt(9);
+  r.content = q.BlobAt(10);
+  r.receipt_digest = q.BlobAt(11);
+  r.decision_mode = q.Text(12);
+  r.decision_reason = q.BlobAt(13);
+  r.decision_to = q.Text(14);
+  r.decision_due = q.Text(15);
+  r.decided_by = q.Text(16);
+  r.decided_date = q.Text(17);
+  r.duplicate_of = q.Text(18);
+  r.duplicate_count = q.Int(19);
+  r.closed_date = q.Text(20);
+  r.conclusion = q.BlobAt(21);
+  r.registered_by = q.Text(22);
+  r.created_us = q.Int(23);
+  r.updated_us = q.Int(24);
+  return r;
+}
+
+// Binds every petition column in kPetitionColumns order.
+void BindPetition(Stmt& q, const PetitionRow& r) {
+  q.Bind(r.id, r.version, r.state, r.channel, r.category, r.received_date, r.anonymous,
+         r.disciplines, Blob{r.reporter}, Blob{r.summary}, Blob{r.content}, Blob{r.receipt_digest},
+         r.decision_mode, Blob{r.decision_reason}, r.decision_to, r.decision_due, r.decided_by,
+         r.decided_date, r.duplicate_of, r.duplicate_count, r.closed_date, Blob{r.conclusion},
+         r.registered_by, r.created_us, r.updated_us);
+}
+
+// Runs q and collects every row through make.
+template <typename T, typename F>
+absl::StatusOr<std::vector<T>> Collect(Stmt& q, F make) {
+  std::vector<T> out;
+  while (true) {
+    absl::StatusOr<bool> row = q.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return out;
+    out.push_back(make(q));
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<int64_t> NextIdNumber(WriteTxn& txn, const std::string& kind, int64_t year) {
+  absl::StatusOr<Stmt> q = txn.db().Prepare(
+      "INSERT INTO id_counters(kind, year, last) VALUES (?, ?, 1) "
+      "ON CONFLICT(kind, year) DO UPDATE SET last = last + 1 RETURNING last");
+  if (!q.ok()) return q.status();
+  q->Bind(kind, year);
+  absl::StatusOr<bool> row = q->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return absl::InternalError("id counter did not return a number");
+  int64_t n = q->Int(0);
+  if (absl::Status st = q->Run(); !st.ok()) return st;
+  return n;
+}
+
+absl::Status InsertPetition(WriteTxn& txn, const PetitionRow& row) {
+  absl::StatusOr<Stmt> q = txn.db().Prepare(
+      absl::StrCat("INSERT INTO petitions(", kPetitionColumns,
+                   ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+  if (!q.ok()) return q.status();
+  BindPetition(*q, row);
+  return q->Run();
+}
+
+absl::Status UpdatePetition(WriteTxn& txn, PetitionRow& row) {
+  row.version += 1;
+  row.updated_us = txn.now_us();
+  absl::StatusOr<Stmt> q = txn.db().Prepare(
+      absl::StrCat("INSERT OR REPLACE INTO petitions(", kPetitionColumns,
+                   ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+  if (!q.ok()) return q.status();
+  BindPetition(*q, row);
+  return q->Run();
+}
+
+absl::StatusOr<PetitionRow> GetPetition(Db& db, const std::string& id) {
+  absl::StatusOr<Stmt> q =
+      db.Prepare(absl::StrCat("SELECT ", kPetitionColumns, " FROM petitions WHERE id = ?"));
+  if (!q.ok()) return q.status();
+  q->Bind(id);
+  absl::StatusOr<bool> row = q->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return absl::NotFoundError(absl::StrCat("petition ", id, " does not exist"));
+  return PetitionFromRow(*q);
+}
+
+absl::StatusOr<std::optional<PetitionRow>> FindPetitionByReceipt(Db& db,
+                                                                 const std::string& digest) {
+  absl::StatusOr<Stmt> q = db.Prepare(
+      absl::StrCat("SELECT ", kPetitionColumns, " FROM petitions WHERE receipt_digest = ?"));
+  if (!q.ok()) return q.status();
+  q->Bind(Blob{digest});
+  absl::StatusOr<bool> row = q->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<PetitionRow>();
+  return std::optional<PetitionRow>(PetitionFromRow(*q));
+}
+
+absl::StatusOr<std::vector<PetitionRow>> ListPetitions(Db& db, const PetitionFilter& f) {
+  // Every filter is optional: an empty value matches all (the SQL keeps one plan).
+  absl::StatusOr<Stmt> q = db.Prepare(absl::StrCat(
+      "SELECT ", kPetitionColumns, " FROM petitions p WHERE p.id > ?1 "
+      "AND (?2 = '' OR p.state = ?2) AND (?3 = '' OR p.channel = ?3) "
+      "AND (?4 = '' OR p.category = ?4) AND (?5 = '' OR p.received_date >= ?5) "
+      "AND (?6 = '' OR p.received_date <= ?6) "
+      "AND (?7 = '' OR EXISTS (SELECT 1 FROM petition_subjects s "
+      "                        WHERE s.petition_id = p.id AND s.unit = ?7)) "
+      "AND (?8 = 0 OR EXISTS (SELECT 1 FROM deadlines d WHERE d.object_id = p.id "
+      "                       AND d.met_date = '' AND d.due_date < ?9)) "
+      "ORDER BY p.id LIMIT ?10"));
+  if (!q.ok()) return q.status();
+  q->Bind(f.after_id, f.state, f.channel, f.category, f.received_from, f.received_to,
+          f.subject_unit, f.overdue, f.today, static_cast<int64_t>(f.limit));
+  return Collect<PetitionRow>(*q, PetitionFromRow);
+}
+
+absl::Status InsertSubject(WriteTxn& txn, const SubjectRow& r) {
+  absl::StatusOr<Stmt> q = txn.db().Prepare(
+      "INSERT INTO petition_subjects(petition_id, idx, subject, unit, rank, flags) "
+      "VALUES (?,?,?,?,?,?)");
+  if (!q.ok()) return q.status();
+  q->Bind(r.petition_id, r.idx, Blob{r.sealed}, r.unit, r.rank, r.flags);
+  return q->Run();
+}
+
+absl::StatusOr<std::vector<SubjectRow>> GetSubjects(Db& db, const std::string& petition_id) {
+  absl::StatusOr<Stmt> q = db.Prepare(
+      "SELECT petition_id, idx, subject, unit, rank, flags FROM petition_subjects "
+      "WHERE petition_id = ? ORDER BY idx");
+  if (!q.ok()) return q.status();
+  q->Bind(petition_id);
+  return Collect<SubjectRow>(*q, [](const Stmt& s) {
+    return SubjectRow{s.Text(0), s.Int(1), s.BlobAt(2), s.Text(3), s.Text(4), s.Text(5)};
+  });
+}
+
+absl::Status AddPersonIndex(WriteTxn& txn, const std::string& digest,
+                            const std::string& object_id) {
+  absl::StatusOr<Stmt> q =
+      txn.db().Prepare("INSERT OR IGNORE INTO person_index(digest, object_id) VALUES (?, ?)");
+  if (!q.ok()) return q.status();
+  q->Bind(Blob{digest}, object_id);
+  return q->Run();
+}
+
+absl::StatusOr<std::vector<std::string>> FindByPersonIndex(Db& db,
+                                                           const std::vector<std::string>& digests,
+                                                           const std::string& exclude_id) {
+  std::vector<std::string> ids;
+  absl::StatusOr<Stmt> q =
+      db.Prepare("SELECT object_id FROM person_index WHERE digest = ? AND object_id != ?");
+  if (!q.ok()) return q.status();
+  for (const std::string& d : digests) {
+    q->Bind(Blob{d}, exclude_id);
+    absl::StatusOr<std::vector<std::string>> found =
+        Collect<std::string>(*q, [](const Stmt& s) { return s.Text(0); });
+    if (!found.ok()) return found.status();
+    ids.insert(ids.end(), found->begin(), found->end());
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
+absl::StatusOr<int64_t> NextMessageSeq(Db& db, const std::string& petition_id) {
+  absl::StatusOr<Stmt> q = db.Prepare("SELECT MAX(seq) FROM petition_messages WHERE petition_id = ?");
+  if (!q.ok()) return q.status();
+  q->Bind(petition_id);
+  absl::StatusOr<bool> row = q->Step();
+  if (!row.ok()) return row.status();
+  return (*row && !q->IsNull(0)) ? q->Int(0) + 1 : 1;
+}
+
+absl::Status AddMessage(WriteTxn& txn, const MessageRow& r) {
+  absl::StatusOr<Stmt> q = txn.db().Prepare(
+      "INSERT INTO petition_messages(petition_id, seq, kind, date, means, body, author, "
+      "created_us) VALUES (?,?,?,?,?,?,?,?)");
+  if (!q.ok()) return q.status();
+  q->Bind(r.petition_id, r.seq, r.kind, r.date, r.means, Blob{r.body}, r.author, txn.now_us());
+  return q->Run();
+}
+
+absl::Status DropDeadline(WriteTxn& txn, const std::string& object_id, const std::string& name) {
+  absl::StatusOr<Stmt> q = txn.db().Prepare(
+      "DELETE FROM deadlines WHERE object_id = ? AND name = ? AND met_date = ''");
+  if (!q.ok()) return q.status();
+  q->Bind(object_id, name);
+  return q->Run();
+}
+
+absl::StatusOr<std::vector<std::string>> RelatedByPersonIndex(Db& db, const std::string& object_id) {
+  absl::StatusOr<Stmt> q = db.Prepare(
+      "SELECT DISTINCT b.object_id FROM person_index a JOIN person_index b "
+      "ON a.digest = b.digest WHERE a.object_id = ?1 AND b.object_id != ?1 ORDER BY b.object_id");
+  if (!q.ok()) return q.status();
+  q->Bind(object_id);
+  return Collect<std::string>(*q, [](const Stmt& s) { return s.Text(0); });
+}
+
+absl::StatusOr<std::vector<MessageRow>> GetMessages(Db& db, const std::string& petition_id) {
+  absl::StatusOr<Stmt> q = db.Prepare(
+      "SELECT petition_id, seq, kind, date, means, body, author, created_us "
+      "FROM petition_messages WHERE petition_id = ? ORDER BY seq");
+  if (!q.ok()) return q.status();
+  q->Bind(petition_id);
+  return Collect<MessageRow>(*q, [](const Stmt& s) {
+    return MessageRow{s.Text(0), s.Int(1),    s.Text(2), s.Text(3),
+                      s.Text(4), s.BlobAt(5), s.Text(6), s.Int(7)};
+  });
+}
+
+absl::Status SetDeadline(WriteTxn& txn, const DeadlineRow& r) {
+  absl::StatusOr<Stmt> q = txn.db().Prepare(
+      "INSERT OR REPLACE INTO deadlines(object_id, name, due_date, provisional, met_date) "
+      "VALUES (?,?,?,?,?)");
+  if (!q.ok()) return q.status();
+  q->Bind(r.object_id, r.name, r.due_date, r.provisional, r.met_date);
+  return q->Run();
+}
+
+absl::Status MeetDeadline(WriteTxn& txn, const std::string& object_id, const std::string& name,
+                          const std::string& date) {
+  absl::StatusOr<Stmt> q = txn.db().Prepare(
+      "UPDATE deadlines SET met_date = ? WHERE object_id = ? AND name = ? AND met_date = ''");
+  if (!q.ok()) return q.status();
+  q->Bind(date, object_id, name);
+  return q->Run();
+}
+
+absl::StatusOr<std::vector<DeadlineRow>> GetDeadlines(Db& db, const std::string& object_id) {
+  absl::StatusOr<Stmt> q = db.Prepare(
+      "SELECT object_id, name, due_date, provisional, met_date FROM deadlines "
+      "WHERE object_id = ? ORDER BY due_date, name");
+  if (!q.ok()) return q.status();
+  q->Bind(object_id);
+  return Collect<DeadlineRow>(*q, [](const Stmt& s) {
+    return DeadlineRow{s.Text(0), s.Text(1), s.Text(2), s.Int(3) == 1, s.Text(4)};
+  });
+}
+
+absl::Status AddObjectLink(WriteTxn& txn, const std::string& from_id, const std::string& to_id,
+                           const std::string& kind) {
+  absl::StatusOr<Stmt> q = txn.db().Prepare(
+      "INSERT OR IGNORE INTO object_links(from_id, to_id, kind, created_us) VALUES (?,?,?,?)");
+  if (!q.ok()) return q.status();
+  q->Bind(from_id, to_id, kind, txn.now_us());
+  return q->Run();
+}
+
+}  // namespace jijian::storage
