@@ -38,12 +38,15 @@ std::string ChildRowId(const std::string& petition_id, int64_t index) {
 }
 
 std::vector<std::string> SubjectDigests(const storage::Keyring& keyring, const v1::Subject& s) {
+  // Each part is normalised on its own, so spacing around a part cannot split a person.
+  using storage::Keyring;
+  const std::string name = Keyring::Normalize(s.name());
   std::vector<std::string> out;
   if (!s.id_number().empty()) {
     out.push_back(keyring.BlindIndex("person:name+id",
-                                     s.name() + "|" + domain::NormalizeIdNumber(s.id_number())));
+                                     name + "|" + domain::NormalizeIdNumber(s.id_number())));
   }
-  out.push_back(keyring.BlindIndex("person:name+unit", s.name() + "|" + s.unit()));
+  out.push_back(keyring.BlindIndex("person:name+unit", name + "|" + Keyring::Normalize(s.unit())));
   return out;
 }
 
