@@ -124,6 +124,53 @@ TEST_F(CliTest, BadArgumentsGiveOneLineNamingTheField) {
   EXPECT_NE(missing.err.find("--name"), std::string::npos) << missing.err;
 }
 
+TEST_F(CliTest, RegistrarRunsAPetitionFromTheCommandLine) {
+  std::string reg = deploy_->AddUser("reg", "registrar");
+  CommandResult r = Jijian({"--profile", reg, "petition", "register", "--channel", "letter",
+                            "--category", "accusation", "--received", "2026-02-10",
+                            "--reporter-name", "张三", "--reporter-id", "11010519491231002X",
+                            "--subject", "name=李四,unit=某县财政局,rank=section,party=yes",
+                            "--discipline", "integrity,work", "--summary", "反映李四收受礼金",
+                            "--content", "详情"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("registered XF-2026-000001"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("2026-03-09"), std::string::npos) << r.out;  // 15 working days
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.out, m, std::regex("receipt code[^:]*: ([0-9A-Z-]{23})"))) << r.out;
+  const std::string receipt = m[1];
+
+  CommandResult overdue = Jijian({"--profile", reg, "petition", "list", "--overdue"});
+  ASSERT_EQ(overdue.exit_code, 0) << overdue.err;
+  EXPECT_NE(overdue.out.find("XF-2026-000001"), std::string::npos);
+  EXPECT_NE(overdue.out.find("proposal +"), std::string::npos) << overdue.out;
+
+  CommandResult show = Jijian({"--profile", reg, "petition", "show", "XF-2026-000001"});
+  ASSERT_EQ(show.exit_code, 0) << show.err;
+  EXPECT_NE(show.out.find("[sealed"), std::string::npos);
+  EXPECT_EQ(show.out.find("张三"), std::string::npos);
+  CommandResult reveal = Jijian({"--profile", reg, "petition", "show", "XF-2026-000001", "--reveal-identity"});
+  EXPECT_NE(reveal.out.find("张三"), std::string::npos) << reveal.out;
+
+  CommandResult decide = Jijian({"--profile", reg, "petition", "decide", "XF-2026-000001", "--mode",
+                                 "transfer-down", "--to", "某县纪委", "--reason", "属下级管辖"});
+  ASSERT_EQ(decide.exit_code, 0) << decide.err;
+  EXPECT_NE(decide.out.find("transferred-down"), std::string::npos) << decide.out;
+  CommandResult wrong = Jijian({"--profile", reg, "petition", "decide", "XF-2026-000001", "--mode",
+                                "accept", "--reason", "x"});
+  EXPECT_EQ(wrong.exit_code, 1);
+  EXPECT_NE(wrong.err.find("FAILED_PRECONDITION: petition XF-2026-000001 is in TRANSFERRED_DOWN"),
+            std::string::npos) << wrong.err;
+
+  CommandResult json = Jijian({"--profile", reg, "--json", "reporter", "status", "--receipt", receipt});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_NE(json.out.find("\"status\": \"in_progress\""), std::string::npos) << json.out;
+  CommandResult bad = Jijian({"--profile", reg, "petition", "register", "--channel", "fax",
+                              "--category", "accusation", "--anonymous", "--subject", "name=a,unit=b",
+                              "--summary", "s", "--content", "c"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("--channel"), std::string::npos) << bad.err;
+}
+
 // Starts jijian-server in the background with stderr to a file.
 pid_t SpawnServer(const std::string& data_dir, const std::string& log) {
   std::vector<std::string> args = {BinaryPath("jijian-server"), "--data", data_dir};
