@@ -114,7 +114,7 @@ void PrintDeadlines(std::ostream& out, const google::protobuf::RepeatedPtrField<
                              ? (d.working_days_late() > 0
                                     ? "OVERDUE by " + std::to_string(d.working_days_late()) + " working days"
                                     : "open")
-                             : "met " + d.met_date();
+                             : "met " + d.met_date() + (d.met_date() > d.due_date() ? " (late)" : "");
     rows.push_back({d.name(), d.due_date() + (d.provisional() ? " (provisional)" : ""), status});
   }
   if (!rows.empty()) PrintTable(out, {"DEADLINE", "DUE", "STATUS"}, rows);
