@@ -11,6 +11,7 @@
 #include "server/config.h"
 #include "server/init.h"
 #include "server/server.h"
+#include "server/verify.h"
 
 namespace {
 
@@ -63,8 +64,15 @@ int main(int argc, char** argv) {
       ->default_str("127.0.0.1:7443");
   init_cmd->add_option("--kek", init.kek_path,
                        "where to create the key-encryption key (default DATA/keys/kek.key)");
+  jijian::server::VerifyOptions verify;
+  CLI::App* verify_cmd =
+      app.add_subcommand("verify", "check the audit log offline, on the files (read-only)");
+  verify_cmd->add_option("--data", verify.data_dir, "data folder of the deployment")->required();
+  verify_cmd->add_option("--audit-key", verify.audit_key_hex,
+                         "audit public key, hex (default: derived from the KEK if readable)");
   CLI11_PARSE(app, argc, argv);
 
+  if (verify_cmd->parsed()) return jijian::server::RunVerify(verify, std::cout, std::cerr);
   if (init_cmd->parsed()) {
     absl::StatusOr<jijian::server::InitResult> result = jijian::server::InitDeployment(init);
     if (!result.ok()) return Fail(result.status());

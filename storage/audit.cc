@@ -1,5 +1,9 @@
 #include "storage/audit.h"
 
+#include <algorithm>
+#include <deque>
+#include <set>
+
 #include "absl/strings/str_cat.h"
 
 namespace jijian::storage {
@@ -48,6 +52,47 @@ class Reader {
  private:
   std::string_view in_;
 };
+
+constexpr char kStoredEventColumns[] =
+    "seq, ts_us, actor, role, cert_fp, action, object_type, object_id, state_before, "
+    "state_after, reason, request_id, leaf";
+
+// Reads the columns of kStoredEventColumns from the current row of q.
+StoredAuditEvent StoredEventAt(const Stmt& q) {
+  StoredAuditEvent out;
+  AuditEvent& e = out.columns;
+  e.seq = q.Int(0);
+  e.ts_us = q.Int(1);
+  e.actor = q.Text(2);
+  e.role = q.Text(3);
+  e.cert_fingerprint = q.Text(4);
+  e.action = q.Text(5);
+  e.object_type = q.Text(6);
+  e.object_id = q.Text(7);
+  e.state_before = q.Text(8);
+  e.state_after = q.Text(9);
+  e.reason = q.Text(10);
+  e.request_id = q.Text(11);
+  out.leaf = q.BlobAt(12);
+  return out;
+}
+
+// Steps q to the end, appending every row to out.
+absl::Status CollectStoredEvents(Stmt& q, std::vector<StoredAuditEvent>& out) {
+  while (true) {
+    absl::StatusOr<bool> row = q.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return absl::OkStatus();
+    out.push_back(StoredEventAt(q));
+  }
+}
+
+absl::StatusOr<TreeHead> HeadFromQuery(Stmt& q, const std::string& missing) {
+  absl::StatusOr<bool> row = q.Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return absl::NotFoundError(missing);
+  return TreeHead{q.Int(0), q.BlobAt(1), q.Int(2), q.BlobAt(3)};
+}
 
 }  // namespace
 
@@ -169,10 +214,114 @@ absl::StatusOr<TreeHead> LatestTreeHead(Db& db) {
   absl::StatusOr<Stmt> q = db.Prepare(
       "SELECT tree_size, root, ts_us, signature FROM tree_heads ORDER BY tree_size DESC LIMIT 1");
   if (!q.ok()) return q.status();
-  absl::StatusOr<bool> row = q->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return absl::NotFoundError("no signed tree head yet");
-  return TreeHead{q->Int(0), q->BlobAt(1), q->Int(2), q->BlobAt(3)};
+  q->Bind();
+  return HeadFromQuery(*q, "no signed tree head yet");
+}
+
+}  // namespace jijian::storage
+
+namespace jijian::storage {
+
+absl::StatusOr<TreeHead> TreeHeadAt(Db& db, int64_t tree_size) {
+  absl::StatusOr<Stmt> q = db.Prepare(
+      "SELECT tree_size, root, ts_us, signature FROM tree_heads WHERE tree_size = ?");
+  if (!q.ok()) return q.status();
+  q->Bind(tree_size);
+  return HeadFromQuery(*q, absl::StrCat("no signed tree head of size ", tree_size,
+                                        " (heads are signed once per commit batch)"));
+}
+
+absl::StatusOr<std::vector<StoredAuditEvent>> ReadStoredAuditEvents(Db& db, int64_t from,
+                                                                    int64_t to) {
+  absl::StatusOr<Stmt> q = db.Prepare(absl::StrCat(
+      "SELECT ", kStoredEventColumns, " FROM audit_events WHERE seq >= ? AND seq <= ? ORDER BY seq"));
+  if (!q.ok()) return q.status();
+  q->Bind(from, to);
+  std::vector<StoredAuditEvent> out;
+  if (absl::Status st = CollectStoredEvents(*q, out); !st.ok()) return st;
+  return out;
+}
+
+absl::Status ForEachStoredAuditEvent(
+    Db& db, const std::function<absl::Status(const StoredAuditEvent&)>& fn) {
+  absl::StatusOr<Stmt> q = db.Prepare(
+      absl::StrCat("SELECT ", kStoredEventColumns, " FROM audit_events ORDER BY seq"));
+  if (!q.ok()) return q.status();
+  q->Bind();
+  while (true) {
+    absl::StatusOr<bool> row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return absl::OkStatus();
+    if (absl::Status st = fn(StoredEventAt(*q)); !st.ok()) return st;
+  }
+}
+
+absl::StatusOr<std::vector<StoredAuditEvent>> ReadStoredAuditEventsOfObject(
+    Db& db, std::string_view object_id, size_t max_events) {
+  // The index is on (object_type, object_id, seq): walk the distinct types with one seek
+  // each, then read the object's events under every type.
+  absl::StatusOr<Stmt> next_type = db.Prepare(
+      "SELECT object_type FROM audit_events WHERE object_type > ? ORDER BY object_type LIMIT 1");
+  if (!next_type.ok()) return next_type.status();
+  std::vector<std::string> types;
+  std::string after;
+  while (true) {
+    next_type->Bind(after);
+    absl::StatusOr<bool> row = next_type->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    after = next_type->Text(0);
+    types.push_back(after);
+  }
+  absl::StatusOr<Stmt> q = db.Prepare(
+      absl::StrCat("SELECT ", kStoredEventColumns,
+                   " FROM audit_events WHERE object_type = ? AND object_id = ? ORDER BY seq LIMIT ?"));
+  if (!q.ok()) return q.status();
+  std::vector<StoredAuditEvent> out;
+  for (const std::string& type : types) {
+    q->Bind(type, object_id, static_cast<int64_t>(max_events + 1));
+    if (absl::Status st = CollectStoredEvents(*q, out); !st.ok()) return st;
+    if (out.size() > max_events) {
+      return absl::ResourceExhaustedError(absl::StrCat("object ", std::string(object_id),
+                                                       " has more than ", max_events,
+                                                       " audit events"));
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const StoredAuditEvent& a, const StoredAuditEvent& b) {
+    return a.columns.seq < b.columns.seq;
+  });
+  return out;
+}
+
+absl::StatusOr<std::vector<std::string>> LinkedObjects(Db& db, std::string_view object_id,
+                                                       size_t max_objects) {
+  absl::StatusOr<Stmt> forward = db.Prepare("SELECT to_id FROM object_links WHERE from_id = ?");
+  if (!forward.ok()) return forward.status();
+  absl::StatusOr<Stmt> backward = db.Prepare("SELECT from_id FROM object_links WHERE to_id = ?");
+  if (!backward.ok()) return backward.status();
+  std::set<std::string> seen = {std::string(object_id)};
+  std::deque<std::string> queue = {std::string(object_id)};
+  while (!queue.empty()) {
+    const std::string id = std::move(queue.front());
+    queue.pop_front();
+    for (Stmt* q : {&*forward, &*backward}) {
+      q->Bind(id);
+      while (true) {
+        absl::StatusOr<bool> row = q->Step();
+        if (!row.ok()) return row.status();
+        if (!*row) break;
+        std::string other = q->Text(0);
+        if (!seen.insert(other).second) continue;
+        if (seen.size() > max_objects) {
+          return absl::ResourceExhaustedError(
+              absl::StrCat("more than ", max_objects, " objects are linked to ",
+                           std::string(object_id), "; the timeline would be unbounded"));
+        }
+        queue.push_back(std::move(other));
+      }
+    }
+  }
+  return std::vector<std::string>(seen.begin(), seen.end());
 }
 
 }  // namespace jijian::storage

@@ -4,6 +4,7 @@
 #define JIJIAN_STORAGE_AUDIT_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,6 +70,36 @@ absl::StatusOr<std::vector<AuditEvent>> ReadAuditEvents(Db& db, int64_t from, in
 
 // The newest stored tree head (NOT_FOUND if none).
 absl::StatusOr<TreeHead> LatestTreeHead(Db& db);
+
+// The head stored for exactly tree_size (NOT_FOUND if the log never had a head of that size).
+absl::StatusOr<TreeHead> TreeHeadAt(Db& db, int64_t tree_size);
+
+// An event as stored: its fields read from their own columns, and the leaf blob as it is in
+// the row. Nothing is parsed or checked, so a damaged row comes back exactly as damaged.
+struct StoredAuditEvent {
+  AuditEvent columns;
+  std::string leaf;
+};
+
+// Reads stored events with from <= seq <= to (inclusive), in seq order.
+absl::StatusOr<std::vector<StoredAuditEvent>> ReadStoredAuditEvents(Db& db, int64_t from,
+                                                                    int64_t to);
+
+// Calls fn on every stored event in seq order, one row in memory at a time; stops at and
+// returns the first error fn returns. For whole-log verification.
+absl::Status ForEachStoredAuditEvent(Db& db,
+                                     const std::function<absl::Status(const StoredAuditEvent&)>& fn);
+
+// Every stored event about object_id (of any object type), in seq order. RESOURCE_EXHAUSTED
+// if there are more than max_events. Costs one index seek per distinct object type plus the
+// events themselves.
+absl::StatusOr<std::vector<StoredAuditEvent>> ReadStoredAuditEventsOfObject(
+    Db& db, std::string_view object_id, size_t max_events);
+
+// object_id and every object reachable from it through object_links in either direction,
+// transitively, sorted. RESOURCE_EXHAUSTED if more than max_objects are reachable.
+absl::StatusOr<std::vector<std::string>> LinkedObjects(Db& db, std::string_view object_id,
+                                                       size_t max_objects);
 
 }  // namespace jijian::storage
 
