@@ -1,0 +1,103 @@
+#include "server/rate_limit.h"
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace jijian::server {
+namespace {
+
+using ::testing::HasSubstr;
+
+const absl::Time kStart = absl::FromUnixSeconds(1'790'000'000);
+
+TEST(FailureThrottleTest, FreshKeyIsAllowed) {
+  FailureThrottle throttle(3, absl::Minutes(10));
+  EXPECT_TRUE(throttle.Check("peer-a", kStart).ok());
+}
+
+TEST(FailureThrottleTest, AllowsMaxMinusOneFailures) {
+  FailureThrottle throttle(3, absl::Minutes(10));
+  for (int i = 0; i < 2; ++i) {
+    throttle.RecordFailure("peer-a", kStart + absl::Seconds(i));
+    EXPECT_TRUE(throttle.Check("peer-a", kStart + absl::Seconds(i)).ok()) << i;
+  }
+}
+
+TEST(FailureThrottleTest, RefusesAtMaxWithWaitTime) {
+  FailureThrottle throttle(3, absl::Minutes(10));
+  for (int i = 0; i < 3; ++i) throttle.RecordFailure("peer-a", kStart + absl::Seconds(i));
+  absl::Status st = throttle.Check("peer-a", kStart + absl::Seconds(2));
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.code(), absl::StatusCode::kResourceExhausted);
+  // The oldest failure (at kStart) leaves the window at kStart + 600 s: 598 s from now,
+  // plus one second of rounding up.
+  EXPECT_THAT(std::string(st.message()), HasSubstr("try again in 599 s"));
+  // Later, the wait shrinks.
+  st = throttle.Check("peer-a", kStart + absl::Seconds(500));
+  EXPECT_EQ(st.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(std::string(st.message()), HasSubstr("try again in 101 s"));
+}
+
+TEST(FailureThrottleTest, DefaultIsFiveInFifteenMinutes) {
+  FailureThrottle throttle;
+  for (int i = 0; i < 4; ++i) throttle.RecordFailure("peer-a", kStart);
+  EXPECT_TRUE(throttle.Check("peer-a", kStart).ok());
+  throttle.RecordFailure("peer-a", kStart);
+  EXPECT_EQ(throttle.Check("peer-a", kStart).code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(throttle.Check("peer-a", kStart + absl::Minutes(15) - absl::Seconds(1)).code(),
+            absl::StatusCode::kResourceExhausted);
+  EXPECT_TRUE(throttle.Check("peer-a", kStart + absl::Minutes(15)).ok());
+}
+
+TEST(FailureThrottleTest, RecoversAfterWindow) {
+  FailureThrottle throttle(3, absl::Minutes(10));
+  for (int i = 0; i < 3; ++i) throttle.RecordFailure("peer-a", kStart + absl::Minutes(i));
+  // Failures at 0, 1 and 2 minutes.
+  EXPECT_FALSE(throttle.Check("peer-a", kStart + absl::Minutes(9)).ok());
+  EXPECT_FALSE(throttle.Check("peer-a", kStart + absl::Minutes(10) - absl::Seconds(1)).ok());
+  // At 10 minutes the first failure has left the window: two remain, below the limit.
+  EXPECT_TRUE(throttle.Check("peer-a", kStart + absl::Minutes(10)).ok());
+  // One more failure refills it, until the failure at 1 minute leaves too.
+  throttle.RecordFailure("peer-a", kStart + absl::Minutes(10));
+  EXPECT_FALSE(throttle.Check("peer-a", kStart + absl::Minutes(10)).ok());
+  EXPECT_TRUE(throttle.Check("peer-a", kStart + absl::Minutes(11)).ok());
+  // Long after, everything has expired: max-1 new failures are allowed again.
+  const absl::Time later = kStart + absl::Hours(5);
+  EXPECT_TRUE(throttle.Check("peer-a", later).ok());
+  throttle.RecordFailure("peer-a", later);
+  throttle.RecordFailure("peer-a", later);
+  EXPECT_TRUE(throttle.Check("peer-a", later).ok());
+  throttle.RecordFailure("peer-a", later);
+  EXPECT_FALSE(throttle.Check("peer-a", later).ok());
+}
+
+TEST(FailureThrottleTest, KeysAreIndependent) {
+  FailureThrottle throttle(2, absl::Minutes(10));
+  throttle.RecordFailure("peer-a", kStart);
+  throttle.RecordFailure("peer-a", kStart);
+  throttle.RecordFailure("peer-b", kStart);
+  EXPECT_FALSE(throttle.Check("peer-a", kStart).ok());
+  EXPECT_TRUE(throttle.Check("peer-b", kStart).ok());
+  EXPECT_TRUE(throttle.Check("peer-c", kStart).ok());
+  throttle.RecordFailure("peer-b", kStart);
+  EXPECT_FALSE(throttle.Check("peer-b", kStart).ok());
+  // peer-a recovering does not depend on peer-b.
+  EXPECT_TRUE(throttle.Check("peer-a", kStart + absl::Minutes(10)).ok());
+}
+
+TEST(FailureThrottleTest, OldFailuresDoNotAccumulate) {
+  // One failure every 6 minutes never reaches 3 within a 10-minute window.
+  FailureThrottle throttle(3, absl::Minutes(10));
+  for (int i = 0; i < 20; ++i) {
+    const absl::Time now = kStart + absl::Minutes(6 * i);
+    ASSERT_TRUE(throttle.Check("peer-a", now).ok()) << i;
+    throttle.RecordFailure("peer-a", now);
+  }
+}
+
+}  // namespace
+}  // namespace jijian::server
