@@ -22,6 +22,13 @@ absl::Status FailureThrottle::Check(const std::string& key, absl::Time now) {
 
 void FailureThrottle::RecordFailure(const std::string& key, absl::Time now) {
   absl::MutexLock lock(&mu_);
+  // Bound memory: when many keys accumulate, drop those whose failures have all expired.
+  if (failures_.size() > kSweepAbove) {
+    for (auto it = failures_.begin(); it != failures_.end();) {
+      Expire(it->second, now);
+      it = it->second.empty() ? failures_.erase(it) : std::next(it);
+    }
+  }
   std::deque<absl::Time>& times = failures_[key];
   Expire(times, now);
   times.push_back(now);

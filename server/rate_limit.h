@@ -28,6 +28,7 @@ class FailureThrottle {
  private:
   void Expire(std::deque<absl::Time>& times, absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
+  static constexpr size_t kSweepAbove = 10000;
   const int max_failures_;
   const absl::Duration window_;
   absl::Mutex mu_;

@@ -67,7 +67,7 @@ absl::Status CheckText(std::string_view field, std::string_view value, size_t ma
     size_t n = DecodeOne(value, i, cp);
     if (n == 0) return absl::InvalidArgumentError(Field(field) + ": must be valid UTF-8");
     bool allowed_control = multiline && (cp == '\n' || cp == '\t' || cp == '\r');
-    if ((cp < 0x20 || cp == 0x7F) && !allowed_control) {
+    if ((cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) && !allowed_control) {
       return absl::InvalidArgumentError(Field(field) + ": must not contain control characters");
     }
     i += n;

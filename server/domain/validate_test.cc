@@ -23,6 +23,7 @@ TEST(ValidateTest, TextNamesFieldAndRule) {
   EXPECT_TRUE(CheckText("department", "", 10, false).ok());
   EXPECT_EQ(CheckText("x", "a\x01", 10, true).message(), "x: must not contain control characters");
   EXPECT_FALSE(CheckText("x", "a\nb", 10, true).ok());
+  EXPECT_FALSE(CheckText("x", "a\u0085b", 10, true).ok());  // C1 control (NEL)
   EXPECT_TRUE(CheckText("x", "a\nb", 10, true, /*multiline=*/true).ok());
   EXPECT_EQ(CheckText("x", "\xFF", 10, true).message(), "x: must be valid UTF-8");
 }
