@@ -50,7 +50,9 @@ absl::StatusOr<ServerConfig> LoadConfig(const std::string& path) {
   static const std::set<std::string> kKnown = {
       "listen",      "advertise",        "kek",         "database",
       "ca_cert",     "ca_key",           "server_cert", "server_key",
-      "client_cert_days", "reader_connections", "calendar", "jurisdiction_max_rank"};
+      "client_cert_days", "reader_connections", "calendar", "jurisdiction_max_rank",
+      "inquiry_reply_working_days", "verification_working_days", "hold_review_days",
+      "lead_proposal_days"};
   for (const auto& [key, value] : t) {
     if (!kKnown.count(std::string(key.str()))) {
       return absl::InvalidArgumentError("configuration " + path + ": unknown key \"" +
@@ -101,6 +103,20 @@ absl::StatusOr<ServerConfig> LoadConfig(const std::string& path) {
     }
     c.client_cert_days = *days;
   }
+  for (auto [key, out, max] :
+       {std::tuple<const char*, int*, int>{"inquiry_reply_working_days",
+                                           &c.lead_rules.inquiry_reply_working_days, 250},
+        {"verification_working_days", &c.lead_rules.verification_working_days, 500},
+        {"hold_review_days", &c.lead_rules.hold_review_days, 3650},
+        {"lead_proposal_days", &c.lead_rules.proposal_calendar_days, 365}}) {
+    if (!t.contains(key)) continue;
+    std::optional<int64_t> v = t[key].value<int64_t>();
+    if (!v || *v < 1 || *v > max) {
+      return absl::InvalidArgumentError("configuration " + path + ": \"" + key +
+                                        "\" must be an integer from 1 to " + std::to_string(max));
+    }
+    *out = static_cast<int>(*v);
+  }
   if (t.contains("reader_connections")) {
     std::optional<int64_t> n = t["reader_connections"].value<int64_t>();
     if (!n || *n < 1 || *n > 64) {
@@ -123,6 +139,10 @@ absl::Status WriteConfig(const ServerConfig& c, const std::string& path) {
                 {"server_key", c.server_key_path},
                 {"calendar", c.calendar_path},
                 {"jurisdiction_max_rank", c.jurisdiction_max_rank},
+                {"inquiry_reply_working_days", c.lead_rules.inquiry_reply_working_days},
+                {"verification_working_days", c.lead_rules.verification_working_days},
+                {"hold_review_days", c.lead_rules.hold_review_days},
+                {"lead_proposal_days", c.lead_rules.proposal_calendar_days},
                 {"client_cert_days", c.client_cert_days},
                 {"reader_connections", static_cast<int64_t>(c.reader_connections)}};
   std::ofstream out(path, std::ios::trunc);

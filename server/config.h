@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "server/domain/lead_rules.h"
 
 namespace jijian::server {
 
@@ -24,6 +25,7 @@ struct ServerConfig {
   // The highest rank this commission has jurisdiction over (petition_rules.h RankLevels);
   // petitions about higher-ranked subjects must be escalated.
   std::string jurisdiction_max_rank = "division";
+  domain::LeadDeadlineRules lead_rules;  // [unconfirmed] time limits, see lead_rules.h
   int64_t client_cert_days = 365;  // lifetime of issued client certificates
   int reader_connections = 4;
 };

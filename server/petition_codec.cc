@@ -37,14 +37,19 @@ std::string ChildRowId(const std::string& petition_id, int64_t index) {
   return petition_id + "#" + std::to_string(index);
 }
 
+std::string PersonIdDigest(const storage::Keyring& keyring, const std::string& id_number) {
+  return keyring.BlindIndex("person:id", domain::NormalizeIdNumber(id_number));
+}
+
 std::vector<std::string> SubjectDigests(const storage::Keyring& keyring, const v1::Subject& s) {
   // Each part is normalised on its own, so spacing around a part cannot split a person.
   using storage::Keyring;
   const std::string name = Keyring::Normalize(s.name());
   std::vector<std::string> out;
   if (!s.id_number().empty()) {
-    out.push_back(keyring.BlindIndex("person:name+id",
-                                     name + "|" + domain::NormalizeIdNumber(s.id_number())));
+    const std::string id = domain::NormalizeIdNumber(s.id_number());
+    out.push_back(keyring.BlindIndex("person:name+id", name + "|" + id));
+    out.push_back(PersonIdDigest(keyring, id));
   }
   out.push_back(keyring.BlindIndex("person:name+unit", name + "|" + Keyring::Normalize(s.unit())));
   return out;

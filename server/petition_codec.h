@@ -33,6 +33,9 @@ absl::StatusOr<std::string> OpenAt(const storage::Keyring& keyring, std::string_
 // Row id used for sealed subject and message values.
 std::string ChildRowId(const std::string& petition_id, int64_t index);
 
+// Blind-index digest of a person by ID number alone (recusal declarations, integrity checks).
+std::string PersonIdDigest(const storage::Keyring& keyring, const std::string& id_number);
+
 // Blind-index digests of a subject: name + ID number (if known) and name + unit.
 std::vector<std::string> SubjectDigests(const storage::Keyring& keyring, const v1::Subject& s);
 

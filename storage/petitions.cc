@@ -139,19 +139,19 @@ absl::StatusOr<std::vector<PetitionRow>> ListPetitions(Db& db, const PetitionFil
   return Collect<PetitionRow>(*q, PetitionFromRow);
 }
 
-absl::Status InsertSubject(WriteTxn& txn, const SubjectRow& r) {
+absl::Status InsertSubject(WriteTxn& txn, const SubjectRow& r, std::string_view table) {
   absl::StatusOr<Stmt> q = txn.db().Prepare(
-      "INSERT INTO petition_subjects(petition_id, idx, subject, unit, rank, flags) "
-      "VALUES (?,?,?,?,?,?)");
+      absl::StrCat("INSERT INTO ", std::string(table),
+                   "(petition_id, idx, subject, unit, rank, flags) VALUES (?,?,?,?,?,?)"));
   if (!q.ok()) return q.status();
   q->Bind(r.petition_id, r.idx, Blob{r.sealed}, r.unit, r.rank, r.flags);
   return q->Run();
 }
 
-absl::StatusOr<std::vector<SubjectRow>> GetSubjects(Db& db, const std::string& petition_id) {
-  absl::StatusOr<Stmt> q = db.Prepare(
-      "SELECT petition_id, idx, subject, unit, rank, flags FROM petition_subjects "
-      "WHERE petition_id = ? ORDER BY idx");
+absl::StatusOr<std::vector<SubjectRow>> GetSubjects(Db& db, const std::string& petition_id,
+                                                    std::string_view table) {
+  absl::StatusOr<Stmt> q = db.Prepare(absl::StrCat("SELECT petition_id, idx, subject, unit, rank, flags FROM ",
+                                                   std::string(table), " WHERE petition_id = ? ORDER BY idx"));
   if (!q.ok()) return q.status();
   q->Bind(petition_id);
   return Collect<SubjectRow>(*q, [](const Stmt& s) {
@@ -187,8 +187,10 @@ absl::StatusOr<std::vector<std::string>> FindByPersonIndex(Db& db,
   return ids;
 }
 
-absl::StatusOr<int64_t> NextMessageSeq(Db& db, const std::string& petition_id) {
-  absl::StatusOr<Stmt> q = db.Prepare("SELECT MAX(seq) FROM petition_messages WHERE petition_id = ?");
+absl::StatusOr<int64_t> NextMessageSeq(Db& db, const std::string& petition_id,
+                                       std::string_view table) {
+  absl::StatusOr<Stmt> q = db.Prepare(
+      absl::StrCat("SELECT MAX(seq) FROM ", std::string(table), " WHERE petition_id = ?"));
   if (!q.ok()) return q.status();
   q->Bind(petition_id);
   absl::StatusOr<bool> row = q->Step();
@@ -196,10 +198,11 @@ absl::StatusOr<int64_t> NextMessageSeq(Db& db, const std::string& petition_id) {
   return (*row && !q->IsNull(0)) ? q->Int(0) + 1 : 1;
 }
 
-absl::Status AddMessage(WriteTxn& txn, const MessageRow& r) {
+absl::Status AddMessage(WriteTxn& txn, const MessageRow& r, std::string_view table) {
   absl::StatusOr<Stmt> q = txn.db().Prepare(
-      "INSERT INTO petition_messages(petition_id, seq, kind, date, means, body, author, "
-      "created_us) VALUES (?,?,?,?,?,?,?,?)");
+      absl::StrCat("INSERT INTO ", std::string(table),
+                   "(petition_id, seq, kind, date, means, body, author, created_us) "
+                   "VALUES (?,?,?,?,?,?,?,?)"));
   if (!q.ok()) return q.status();
   q->Bind(r.petition_id, r.seq, r.kind, r.date, r.means, Blob{r.body}, r.author, txn.now_us());
   return q->Run();
@@ -222,10 +225,11 @@ absl::StatusOr<std::vector<std::string>> RelatedByPersonIndex(Db& db, const std:
   return Collect<std::string>(*q, [](const Stmt& s) { return s.Text(0); });
 }
 
-absl::StatusOr<std::vector<MessageRow>> GetMessages(Db& db, const std::string& petition_id) {
+absl::StatusOr<std::vector<MessageRow>> GetMessages(Db& db, const std::string& petition_id,
+                                                    std::string_view table) {
   absl::StatusOr<Stmt> q = db.Prepare(
-      "SELECT petition_id, seq, kind, date, means, body, author, created_us "
-      "FROM petition_messages WHERE petition_id = ? ORDER BY seq");
+      absl::StrCat("SELECT petition_id, seq, kind, date, means, body, author, created_us FROM ",
+                   std::string(table), " WHERE petition_id = ? ORDER BY seq"));
   if (!q.ok()) return q.status();
   q->Bind(petition_id);
   return Collect<MessageRow>(*q, [](const Stmt& s) {
@@ -270,6 +274,15 @@ absl::Status AddObjectLink(WriteTxn& txn, const std::string& from_id, const std:
   if (!q.ok()) return q.status();
   q->Bind(from_id, to_id, kind, txn.now_us());
   return q->Run();
+}
+
+absl::StatusOr<std::vector<std::string>> ListLinkedTo(Db& db, const std::string& from_id,
+                                                      const std::string& kind) {
+  absl::StatusOr<Stmt> q =
+      db.Prepare("SELECT to_id FROM object_links WHERE from_id = ? AND kind = ? ORDER BY to_id");
+  if (!q.ok()) return q.status();
+  q->Bind(from_id, kind);
+  return Collect<std::string>(*q, [](const Stmt& s) { return s.Text(0); });
 }
 
 }  // namespace jijian::storage

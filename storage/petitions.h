@@ -92,8 +92,13 @@ struct PetitionFilter {
 };
 absl::StatusOr<std::vector<PetitionRow>> ListPetitions(Db& db, const PetitionFilter& filter);
 
-absl::Status InsertSubject(WriteTxn& txn, const SubjectRow& row);
-absl::StatusOr<std::vector<SubjectRow>> GetSubjects(Db& db, const std::string& petition_id);
+// Subject rows live in petition_subjects or lead_subjects (table, a constant of the caller).
+inline constexpr char kPetitionSubjects[] = "petition_subjects";
+inline constexpr char kLeadSubjects[] = "lead_subjects";
+absl::Status InsertSubject(WriteTxn& txn, const SubjectRow& row,
+                           std::string_view table = kPetitionSubjects);
+absl::StatusOr<std::vector<SubjectRow>> GetSubjects(Db& db, const std::string& petition_id,
+                                                    std::string_view table = kPetitionSubjects);
 
 absl::Status AddPersonIndex(WriteTxn& txn, const std::string& digest, const std::string& object_id);
 // Objects indexed under any of digests, excluding exclude_id, in id order.
@@ -101,15 +106,21 @@ absl::StatusOr<std::vector<std::string>> FindByPersonIndex(Db& db,
                                                            const std::vector<std::string>& digests,
                                                            const std::string& exclude_id);
 
-// The seq the next message of a petition gets (1, 2, ...).
-absl::StatusOr<int64_t> NextMessageSeq(Db& db, const std::string& petition_id);
+// Message rows live in petition_messages or lead_notes (table, a constant of the caller).
+inline constexpr char kPetitionMessages[] = "petition_messages";
+inline constexpr char kLeadNotes[] = "lead_notes";
+// The seq the next message of an object gets (1, 2, ...).
+absl::StatusOr<int64_t> NextMessageSeq(Db& db, const std::string& petition_id,
+                                       std::string_view table = kPetitionMessages);
 // Appends a message with row.seq from NextMessageSeq.
-absl::Status AddMessage(WriteTxn& txn, const MessageRow& row);
+absl::Status AddMessage(WriteTxn& txn, const MessageRow& row,
+                        std::string_view table = kPetitionMessages);
 // Removes an open deadline that no longer applies (e.g. no acceptance notice for a duplicate).
 absl::Status DropDeadline(WriteTxn& txn, const std::string& object_id, const std::string& name);
 // Objects that share a person-index digest with object_id (same subject), in id order.
 absl::StatusOr<std::vector<std::string>> RelatedByPersonIndex(Db& db, const std::string& object_id);
-absl::StatusOr<std::vector<MessageRow>> GetMessages(Db& db, const std::string& petition_id);
+absl::StatusOr<std::vector<MessageRow>> GetMessages(Db& db, const std::string& petition_id,
+                                                    std::string_view table = kPetitionMessages);
 
 absl::Status SetDeadline(WriteTxn& txn, const DeadlineRow& row);
 // Marks an open deadline met on date; does nothing if absent or already met.
@@ -120,6 +131,10 @@ absl::StatusOr<std::vector<DeadlineRow>> GetDeadlines(Db& db, const std::string&
 // Records a link (petition -> lead, duplicate -> original, ...).
 absl::Status AddObjectLink(WriteTxn& txn, const std::string& from_id, const std::string& to_id,
                            const std::string& kind);
+
+// Objects linked from from_id with kind (e.g. the lead a petition became).
+absl::StatusOr<std::vector<std::string>> ListLinkedTo(Db& db, const std::string& from_id,
+                                                      const std::string& kind);
 
 }  // namespace jijian::storage
 

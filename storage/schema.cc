@@ -194,6 +194,91 @@ CREATE TABLE deadlines (
 CREATE INDEX deadlines_open ON deadlines(due_date, object_id) WHERE met_date = '';
 )sql";
 
+// Version 4: problem leads (问题线索), their subjects, assignment history, disposal
+// proposals, notes, and declared recusals (回避).
+constexpr std::string_view kV4 = R"sql(
+CREATE TABLE leads (
+  id               TEXT PRIMARY KEY,
+  version          INTEGER NOT NULL,
+  state            TEXT NOT NULL,
+  source           TEXT NOT NULL,
+  petition_id      TEXT NOT NULL DEFAULT '',
+  summary          BLOB NOT NULL,   -- sealed (content)
+  inspector        TEXT NOT NULL DEFAULT '',
+  department       TEXT NOT NULL DEFAULT '',
+  report_required  INTEGER NOT NULL,
+  reported_date    TEXT NOT NULL DEFAULT '',
+  case_id          TEXT NOT NULL DEFAULT '',
+  hold_review_date TEXT NOT NULL DEFAULT '',
+  registered_by    TEXT NOT NULL,
+  registered_date  TEXT NOT NULL,
+  closed_date      TEXT NOT NULL DEFAULT '',
+  created_us       INTEGER NOT NULL,
+  updated_us       INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX leads_state ON leads(state, id);
+CREATE INDEX leads_inspector ON leads(inspector, id);
+CREATE INDEX leads_hold ON leads(hold_review_date) WHERE hold_review_date != '';
+
+CREATE TABLE lead_subjects (
+  petition_id TEXT NOT NULL,      -- the lead id (same shape as petition_subjects)
+  idx         INTEGER NOT NULL,
+  subject     BLOB NOT NULL,      -- sealed (identity)
+  unit        TEXT NOT NULL,
+  rank        TEXT NOT NULL,
+  flags       TEXT NOT NULL,
+  PRIMARY KEY (petition_id, idx)
+) WITHOUT ROWID;
+
+CREATE TABLE lead_assignments (
+  lead_id     TEXT NOT NULL,
+  seq         INTEGER NOT NULL,
+  inspector   TEXT NOT NULL,
+  department  TEXT NOT NULL,
+  assigned_by TEXT NOT NULL,
+  date        TEXT NOT NULL,
+  PRIMARY KEY (lead_id, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE lead_proposals (
+  lead_id         TEXT NOT NULL,
+  seq             INTEGER NOT NULL,
+  kind            TEXT NOT NULL,      -- talk-inquiry, verification, hold, close, file-case, ...
+  reason          BLOB NOT NULL,      -- sealed (content)
+  proposed_by     TEXT NOT NULL,
+  date            TEXT NOT NULL,
+  return_state    TEXT NOT NULL,      -- where a rejection sends the lead
+  outcome         TEXT NOT NULL DEFAULT '',
+  decided_by      TEXT NOT NULL DEFAULT '',
+  decision_reason BLOB,               -- sealed (content)
+  PRIMARY KEY (lead_id, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE lead_notes (
+  petition_id TEXT NOT NULL,      -- the lead id (same shape as petition_messages)
+  seq         INTEGER NOT NULL,
+  kind        TEXT NOT NULL,
+  date        TEXT NOT NULL,
+  means       TEXT NOT NULL,
+  body        BLOB NOT NULL,      -- sealed (content)
+  author      TEXT NOT NULL,
+  created_us  INTEGER NOT NULL,
+  PRIMARY KEY (petition_id, seq)
+) WITHOUT ROWID;
+
+-- Declared conflicts: a user may not handle a matter about this person digest or petition.
+CREATE TABLE recusals (
+  user_id    TEXT NOT NULL,
+  target     BLOB NOT NULL,       -- person blind-index digest, or a petition id (as bytes)
+  kind       TEXT NOT NULL,       -- subject, reporter_of
+  ground     TEXT NOT NULL,       -- relative, witness, interest, other
+  reason     BLOB NOT NULL,       -- sealed (content)
+  created_us INTEGER NOT NULL,
+  PRIMARY KEY (user_id, target)
+) WITHOUT ROWID;
+CREATE INDEX recusals_target ON recusals(target);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -201,6 +286,7 @@ const std::vector<Migration>& Migrations() {
       {1, kV1},
       {2, kV2},
       {3, kV3},
+      {4, kV4},
   };
   return kMigrations;
 }

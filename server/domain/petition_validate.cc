@@ -77,6 +77,16 @@ absl::StatusOr<absl::CivilDay> DateNotInFuture(std::string_view field, std::stri
   return *day;
 }
 
+absl::Status CheckSubjects(const google::protobuf::RepeatedPtrField<v1::Subject>& subjects,
+                           absl::CivilDay today) {
+  if (subjects.empty()) return Invalid("subjects: at least one subject (被反映人) is required");
+  if (static_cast<size_t>(subjects.size()) > kMaxSubjects) return Invalid("subjects: at most 20");
+  for (int i = 0; i < subjects.size(); ++i) {
+    if (absl::Status st = CheckSubject(subjects[i], i, today); !st.ok()) return st;
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ValidateRegister(const v1::RegisterPetitionRequest& req, absl::CivilDay today) {
   if (absl::Status st = CheckRequestId(req.request_id()); !st.ok()) return st;
   if (req.channel() == v1::CHANNEL_UNSPECIFIED || !v1::Channel_IsValid(req.channel())) {
@@ -109,13 +119,7 @@ absl::Status ValidateRegister(const v1::RegisterPetitionRequest& req, absl::Civi
       return st;
     }
   }
-  if (req.subjects().empty()) return Invalid("subjects: at least one subject (被反映人) is required");
-  if (static_cast<size_t>(req.subjects_size()) > kMaxSubjects) {
-    return Invalid("subjects: at most 20");
-  }
-  for (int i = 0; i < req.subjects_size(); ++i) {
-    if (absl::Status st = CheckSubject(req.subjects(i), i, today); !st.ok()) return st;
-  }
+  if (absl::Status st = CheckSubjects(req.subjects(), today); !st.ok()) return st;
   std::set<int> seen;
   for (int d : req.disciplines()) {
     if (d == v1::DISCIPLINE_UNSPECIFIED || !v1::Discipline_IsValid(d)) {

@@ -35,6 +35,10 @@ absl::Status CheckObjectId(std::string_view field, std::string_view kind, std::s
 absl::StatusOr<absl::CivilDay> DateNotInFuture(std::string_view field, std::string_view text,
                                                absl::CivilDay today);
 
+// Checks a list of subjects (被反映人): 1-20, each with name and unit, valid ID number and rank.
+absl::Status CheckSubjects(const google::protobuf::RepeatedPtrField<v1::Subject>& subjects,
+                           absl::CivilDay today);
+
 // Checks a registration request completely (see petition.proto for the fields).
 absl::Status ValidateRegister(const v1::RegisterPetitionRequest& req, absl::CivilDay today);
 

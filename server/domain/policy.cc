@@ -36,6 +36,21 @@ const std::vector<PolicyRow>& PolicyTable() {
     {"/jijian.v1.PetitionService/ClosePetition",    {kRegistrar}},
     {"/jijian.v1.PetitionService/GiveFeedback",     {kRegistrar}},
     {"/jijian.v1.PetitionService/FindDuplicates",   {kRegistrar, kCaseManager, kLeader}},
+    // Problem leads (问题线索): case management keeps the ledger, leaders approve, inspectors
+    // work only what is assigned to them (checked in the handler: others get NOT_FOUND).
+    {"/jijian.v1.LeadService/RegisterLead",         {kCaseManager}},
+    {"/jijian.v1.LeadService/GetLead",              {kCaseManager, kLeader, kInspector}},
+    {"/jijian.v1.LeadService/ListLeads",            {kCaseManager, kLeader, kInspector}},
+    {"/jijian.v1.LeadService/AssignLead",           {kCaseManager}},
+    {"/jijian.v1.LeadService/ProposeDisposal",      {kCaseManager, kInspector}},  // inspector: if assigned
+    {"/jijian.v1.LeadService/ApproveProposal",      {kLeader}},                   // not their own
+    {"/jijian.v1.LeadService/RejectProposal",       {kLeader}},                   // not their own
+    {"/jijian.v1.LeadService/RecordInquirySent",    {kInspector}},                // the assigned one
+    {"/jijian.v1.LeadService/RecordInquiryReply",   {kInspector}},                // the assigned one
+    {"/jijian.v1.LeadService/SubmitVerificationReport", {kInspector}},            // the assigned one
+    {"/jijian.v1.LeadService/RecordHigherReport",   {kCaseManager}},              // 第二十二条
+    {"/jijian.v1.LeadService/DeclareRecusal",       {kRegistrar, kCaseManager, kInspector, kReviewer, kLeader}},
+    {"/jijian.v1.LeadService/MyQueue",              {kCaseManager, kInspector, kReviewer, kLeader}},
     // A registrar on the phone or at the desk acts for a reporter holding a receipt code.
     {"/jijian.v1.ReporterService/CheckStatus",      {kRegistrar}},
     {"/jijian.v1.ReporterService/AddMaterial",      {kRegistrar}},
