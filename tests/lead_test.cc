@@ -1,0 +1,434 @@
+// Problem leads (问题线索) end to end over real mutual TLS, each step by a user of the
+// right role: petition → lead → inquiry → verification, approvals by a leader who did not
+// propose, recusal, need to know, the 第二十二条 report, deadlines in working days.
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include "jijian/v1/lead.grpc.pb.h"
+#include "jijian/v1/petition.grpc.pb.h"
+#include "storage/audit.h"
+#include "tests/test_server.h"
+
+namespace jijian::testing {
+namespace {
+
+constexpr char kIdNumber[] = "11010519491231002X";
+
+class LeadTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    deploy_ = TestDeployment::Start();
+    ASSERT_NE(deploy_, nullptr);
+    registrar_ = v1::PetitionService::NewStub(deploy_->Channel(deploy_->AddUser("reg", "registrar")));
+    cm_ = Stub("cm", "case-manager");
+    insp1_ = Stub("insp1", "inspector");
+    insp2_ = Stub("insp2", "inspector");
+    leader_ = Stub("ldr", "leader");
+    leader2_ = Stub("ldr2", "leader");
+    boss_ = Stub("boss", "case-manager,leader");  // proposes and would approve
+  }
+
+  std::unique_ptr<v1::LeadService::Stub> Stub(const std::string& user, const std::string& roles) {
+    return v1::LeadService::NewStub(deploy_->Channel(deploy_->AddUser(user, roles)));
+  }
+
+  // An accepted petition about one subject; returns its id.
+  std::string AcceptedPetition(const std::string& subject, bool top_leader = false) {
+    v1::RegisterPetitionRequest req;
+    req.set_request_id("p-" + std::to_string(n_++));
+    req.set_channel(v1::CHANNEL_LETTER);
+    req.set_category(v1::CATEGORY_ACCUSATION);
+    req.set_received_date("2026-11-02");
+    req.mutable_reporter()->set_name("举报人王");
+    req.mutable_reporter()->set_id_number(kIdNumber);
+    v1::Subject* s = req.add_subjects();
+    s->set_name(subject);
+    s->set_unit("某县财政局");
+    s->set_id_number(kIdNumber);
+    s->set_top_leader(top_leader);
+    req.set_summary("反映" + subject + "问题");
+    req.set_content("详情");
+    grpc::ClientContext ctx;
+    v1::RegisterPetitionResponse resp;
+    EXPECT_TRUE(registrar_->RegisterPetition(&ctx, req, &resp).ok());
+    v1::DecidePetitionRequest decide;
+    decide.set_request_id("d-" + std::to_string(n_++));
+    decide.set_id(resp.petition().id());
+    decide.set_expected_version(1);
+    decide.set_mode(v1::HANDLING_ACCEPT);
+    decide.set_reason("本级受理");
+    grpc::ClientContext ctx2;
+    v1::PetitionResponse out;
+    EXPECT_TRUE(registrar_->DecidePetition(&ctx2, decide, &out).ok());
+    return resp.petition().id();
+  }
+
+  v1::Lead Register(const std::string& petition_id) {
+    v1::RegisterLeadRequest req;
+    req.set_request_id("l-" + std::to_string(n_++));
+    req.set_petition_id(petition_id);
+    grpc::ClientContext ctx;
+    v1::LeadResponse resp;
+    grpc::Status st = cm_->RegisterLead(&ctx, req, &resp);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    return resp.lead();
+  }
+
+  v1::Lead Get(v1::LeadService::Stub& stub, const std::string& id, grpc::Status* st = nullptr) {
+    grpc::ClientContext ctx;
+    v1::GetLeadRequest req;
+    req.set_id(id);
+    v1::LeadResponse resp;
+    grpc::Status s = stub.GetLead(&ctx, req, &resp);
+    if (st) *st = s;
+    return resp.lead();
+  }
+
+  int64_t Version(const std::string& id) { return Get(*cm_, id).version(); }
+
+  grpc::Status Assign(const std::string& id, const std::string& inspector) {
+    v1::AssignLeadRequest req;
+    req.set_request_id("a-" + std::to_string(n_++));
+    req.set_id(id);
+    req.set_expected_version(Version(id));
+    req.set_inspector(inspector);
+    grpc::ClientContext ctx;
+    v1::LeadResponse resp;
+    return cm_->AssignLead(&ctx, req, &resp);
+  }
+
+  grpc::Status Propose(v1::LeadService::Stub& stub, const std::string& id, v1::DisposalMethod method) {
+    v1::ProposeDisposalRequest req;
+    req.set_request_id("pr-" + std::to_string(n_++));
+    req.set_id(id);
+    req.set_expected_version(Version(id));
+    req.set_method(method);
+    req.set_reason("集体排查意见");
+    grpc::ClientContext ctx;
+    v1::LeadResponse resp;
+    return stub.ProposeDisposal(&ctx, req, &resp);
+  }
+
+  grpc::Status Decide(v1::LeadService::Stub& stub, const std::string& id, bool approve,
+                      v1::Lead* out = nullptr) {
+    v1::DecideProposalRequest req;
+    req.set_request_id("ap-" + std::to_string(n_++));
+    req.set_id(id);
+    req.set_expected_version(Version(id));
+    req.set_reason(approve ? "同意" : "依据不足，退回");
+    grpc::ClientContext ctx;
+    v1::LeadResponse resp;
+    grpc::Status st = approve ? stub.ApproveProposal(&ctx, req, &resp) : stub.RejectProposal(&ctx, req, &resp);
+    if (out) *out = resp.lead();
+    return st;
+  }
+
+  grpc::Status NoteCall(v1::LeadService::Stub& stub, const std::string& id, const std::string& which,
+                        v1::Lead* out = nullptr) {
+    v1::LeadNoteRequest req;
+    req.set_request_id("n-" + std::to_string(n_++));
+    req.set_id(id);
+    req.set_expected_version(Version(id));
+    req.set_text("记录");
+    grpc::ClientContext ctx;
+    v1::LeadResponse resp;
+    grpc::Status st = which == "sent"    ? stub.RecordInquirySent(&ctx, req, &resp)
+                      : which == "reply" ? stub.RecordInquiryReply(&ctx, req, &resp)
+                                         : stub.RecordHigherReport(&ctx, req, &resp);
+    if (out) *out = resp.lead();
+    return st;
+  }
+
+  grpc::Status Report(const std::string& id, v1::ReportProposal proposal) {
+    v1::VerificationReportRequest req;
+    req.set_request_id("r-" + std::to_string(n_++));
+    req.set_id(id);
+    req.set_expected_version(Version(id));
+    req.set_proposal(proposal);
+    req.set_text("初步核实报告：问题基本属实");
+    grpc::ClientContext ctx;
+    v1::LeadResponse resp;
+    return insp1_->SubmitVerificationReport(&ctx, req, &resp);
+  }
+
+  int64_t AuditLogSize() {
+    return *deploy_->server().store().Read<int64_t>([](storage::Db& db) { return storage::AuditLogSize(db); });
+  }
+
+  static const v1::Deadline* FindDeadline(const v1::Lead& l, const std::string& name) {
+    for (const auto& d : l.deadlines()) {
+      if (d.name() == name) return &d;
+    }
+    return nullptr;
+  }
+
+  int n_ = 0;
+  std::unique_ptr<TestDeployment> deploy_;
+  std::unique_ptr<v1::PetitionService::Stub> registrar_;
+  std::unique_ptr<v1::LeadService::Stub> cm_, insp1_, insp2_, leader_, leader2_, boss_;
+};
+
+TEST_F(LeadTest, PetitionToLeadToInquiryToVerificationToCaseFiling) {
+  const std::string petition = AcceptedPetition("李四");
+  v1::Lead lead = Register(petition);
+  const std::string id = lead.id();
+  EXPECT_EQ(id.substr(0, 8), "XS-2026-");
+  EXPECT_EQ(lead.state(), v1::LEAD_REGISTERED);
+  EXPECT_EQ(lead.petition_id(), petition);
+  EXPECT_EQ(lead.source(), v1::LEAD_SOURCE_PETITION);
+  ASSERT_EQ(lead.subjects_size(), 1);
+  EXPECT_EQ(lead.subjects(0).name(), "李四");
+  EXPECT_TRUE(lead.subjects(0).id_number().empty());  // identity stays sealed
+  // A petition becomes one lead only.
+  v1::RegisterLeadRequest again;
+  again.set_request_id("again");
+  again.set_petition_id(petition);
+  grpc::ClientContext ctx;
+  v1::LeadResponse resp;
+  EXPECT_EQ(cm_->RegisterLead(&ctx, again, &resp).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+
+  ASSERT_TRUE(Assign(id, "insp1").ok());
+  ASSERT_TRUE(Propose(*insp1_, id, v1::DISPOSAL_TALK_INQUIRY).ok());
+  EXPECT_EQ(Get(*cm_, id).state(), v1::LEAD_PROPOSED);
+  v1::Lead approved;
+  ASSERT_TRUE(Decide(*leader_, id, true, &approved).ok());
+  EXPECT_EQ(approved.state(), v1::LEAD_INQUIRY);
+  v1::Lead sent;
+  ASSERT_TRUE(NoteCall(*insp1_, id, "sent", &sent).ok());
+  // Sent Mon 2026-11-30: 15 working days later is Mon 2026-12-21.
+  ASSERT_NE(FindDeadline(sent, "inquiry_reply"), nullptr);
+  EXPECT_EQ(FindDeadline(sent, "inquiry_reply")->due_date(), "2026-12-21");
+  ASSERT_TRUE(NoteCall(*insp1_, id, "reply").ok());
+  EXPECT_EQ(Get(*cm_, id).state(), v1::LEAD_INQUIRY_REPLIED);
+  ASSERT_TRUE(Propose(*insp1_, id, v1::DISPOSAL_VERIFICATION).ok());
+  v1::Lead verifying;
+  ASSERT_TRUE(Decide(*leader_, id, true, &verifying).ok());
+  EXPECT_EQ(verifying.state(), v1::LEAD_VERIFICATION);
+  const v1::Deadline* report_due = FindDeadline(verifying, "verification_report");
+  ASSERT_NE(report_due, nullptr);
+  // 60 working days from 2026-11-30 runs into 2027, whose holidays are not loaded yet.
+  EXPECT_TRUE(report_due->provisional());
+  ASSERT_TRUE(Report(id, v1::REPORT_FILE_CASE).ok());
+  EXPECT_EQ(Get(*cm_, id).state(), v1::LEAD_VERIFICATION_REPORTED);
+  // A rejected report goes back to verification with the reason.
+  ASSERT_TRUE(Decide(*leader_, id, false).ok());
+  EXPECT_EQ(Get(*cm_, id).state(), v1::LEAD_VERIFICATION);
+  ASSERT_TRUE(Report(id, v1::REPORT_FILE_CASE).ok());
+  v1::Lead pending;
+  ASSERT_TRUE(Decide(*leader2_, id, true, &pending).ok());
+  EXPECT_EQ(pending.state(), v1::LEAD_CASE_PENDING);
+  ASSERT_EQ(pending.proposals_size(), 4);
+  EXPECT_EQ(pending.proposals(2).outcome(), "rejected");
+  EXPECT_EQ(pending.proposals(2).decision_reason(), "依据不足，退回");
+  EXPECT_EQ(pending.proposals(3).decided_by(), "ldr2");
+
+  // The petition's timeline reaches the lead through the link.
+  std::vector<storage::AuditEvent> events = *deploy_->server().store().Read<std::vector<storage::AuditEvent>>(
+      [](storage::Db& db) { return storage::ReadAuditEvents(db, 0, 1000); });
+  int lead_events = 0;
+  for (const auto& e : events) {
+    if (e.object_id == id) ++lead_events;
+    if (e.object_id == petition && e.action == "petition.handed_on") {
+      EXPECT_EQ(e.reason, "lead=" + id);
+    }
+  }
+  EXPECT_EQ(lead_events, 12);
+}
+
+TEST_F(LeadTest, NobodyApprovesTheirOwnProposal) {
+  std::string id = Register(AcceptedPetition("王五")).id();
+  ASSERT_TRUE(Propose(*boss_, id, v1::DISPOSAL_CLOSE).ok());
+  grpc::Status st = Decide(*boss_, id, true);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_NE(st.error_message().find("own proposal"), std::string::npos);
+  EXPECT_EQ(Get(*cm_, id).state(), v1::LEAD_PROPOSED);
+  // A case manager cannot approve at all; another leader can.
+  v1::DecideProposalRequest req;
+  req.set_request_id("cm-approve");
+  req.set_id(id);
+  req.set_expected_version(Version(id));
+  grpc::ClientContext ctx;
+  v1::LeadResponse resp;
+  EXPECT_EQ(cm_->ApproveProposal(&ctx, req, &resp).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  v1::Lead closed;
+  ASSERT_TRUE(Decide(*leader_, id, true, &closed).ok());
+  EXPECT_EQ(closed.state(), v1::LEAD_CLOSED);
+}
+
+TEST_F(LeadTest, AssignmentsThatBreakRecusalAreRefused) {
+  std::string petition = AcceptedPetition("赵六");
+  std::string id = Register(petition).id();
+  // insp2 declares a conflict about the subject (by ID number): cannot be assigned.
+  v1::DeclareRecusalRequest declare;
+  declare.set_request_id("recuse-1");
+  declare.set_subject_id_number(kIdNumber);
+  declare.set_ground("relative");
+  declare.set_reason("近亲属");
+  grpc::ClientContext ctx;
+  v1::DeclareRecusalResponse out;
+  ASSERT_TRUE(insp2_->DeclareRecusal(&ctx, declare, &out).ok());
+  const int64_t events = AuditLogSize();
+  grpc::Status st = Assign(id, "insp2");
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(st.error_message().find("回避"), std::string::npos);
+  EXPECT_EQ(st.error_message().find(kIdNumber), std::string::npos);
+  EXPECT_EQ(AuditLogSize(), events);
+  EXPECT_TRUE(Assign(id, "insp1").ok());
+  // A conflict about the reporter of a petition.
+  std::string other = Register(AcceptedPetition("钱七")).id();
+  v1::DeclareRecusalRequest about_reporter;
+  about_reporter.set_request_id("recuse-2");
+  about_reporter.set_reporter_of(Get(*cm_, other).petition_id());
+  about_reporter.set_ground("interest");
+  about_reporter.set_reason("利害关系");
+  grpc::ClientContext ctx2;
+  ASSERT_TRUE(insp1_->DeclareRecusal(&ctx2, about_reporter, &out).ok());
+  EXPECT_EQ(Assign(other, "insp1").error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  // An inspector whose name is a subject's name may be the subject.
+  auto same_name = deploy_->AddUser("li.er", "inspector");
+  (void)same_name;
+  v1::RegisterLeadRequest req;
+  req.set_request_id("src-1");
+  req.set_source(v1::LEAD_SOURCE_AUDIT);
+  v1::Subject* s = req.add_subjects();
+  s->set_name("Test li.er");  // TestDeployment names users "Test <id>"
+  s->set_unit("某单位");
+  req.set_summary("审计移交");
+  grpc::ClientContext ctx3;
+  v1::LeadResponse resp;
+  ASSERT_TRUE(cm_->RegisterLead(&ctx3, req, &resp).ok());
+  EXPECT_EQ(Assign(resp.lead().id(), "li.er").error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  // Only enabled inspectors can be assigned.
+  EXPECT_EQ(Assign(resp.lead().id(), "ldr").error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+TEST_F(LeadTest, InspectorsSeeOnlyWhatIsAssignedToThem) {
+  std::string mine = Register(AcceptedPetition("孙八")).id();
+  std::string theirs = Register(AcceptedPetition("周九")).id();
+  ASSERT_TRUE(Assign(mine, "insp1").ok());
+  ASSERT_TRUE(Assign(theirs, "insp2").ok());
+  grpc::Status st;
+  Get(*insp1_, theirs, &st);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(st.error_message(), "lead " + theirs + " does not exist");
+  EXPECT_EQ(Get(*insp1_, mine, &st).id(), mine);
+  grpc::ClientContext ctx;
+  v1::ListLeadsRequest list;
+  v1::ListLeadsResponse leads;
+  ASSERT_TRUE(insp1_->ListLeads(&ctx, list, &leads).ok());
+  ASSERT_EQ(leads.leads_size(), 1);
+  EXPECT_EQ(leads.leads(0).id(), mine);
+  // Acting on someone else's lead: the same NOT_FOUND, nothing written.
+  const int64_t events = AuditLogSize();
+  v1::ProposeDisposalRequest req;
+  req.set_request_id("x");
+  req.set_id(theirs);
+  req.set_expected_version(Version(theirs));
+  req.set_method(v1::DISPOSAL_CLOSE);
+  req.set_reason("x");
+  grpc::ClientContext ctx2;
+  v1::LeadResponse resp;
+  EXPECT_EQ(insp1_->ProposeDisposal(&ctx2, req, &resp).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(AuditLogSize(), events);
+  // Case managers and leaders see the whole ledger.
+  grpc::ClientContext ctx3;
+  ASSERT_TRUE(leader_->ListLeads(&ctx3, list, &leads).ok());
+  EXPECT_EQ(leads.leads_size(), 2);
+}
+
+TEST_F(LeadTest, FlaggedLeadCannotCloseBeforeTheHigherReport) {
+  v1::Lead lead = Register(AcceptedPetition("吴十", /*top_leader=*/true));
+  EXPECT_TRUE(lead.report_to_higher_required());
+  ASSERT_TRUE(Propose(*cm_, lead.id(), v1::DISPOSAL_CLOSE).ok());
+  grpc::Status st = Decide(*leader_, lead.id(), true);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(st.error_message().find("report-higher"), std::string::npos);
+  v1::Lead reported;
+  ASSERT_TRUE(NoteCall(*cm_, lead.id(), "higher", &reported).ok());
+  EXPECT_FALSE(reported.reported_to_higher_date().empty());
+  v1::Lead closed;
+  ASSERT_TRUE(Decide(*leader_, lead.id(), true, &closed).ok());
+  EXPECT_EQ(closed.state(), v1::LEAD_CLOSED);
+}
+
+TEST_F(LeadTest, DisallowedTransitionsAreRefusedAndWriteNothing) {
+  std::string id = Register(AcceptedPetition("郑十一")).id();
+  ASSERT_TRUE(Assign(id, "insp1").ok());
+  const int64_t events = AuditLogSize();
+  // REGISTERED: no approval (nothing proposed), no inquiry, no report.
+  grpc::Status st = Decide(*leader_, id, true);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(st.error_message().find("is in REGISTERED"), std::string::npos);
+  EXPECT_NE(st.error_message().find("allowed: assign, propose, report-higher"), std::string::npos)
+      << st.error_message();
+  EXPECT_EQ(NoteCall(*insp1_, id, "sent").error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(NoteCall(*insp1_, id, "reply").error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Report(id, v1::REPORT_CLOSE).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(AuditLogSize(), events);
+  // PROPOSED: no second proposal.
+  ASSERT_TRUE(Propose(*cm_, id, v1::DISPOSAL_HOLD).ok());
+  EXPECT_EQ(Propose(*cm_, id, v1::DISPOSAL_CLOSE).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  v1::Lead held;
+  ASSERT_TRUE(Decide(*leader_, id, true, &held).ok());
+  EXPECT_EQ(held.state(), v1::LEAD_HOLD);
+  EXPECT_FALSE(held.hold_review_date().empty());
+  // A stale version is ABORTED.
+  v1::AssignLeadRequest stale;
+  stale.set_request_id("stale");
+  stale.set_id(id);
+  stale.set_expected_version(1);
+  stale.set_inspector("insp2");
+  grpc::ClientContext ctx;
+  v1::LeadResponse resp;
+  EXPECT_EQ(cm_->AssignLead(&ctx, stale, &resp).error_code(), grpc::StatusCode::ABORTED);
+  // Unknown enum values and missing fields name the field.
+  v1::ProposeDisposalRequest bad;
+  bad.set_request_id("bad");
+  bad.set_id(id);
+  bad.set_expected_version(Version(id));
+  bad.set_method(static_cast<v1::DisposalMethod>(42));
+  bad.set_reason("x");
+  grpc::ClientContext ctx2;
+  grpc::Status b = cm_->ProposeDisposal(&ctx2, bad, &resp);
+  EXPECT_EQ(b.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(b.error_message().rfind("method:", 0), 0u);
+}
+
+TEST_F(LeadTest, LeadsFromOtherSourcesAndOverdueLists) {
+  v1::RegisterLeadRequest req;
+  req.set_request_id("tour-1");
+  req.set_source(v1::LEAD_SOURCE_INSPECTION_TOUR);
+  v1::Subject* s = req.add_subjects();
+  s->set_name("冯十二");
+  s->set_unit("某局");
+  s->set_committee_member(true);
+  req.set_summary("巡察移交问题线索");
+  grpc::ClientContext ctx;
+  v1::LeadResponse resp;
+  ASSERT_TRUE(cm_->RegisterLead(&ctx, req, &resp).ok());
+  EXPECT_EQ(resp.lead().source(), v1::LEAD_SOURCE_INSPECTION_TOUR);
+  EXPECT_TRUE(resp.lead().report_to_higher_required());
+  // Nothing is overdue on the day of registration.
+  grpc::ClientContext ctx2;
+  v1::ListLeadsRequest overdue;
+  overdue.set_overdue(true);
+  v1::ListLeadsResponse leads;
+  ASSERT_TRUE(cm_->ListLeads(&ctx2, overdue, &leads).ok());
+  EXPECT_EQ(leads.leads_size(), 0);
+  // The case manager's queue asks for an inspector and the higher report.
+  grpc::ClientContext ctx3;
+  v1::MyQueueResponse queue;
+  ASSERT_TRUE(cm_->MyQueue(&ctx3, v1::MyQueueRequest(), &queue).ok());
+  ASSERT_EQ(queue.items_size(), 1);
+  EXPECT_EQ(queue.items(0).next_action(), "assign an inspector");
+  // A source lead without subjects is refused, naming the field.
+  req.clear_subjects();
+  req.set_request_id("tour-2");
+  grpc::ClientContext ctx4;
+  grpc::Status st = cm_->RegisterLead(&ctx4, req, &resp);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(st.error_message().rfind("subjects", 0), 0u);
+}
+
+}  // namespace
+}  // namespace jijian::testing
