@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "client/admin_commands.h"
+#include "client/case_commands.h"
 #include "client/lead_commands.h"
 #include "client/petition_commands.h"
 #include "client/audit_commands.h"
@@ -28,6 +29,7 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   args.push_back(AddAuditCommands(app, env, action));
   args.push_back(AddPetitionCommands(app, env, action));
   args.push_back(AddLeadCommands(app, env, action));
+  args.push_back(AddCaseCommands(app, env, action));
 
   try {
     app.parse(argc, argv);

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "server/domain/calendar.h"
+#include "server/domain/case_rules.h"
 #include "server/domain/id_number.h"
 #include "server/domain/lead_rules.h"
 #include "server/domain/petition_validate.h"
@@ -11,6 +12,7 @@
 #include "server/domain/validate.h"
 #include "server/lead_codec.h"
 #include "server/petition_codec.h"
+#include "storage/cases.h"
 #include "storage/petitions.h"
 #include "storage/users.h"
 
@@ -742,6 +744,7 @@ grpc::Status LeadServiceImpl::MyQueue(grpc::ServerContext* ctx, const v1::MyQueu
           }
           if (next.empty() && has(v1::ROLE_CASE_MANAGER)) {
             if (state == v1::LEAD_REGISTERED && row.inspector.empty()) next = "assign an inspector";
+            else if (state == v1::LEAD_CASE_PENDING && row.case_id.empty()) next = "draft the filing request (case file)";
             else if (row.report_required && row.reported_date.empty()) next = "report to the higher commission (第二十二条)";
             else if (state == v1::LEAD_HOLD && !row.hold_review_date.empty() && row.hold_review_date <= f.today) {
               next = "review the held lead";
@@ -750,6 +753,38 @@ grpc::Status LeadServiceImpl::MyQueue(grpc::ServerContext* ctx, const v1::MyQueu
           if (!next.empty()) {
             if (absl::Status st = add(row, next); !st.ok()) return st;
           }
+        }
+        // Cases: who acts next in each state.
+        storage::CaseFilter cf;
+        cf.limit = 1000;
+        absl::StatusOr<std::vector<storage::CaseRow>> cases = storage::ListCases(db, cf);
+        if (!cases.ok()) return cases.status();
+        for (const storage::CaseRow& c : *cases) {
+          v1::CaseState cs{};
+          v1::CaseState_Parse(c.state, &cs);
+          std::string next;
+          const bool mine = c.inspector == caller->user.user_id;
+          if (has(v1::ROLE_INSPECTOR) && mine && cs == v1::CASE_INVESTIGATION) next = "write the investigation report";
+          else if (has(v1::ROLE_INSPECTOR) && mine && cs == v1::CASE_INVESTIGATED) next = "transfer to review";
+          else if (has(v1::ROLE_REVIEWER) && cs == v1::CASE_IN_REVIEW) next = "give the review opinion";
+          else if (has(v1::ROLE_LEADER) && cs == v1::CASE_FILING_REQUESTED && c.requested_by != caller->user.user_id) {
+            next = "approve filing";
+          } else if (has(v1::ROLE_LEADER) && cs == v1::CASE_REVIEWED) next = "decide on each person";
+          else if (has(v1::ROLE_CASE_MANAGER) && cs == v1::CASE_DECIDED) next = "record execution, then close";
+          if (next.empty()) continue;
+          absl::StatusOr<std::vector<storage::DeadlineRow>> deadlines = storage::GetDeadlines(db, c.id);
+          if (!deadlines.ok()) return deadlines.status();
+          v1::LeadQueueItem* item = queue.add_items();
+          item->set_id(c.id);
+          item->set_kind("case");
+          item->set_state(std::string(domain::CaseStateName(cs)));
+          item->set_next_action(next);
+          for (const storage::DeadlineRow& d : *deadlines) {
+            if (d.met_date.empty() && (item->due_date().empty() || d.due_date < item->due_date())) {
+              item->set_due_date(d.due_date);
+            }
+          }
+          item->set_summary("lead " + c.lead_id);
         }
         std::stable_sort(queue.mutable_items()->begin(), queue.mutable_items()->end(),
                          [](const v1::LeadQueueItem& a, const v1::LeadQueueItem& b) {

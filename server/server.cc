@@ -59,6 +59,7 @@ absl::StatusOr<std::unique_ptr<JijianServer>> JijianServer::Start(const ServerCo
   s->petitions_ = std::make_unique<PetitionServiceImpl>(deps);
   s->reporters_ = std::make_unique<ReporterServiceImpl>(deps);
   s->leads_ = std::make_unique<LeadServiceImpl>(deps);
+  s->cases_ = std::make_unique<CaseServiceImpl>(deps);
 
   // Staff port: client certificates are required and verified against the deployment's CA.
   grpc::SslServerCredentialsOptions tls(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
@@ -74,6 +75,7 @@ absl::StatusOr<std::unique_ptr<JijianServer>> JijianServer::Start(const ServerCo
   builder.RegisterService(s->petitions_.get());
   builder.RegisterService(s->reporters_.get());
   builder.RegisterService(s->leads_.get());
+  builder.RegisterService(s->cases_.get());
   builder.SetMaxReceiveMessageSize(4 * 1024 * 1024);
   s->server_ = builder.BuildAndStart();
   if (!s->server_ || s->port_ == 0) {

@@ -11,6 +11,7 @@
 #include "absl/time/time.h"
 #include "server/admin_service.h"
 #include "server/audit_service.h"
+#include "server/case_service.h"
 #include "server/lead_service.h"
 #include "server/petition_service.h"
 #include "server/auth.h"
@@ -53,6 +54,7 @@ class JijianServer {
   std::unique_ptr<PetitionServiceImpl> petitions_;
   std::unique_ptr<ReporterServiceImpl> reporters_;
   std::unique_ptr<LeadServiceImpl> leads_;
+  std::unique_ptr<CaseServiceImpl> cases_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   std::once_flag shutdown_once_;

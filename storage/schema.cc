@@ -279,6 +279,40 @@ CREATE TABLE recusals (
 CREATE INDEX recusals_target ON recusals(target);
 )sql";
 
+// Version 5: cases (立案审查调查) and the persons in them. Case notes share lead_notes.
+constexpr std::string_view kV5 = R"sql(
+CREATE TABLE cases (
+  id                TEXT PRIMARY KEY,
+  version           INTEGER NOT NULL,
+  state             TEXT NOT NULL,
+  lead_id           TEXT NOT NULL,
+  inspector         TEXT NOT NULL,
+  requested_by      TEXT NOT NULL,
+  approved_by       TEXT NOT NULL DEFAULT '',
+  external_approver BLOB,            -- sealed (identity of the committee head)
+  external_date     TEXT NOT NULL DEFAULT '',
+  filed_date        TEXT NOT NULL DEFAULT '',
+  closed_date       TEXT NOT NULL DEFAULT '',
+  created_us        INTEGER NOT NULL,
+  updated_us        INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX cases_state ON cases(state, id);
+CREATE INDEX cases_inspector ON cases(inspector, id);
+
+CREATE TABLE case_persons (
+  case_id          TEXT NOT NULL,
+  idx              INTEGER NOT NULL,
+  person           BLOB NOT NULL,   -- sealed (identity): name and unit
+  decision         BLOB,            -- sealed (content)
+  decision_date    TEXT NOT NULL DEFAULT '',
+  to_procuratorate INTEGER NOT NULL DEFAULT 0,
+  announced_date   TEXT NOT NULL DEFAULT '',
+  delivered_date   TEXT NOT NULL DEFAULT '',
+  filed_date       TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (case_id, idx)
+) WITHOUT ROWID;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -287,6 +321,7 @@ const std::vector<Migration>& Migrations() {
       {2, kV2},
       {3, kV3},
       {4, kV4},
+      {5, kV5},
   };
   return kMigrations;
 }

@@ -4,6 +4,7 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include "jijian/v1/case.grpc.pb.h"
 #include "jijian/v1/lead.grpc.pb.h"
 #include "jijian/v1/petition.grpc.pb.h"
 #include "storage/audit.h"
@@ -26,6 +27,45 @@ class LeadTest : public ::testing::Test {
     leader_ = Stub("ldr", "leader");
     leader2_ = Stub("ldr2", "leader");
     boss_ = Stub("boss", "case-manager,leader");  // proposes and would approve
+    reviewer_ = v1::CaseService::NewStub(deploy_->Channel(deploy_->AddUser("rev", "reviewer")));
+    c_cm_ = v1::CaseService::NewStub(deploy_->Channel(deploy_->data_dir() + "/profiles/cm.toml"));
+    c_insp1_ = v1::CaseService::NewStub(deploy_->Channel(deploy_->data_dir() + "/profiles/insp1.toml"));
+    c_insp2_ = v1::CaseService::NewStub(deploy_->Channel(deploy_->data_dir() + "/profiles/insp2.toml"));
+    c_leader_ = v1::CaseService::NewStub(deploy_->Channel(deploy_->data_dir() + "/profiles/ldr.toml"));
+    c_boss_ = v1::CaseService::NewStub(deploy_->Channel(deploy_->data_dir() + "/profiles/boss.toml"));
+  }
+
+  // A lead taken to CASE_PENDING by the usual path; returns its id.
+  std::string LeadReadyForFiling(const std::string& subject) {
+    std::string id = Register(AcceptedPetition(subject)).id();
+    EXPECT_TRUE(Assign(id, "insp1").ok());
+    EXPECT_TRUE(Propose(*insp1_, id, v1::DISPOSAL_VERIFICATION).ok());
+    EXPECT_TRUE(Decide(*leader_, id, true).ok());
+    EXPECT_TRUE(Report(id, v1::REPORT_FILE_CASE).ok());
+    EXPECT_TRUE(Decide(*leader_, id, true).ok());
+    EXPECT_EQ(Get(*cm_, id).state(), v1::LEAD_CASE_PENDING);
+    return id;
+  }
+
+  int64_t CaseVersion(const std::string& id) {
+    grpc::ClientContext ctx;
+    v1::GetCaseRequest req;
+    req.set_id(id);
+    v1::CaseResponse resp;
+    EXPECT_TRUE(c_cm_->GetCase(&ctx, req, &resp).ok());
+    return resp.case_().version();
+  }
+
+  template <typename Request, typename Call>
+  grpc::Status CaseCall(Request req, const std::string& id, Call call, v1::Case* out = nullptr) {
+    req.set_request_id("c-" + std::to_string(n_++));
+    req.set_id(id);
+    req.set_expected_version(CaseVersion(id));
+    grpc::ClientContext ctx;
+    v1::CaseResponse resp;
+    grpc::Status st = call(&ctx, req, &resp);
+    if (out) *out = resp.case_();
+    return st;
   }
 
   std::unique_ptr<v1::LeadService::Stub> Stub(const std::string& user, const std::string& roles) {
@@ -166,6 +206,7 @@ class LeadTest : public ::testing::Test {
   std::unique_ptr<TestDeployment> deploy_;
   std::unique_ptr<v1::PetitionService::Stub> registrar_;
   std::unique_ptr<v1::LeadService::Stub> cm_, insp1_, insp2_, leader_, leader2_, boss_;
+  std::unique_ptr<v1::CaseService::Stub> reviewer_, c_cm_, c_insp1_, c_insp2_, c_leader_, c_boss_;
 };
 
 TEST_F(LeadTest, PetitionToLeadToInquiryToVerificationToCaseFiling) {
@@ -428,6 +469,119 @@ TEST_F(LeadTest, LeadsFromOtherSourcesAndOverdueLists) {
   grpc::Status st = cm_->RegisterLead(&ctx4, req, &resp);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(st.error_message().rfind("subjects", 0), 0u);
+}
+
+TEST_F(LeadTest, WholePathFromPetitionToAClosedCase) {
+  const std::string lead_id = LeadReadyForFiling("陈十三");
+  // Filing request by the case manager; a leader approves with the external approval.
+  v1::FileCaseRequest file;
+  file.set_request_id("file-1");
+  file.set_lead_id(lead_id);
+  file.set_reason("初核认定问题属实，拟立案审查");
+  grpc::ClientContext ctx;
+  v1::CaseResponse filed;
+  ASSERT_TRUE(c_cm_->FileCase(&ctx, file, &filed).ok());
+  const std::string id = filed.case_().id();
+  EXPECT_EQ(id.substr(0, 8), "LA-2026-");
+  EXPECT_EQ(filed.case_().state(), v1::CASE_FILING_REQUESTED);
+  ASSERT_EQ(filed.case_().persons_size(), 1);
+  EXPECT_EQ(filed.case_().persons(0).name(), "陈十三");
+
+  v1::ApproveFilingRequest approve;
+  approve.set_external_approver("县委书记某某");
+  approve.set_external_approval_date("2026-11-30");
+  v1::Case c;
+  ASSERT_TRUE(CaseCall(approve, id, [&](auto* x, const auto& r, auto* o) { return c_leader_->ApproveFiling(x, r, o); }, &c).ok());
+  EXPECT_EQ(c.state(), v1::CASE_INVESTIGATION);
+  EXPECT_EQ(c.approved_by(), "ldr");
+  EXPECT_EQ(c.external_approver(), "县委书记某某");
+  v1::Lead lead = Get(*cm_, lead_id);
+  EXPECT_EQ(lead.state(), v1::LEAD_CASE_FILED);
+  EXPECT_EQ(lead.case_id(), id);
+
+  // Another inspector cannot see it; the reviewer cannot write the investigation report.
+  grpc::ClientContext ctx2;
+  v1::GetCaseRequest get;
+  get.set_id(id);
+  v1::CaseResponse seen;
+  EXPECT_EQ(c_insp2_->GetCase(&ctx2, get, &seen).error_code(), grpc::StatusCode::NOT_FOUND);
+  v1::CaseNoteRequest report;
+  report.set_text("审查调查报告");
+  EXPECT_EQ(CaseCall(report, id, [&](auto* x, const auto& r, auto* o) { return reviewer_->SubmitInvestigationReport(x, r, o); })
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // Review before transfer is not allowed; the message names the state.
+  v1::CaseNoteRequest opinion;
+  opinion.set_text("审理意见：给予党内严重警告处分");
+  grpc::Status early = CaseCall(opinion, id, [&](auto* x, const auto& r, auto* o) { return reviewer_->SubmitReviewOpinion(x, r, o); });
+  EXPECT_EQ(early.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(early.error_message().find("is in INVESTIGATION"), std::string::npos);
+
+  ASSERT_TRUE(CaseCall(report, id, [&](auto* x, const auto& r, auto* o) { return c_insp1_->SubmitInvestigationReport(x, r, o); }).ok());
+  ASSERT_TRUE(CaseCall(v1::CaseStepRequest(), id, [&](auto* x, const auto& r, auto* o) { return c_insp1_->TransferToReview(x, r, o); }).ok());
+  ASSERT_TRUE(CaseCall(opinion, id, [&](auto* x, const auto& r, auto* o) { return reviewer_->SubmitReviewOpinion(x, r, o); }, &c).ok());
+  EXPECT_EQ(c.state(), v1::CASE_REVIEWED);
+
+  // Closing needs every decision and every execution step.
+  grpc::Status close = CaseCall(v1::CaseStepRequest(), id, [&](auto* x, const auto& r, auto* o) { return c_cm_->CloseCase(x, r, o); });
+  EXPECT_EQ(close.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  v1::RecordDecisionRequest decide;
+  decide.set_person(1);
+  decide.set_decision("党内严重警告");
+  ASSERT_TRUE(CaseCall(decide, id, [&](auto* x, const auto& r, auto* o) { return c_leader_->RecordDecision(x, r, o); }, &c).ok());
+  EXPECT_EQ(c.state(), v1::CASE_DECIDED);
+  close = CaseCall(v1::CaseStepRequest(), id, [&](auto* x, const auto& r, auto* o) { return c_cm_->CloseCase(x, r, o); });
+  EXPECT_EQ(close.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(close.error_message().find("宣布"), std::string::npos) << close.error_message();
+  v1::RecordExecutionRequest exec;
+  exec.set_person(1);
+  exec.set_step("delivered");  // before it was announced
+  EXPECT_EQ(CaseCall(exec, id, [&](auto* x, const auto& r, auto* o) { return c_cm_->RecordExecution(x, r, o); }).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  for (const char* step : {"announced", "delivered", "filed"}) {
+    exec.set_step(step);
+    ASSERT_TRUE(CaseCall(exec, id, [&](auto* x, const auto& r, auto* o) { return c_cm_->RecordExecution(x, r, o); }).ok()) << step;
+  }
+  ASSERT_TRUE(CaseCall(v1::CaseStepRequest(), id, [&](auto* x, const auto& r, auto* o) { return c_cm_->CloseCase(x, r, o); }, &c).ok());
+  EXPECT_EQ(c.state(), v1::CASE_CLOSED);
+  EXPECT_FALSE(c.closed_date().empty());
+  // After closure nothing more can be recorded.
+  EXPECT_EQ(CaseCall(decide, id, [&](auto* x, const auto& r, auto* o) { return c_leader_->RecordDecision(x, r, o); }).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+TEST_F(LeadTest, FilingIsApprovedByAnotherLeaderAndOnlyOnce) {
+  const std::string lead_id = LeadReadyForFiling("褚十四");
+  v1::FileCaseRequest file;
+  file.set_request_id("file-boss");
+  file.set_lead_id(lead_id);
+  file.set_reason("拟立案");
+  grpc::ClientContext ctx;
+  v1::CaseResponse filed;
+  ASSERT_TRUE(c_boss_->FileCase(&ctx, file, &filed).ok());
+  v1::ApproveFilingRequest approve;
+  approve.set_external_approver("县委书记");
+  approve.set_external_approval_date("2026-11-30");
+  grpc::Status own = CaseCall(approve, filed.case_().id(),
+                              [&](auto* x, const auto& r, auto* o) { return c_boss_->ApproveFiling(x, r, o); });
+  EXPECT_EQ(own.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  // The external approval is required.
+  v1::ApproveFilingRequest missing;
+  EXPECT_EQ(CaseCall(missing, filed.case_().id(),
+                     [&](auto* x, const auto& r, auto* o) { return c_leader_->ApproveFiling(x, r, o); }).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  // A second filing request for the same lead is refused.
+  file.set_request_id("file-again");
+  grpc::ClientContext ctx2;
+  EXPECT_EQ(c_cm_->FileCase(&ctx2, file, &filed).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  // A lead that is not CASE_PENDING cannot be filed.
+  std::string fresh = Register(AcceptedPetition("卫十五")).id();
+  file.set_request_id("file-fresh");
+  file.set_lead_id(fresh);
+  grpc::ClientContext ctx3;
+  grpc::Status st = c_cm_->FileCase(&ctx3, file, &filed);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(st.error_message().find("REGISTERED"), std::string::npos);
 }
 
 }  // namespace

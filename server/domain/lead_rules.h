@@ -60,6 +60,7 @@ struct LeadDeadlineRules {
   int inquiry_reply_working_days = 15;   // reply to a talk or written inquiry [unconfirmed]
   int verification_working_days = 60;    // preliminary verification report [unconfirmed]
   int hold_review_days = 180;            // review of a held lead [practice]
+  int case_investigation_days = 90;      // investigation report after filing [unconfirmed]
 };
 
 }  // namespace jijian::server::domain

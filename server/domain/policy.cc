@@ -51,6 +51,17 @@ const std::vector<PolicyRow>& PolicyTable() {
     {"/jijian.v1.LeadService/RecordHigherReport",   {kCaseManager}},              // 第二十二条
     {"/jijian.v1.LeadService/DeclareRecusal",       {kRegistrar, kCaseManager, kInspector, kReviewer, kLeader}},
     {"/jijian.v1.LeadService/MyQueue",              {kCaseManager, kInspector, kReviewer, kLeader}},
+    // Cases (立案审查调查): inspectors act only on their own cases (checked in the handler).
+    {"/jijian.v1.CaseService/FileCase",             {kCaseManager, kInspector}},
+    {"/jijian.v1.CaseService/ApproveFiling",        {kLeader}},                   // not their own request
+    {"/jijian.v1.CaseService/GetCase",              {kCaseManager, kLeader, kInspector, kReviewer}},
+    {"/jijian.v1.CaseService/ListCases",            {kCaseManager, kLeader, kInspector, kReviewer}},
+    {"/jijian.v1.CaseService/SubmitInvestigationReport", {kInspector}},
+    {"/jijian.v1.CaseService/TransferToReview",     {kCaseManager, kInspector}},
+    {"/jijian.v1.CaseService/SubmitReviewOpinion",  {kReviewer}},
+    {"/jijian.v1.CaseService/RecordDecision",       {kLeader}},
+    {"/jijian.v1.CaseService/RecordExecution",      {kCaseManager}},
+    {"/jijian.v1.CaseService/CloseCase",            {kCaseManager}},
     // A registrar on the phone or at the desk acts for a reporter holding a receipt code.
     {"/jijian.v1.ReporterService/CheckStatus",      {kRegistrar}},
     {"/jijian.v1.ReporterService/AddMaterial",      {kRegistrar}},
