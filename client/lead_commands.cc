@@ -65,16 +65,7 @@ void PrintLead(std::ostream& out, const v1::Lead& l) {
   for (const v1::LeadNote& n : l.notes()) {
     out << n.kind() << " (" << n.date() << ", " << n.author() << "): " << n.text() << "\n";
   }
-  std::vector<std::vector<std::string>> rows;
-  for (const v1::Deadline& d : l.deadlines()) {
-    std::string status = d.met_date().empty()
-                             ? (d.working_days_late() > 0
-                                    ? "OVERDUE by " + std::to_string(d.working_days_late()) + " working days"
-                                    : "open")
-                             : "met " + d.met_date() + (d.met_date() > d.due_date() ? " (late)" : "");
-    rows.push_back({d.name(), d.due_date() + (d.provisional() ? " (provisional)" : ""), status});
-  }
-  if (!rows.empty()) PrintTable(out, {"DEADLINE", "DUE", "STATUS"}, rows);
+  PrintDeadlines(out, l.deadlines());
 }
 
 // Prints a lead response (or JSON) and returns 0, or reports the error.

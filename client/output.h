@@ -4,6 +4,8 @@
 
 #include <google/protobuf/message.h>
 
+#include "jijian/v1/petition.pb.h"
+
 #include <ostream>
 #include <string>
 #include <vector>
@@ -16,6 +18,10 @@ size_t DisplayWidth(const std::string& s);
 // Prints rows under a header, columns padded to their widest cell.
 void PrintTable(std::ostream& out, const std::vector<std::string>& header,
                 const std::vector<std::vector<std::string>>& rows);
+
+// Prints deadlines as a table: name, due date (provisional marked), open / overdue by N
+// working days / met on a date (late marked).
+void PrintDeadlines(std::ostream& out, const google::protobuf::RepeatedPtrField<v1::Deadline>& deadlines);
 
 // Prints message as protobuf JSON (indented), followed by a newline.
 void PrintJson(std::ostream& out, const google::protobuf::Message& message);

@@ -24,17 +24,6 @@ absl::Status WriteCase(WriteTxn& txn, const CaseRow& r, const char* verb) {
   return q->Run();
 }
 
-template <typename T, typename F>
-absl::StatusOr<std::vector<T>> Collect(Stmt& q, F make) {
-  std::vector<T> out;
-  while (true) {
-    absl::StatusOr<bool> row = q.Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return out;
-    out.push_back(make(q));
-  }
-}
-
 }  // namespace
 
 absl::Status InsertCase(WriteTxn& txn, const CaseRow& row) { return WriteCase(txn, row, "INSERT"); }
@@ -64,7 +53,7 @@ absl::StatusOr<std::vector<CaseRow>> ListCases(Db& db, const CaseFilter& f) {
       "ORDER BY c.id LIMIT ?6"));
   if (!q.ok()) return q.status();
   q->Bind(f.after_id, f.state, f.inspector, f.overdue, f.today, static_cast<int64_t>(f.limit));
-  return Collect<CaseRow>(*q, CaseFromRow);
+  return q->Collect<CaseRow>(CaseFromRow);
 }
 
 absl::Status PutCasePerson(WriteTxn& txn, const CasePersonRow& r) {
@@ -83,7 +72,7 @@ absl::StatusOr<std::vector<CasePersonRow>> GetCasePersons(Db& db, const std::str
       "delivered_date, filed_date FROM case_persons WHERE case_id = ? ORDER BY idx");
   if (!q.ok()) return q.status();
   q->Bind(case_id);
-  return Collect<CasePersonRow>(*q, [](const Stmt& s) {
+  return q->Collect<CasePersonRow>([](const Stmt& s) {
     return CasePersonRow{s.Text(0), s.Int(1),      s.BlobAt(2), s.BlobAt(3), s.Text(4),
                          s.Int(5) == 1, s.Text(6), s.Text(7),   s.Text(8)};
   });

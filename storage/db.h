@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -50,6 +51,18 @@ class Stmt {
   absl::StatusOr<bool> Step();
   // Steps until done; for statements that return no rows.
   absl::Status Run();
+
+  // Steps until done, turning every row into a T with make(const Stmt&).
+  template <typename T, typename F>
+  absl::StatusOr<std::vector<T>> Collect(F make) {
+    std::vector<T> out;
+    while (true) {
+      absl::StatusOr<bool> row = Step();
+      if (!row.ok()) return row.status();
+      if (!*row) return out;
+      out.push_back(make(*this));
+    }
+  }
 
   int64_t Int(int col) const;
   std::string Text(int col) const;

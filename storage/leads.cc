@@ -42,17 +42,6 @@ absl::Status WriteLead(WriteTxn& txn, const LeadRow& r, const char* verb) {
   return q->Run();
 }
 
-template <typename T, typename F>
-absl::StatusOr<std::vector<T>> Collect(Stmt& q, F make) {
-  std::vector<T> out;
-  while (true) {
-    absl::StatusOr<bool> row = q.Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return out;
-    out.push_back(make(q));
-  }
-}
-
 absl::StatusOr<int64_t> NextSeq(Db& db, const char* table, const std::string& lead_id) {
   absl::StatusOr<Stmt> q =
       db.Prepare(absl::StrCat("SELECT COALESCE(MAX(seq), 0) + 1 FROM ", table, " WHERE lead_id = ?"));
@@ -95,7 +84,7 @@ absl::StatusOr<std::vector<LeadRow>> ListLeads(Db& db, const LeadFilter& f) {
   if (!q.ok()) return q.status();
   q->Bind(f.after_id, f.state, f.inspector, f.overdue, f.hold_due, f.today,
           static_cast<int64_t>(f.limit));
-  return Collect<LeadRow>(*q, LeadFromRow);
+  return q->Collect<LeadRow>(LeadFromRow);
 }
 
 absl::Status AddAssignment(WriteTxn& txn, AssignmentRow r) {
@@ -115,7 +104,7 @@ absl::StatusOr<std::vector<AssignmentRow>> GetAssignments(Db& db, const std::str
       "WHERE lead_id = ? ORDER BY seq");
   if (!q.ok()) return q.status();
   q->Bind(lead_id);
-  return Collect<AssignmentRow>(*q, [](const Stmt& s) {
+  return q->Collect<AssignmentRow>([](const Stmt& s) {
     return AssignmentRow{s.Text(0), s.Int(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5)};
   });
 }
@@ -147,7 +136,7 @@ absl::StatusOr<std::vector<ProposalRow>> GetProposals(Db& db, const std::string&
       "decision_reason FROM lead_proposals WHERE lead_id = ? ORDER BY seq");
   if (!q.ok()) return q.status();
   q->Bind(lead_id);
-  return Collect<ProposalRow>(*q, [](const Stmt& s) {
+  return q->Collect<ProposalRow>([](const Stmt& s) {
     return ProposalRow{s.Text(0), s.Int(1), s.Text(2), s.BlobAt(3), s.Text(4),
                        s.Text(5), s.Text(6), s.Text(7), s.Text(8), s.BlobAt(9)};
   });

@@ -50,18 +50,6 @@ void BindPetition(Stmt& q, const PetitionRow& r) {
          r.registered_by, r.created_us, r.updated_us);
 }
 
-// Runs q and collects every row through make.
-template <typename T, typename F>
-absl::StatusOr<std::vector<T>> Collect(Stmt& q, F make) {
-  std::vector<T> out;
-  while (true) {
-    absl::StatusOr<bool> row = q.Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return out;
-    out.push_back(make(q));
-  }
-}
-
 }  // namespace
 
 absl::StatusOr<int64_t> NextIdNumber(WriteTxn& txn, const std::string& kind, int64_t year) {
@@ -136,7 +124,7 @@ absl::StatusOr<std::vector<PetitionRow>> ListPetitions(Db& db, const PetitionFil
   if (!q.ok()) return q.status();
   q->Bind(f.after_id, f.state, f.channel, f.category, f.received_from, f.received_to,
           f.subject_unit, f.overdue, f.today, static_cast<int64_t>(f.limit));
-  return Collect<PetitionRow>(*q, PetitionFromRow);
+  return q->Collect<PetitionRow>(PetitionFromRow);
 }
 
 absl::Status InsertSubject(WriteTxn& txn, const SubjectRow& r, std::string_view table) {
@@ -154,7 +142,7 @@ absl::StatusOr<std::vector<SubjectRow>> GetSubjects(Db& db, const std::string& p
                                                    std::string(table), " WHERE petition_id = ? ORDER BY idx"));
   if (!q.ok()) return q.status();
   q->Bind(petition_id);
-  return Collect<SubjectRow>(*q, [](const Stmt& s) {
+  return q->Collect<SubjectRow>([](const Stmt& s) {
     return SubjectRow{s.Text(0), s.Int(1), s.BlobAt(2), s.Text(3), s.Text(4), s.Text(5)};
   });
 }
@@ -178,7 +166,7 @@ absl::StatusOr<std::vector<std::string>> FindByPersonIndex(Db& db,
   for (const std::string& d : digests) {
     q->Bind(Blob{d}, exclude_id);
     absl::StatusOr<std::vector<std::string>> found =
-        Collect<std::string>(*q, [](const Stmt& s) { return s.Text(0); });
+        q->Collect<std::string>([](const Stmt& s) { return s.Text(0); });
     if (!found.ok()) return found.status();
     ids.insert(ids.end(), found->begin(), found->end());
   }
@@ -222,7 +210,7 @@ absl::StatusOr<std::vector<std::string>> RelatedByPersonIndex(Db& db, const std:
       "ON a.digest = b.digest WHERE a.object_id = ?1 AND b.object_id != ?1 ORDER BY b.object_id");
   if (!q.ok()) return q.status();
   q->Bind(object_id);
-  return Collect<std::string>(*q, [](const Stmt& s) { return s.Text(0); });
+  return q->Collect<std::string>([](const Stmt& s) { return s.Text(0); });
 }
 
 absl::StatusOr<std::vector<MessageRow>> GetMessages(Db& db, const std::string& petition_id,
@@ -232,7 +220,7 @@ absl::StatusOr<std::vector<MessageRow>> GetMessages(Db& db, const std::string& p
                    std::string(table), " WHERE petition_id = ? ORDER BY seq"));
   if (!q.ok()) return q.status();
   q->Bind(petition_id);
-  return Collect<MessageRow>(*q, [](const Stmt& s) {
+  return q->Collect<MessageRow>([](const Stmt& s) {
     return MessageRow{s.Text(0), s.Int(1),    s.Text(2), s.Text(3),
                       s.Text(4), s.BlobAt(5), s.Text(6), s.Int(7)};
   });
@@ -262,7 +250,7 @@ absl::StatusOr<std::vector<DeadlineRow>> GetDeadlines(Db& db, const std::string&
       "WHERE object_id = ? ORDER BY due_date, name");
   if (!q.ok()) return q.status();
   q->Bind(object_id);
-  return Collect<DeadlineRow>(*q, [](const Stmt& s) {
+  return q->Collect<DeadlineRow>([](const Stmt& s) {
     return DeadlineRow{s.Text(0), s.Text(1), s.Text(2), s.Int(3) == 1, s.Text(4)};
   });
 }
@@ -282,7 +270,7 @@ absl::StatusOr<std::vector<std::string>> ListLinkedTo(Db& db, const std::string&
       db.Prepare("SELECT to_id FROM object_links WHERE from_id = ? AND kind = ? ORDER BY to_id");
   if (!q.ok()) return q.status();
   q->Bind(from_id, kind);
-  return Collect<std::string>(*q, [](const Stmt& s) { return s.Text(0); });
+  return q->Collect<std::string>([](const Stmt& s) { return s.Text(0); });
 }
 
 }  // namespace jijian::storage
