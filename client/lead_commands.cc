@@ -17,6 +17,7 @@ struct LeadArgs {
   bool overdue = false, hold_due = false;
   int page_size = 0;
   std::string subject_id, reporter_of, ground;
+  std::vector<std::string> team;
 };
 
 std::string LeadStateText(v1::LeadState s) { return EnumFlag("LEAD_", v1::LeadState_Name(s)); }
@@ -237,6 +238,11 @@ int Note(Env& env, const LeadArgs& a, const std::string& which) {
   if (which == "sent") {
     return Change(env, a, req, [](auto& s, auto* c, const auto& r, auto* o) { return s.RecordInquirySent(c, r, o); });
   }
+  if (which == "plan") {
+    for (const std::string& m : a.team) req.add_team(m);
+    return Change(env, a, req,
+                  [](auto& s, auto* c, const auto& r, auto* o) { return s.RecordVerificationPlan(c, r, o); });
+  }
   if (which == "reply") {
     return Change(env, a, req, [](auto& s, auto* c, const auto& r, auto* o) { return s.RecordInquiryReply(c, r, o); });
   }
@@ -368,6 +374,15 @@ std::shared_ptr<void> AddLeadCommands(CLI::App& app, Env& env, Action& action) {
   text->excludes(file);
   reply->add_option("--date", a->date, "YYYY-MM-DD (default today)");
   on(reply, [](Env& e, LeadArgs& x) { return Note(e, x, "reply"); });
+
+  CLI::App* plan = WithId(lead, "verification-plan", "record the verification plan and team (初核方案)", a);
+  plan->add_option("--team", a->team, "team members' user ids (repeatable or comma-separated)")
+      ->required()
+      ->delimiter(',');
+  CLI::Option* ptext = plan->add_option("--text", a->text, "the plan");
+  CLI::Option* pfile = plan->add_option("--file", a->file, "read the plan from FILE");
+  ptext->excludes(pfile);
+  on(plan, [](Env& e, LeadArgs& x) { return Note(e, x, "plan"); });
 
   CLI::App* report = WithId(lead, "report", "submit the verification report (初步核实报告)", a);
   report->add_option("--proposal", a->proposal, "file-case|close|first-form|hold|transfer")->required();

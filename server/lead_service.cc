@@ -530,7 +530,12 @@ grpc::Status NoteChange(const ServiceDeps& deps, const Caller& caller, const v1:
   absl::StatusOr<absl::CivilDay> day = domain::DateNotInFuture("date", req.date(), Today());
   if (!day.ok()) return ToGrpcStatus(day.status());
   const std::string date = FormatDate(*day);
-  const std::string text = req.text();
+  std::string text = req.text();
+  if (!req.team().empty()) {
+    std::string members;
+    for (const std::string& m : req.team()) members += (members.empty() ? "" : ", ") + m;
+    text = "team: " + members + "\n" + text;
+  }
   const bool inspector_only = action != LeadAction::kReportHigher;
   return RunMutation(
       deps, caller, req.request_id(),
@@ -596,6 +601,42 @@ grpc::Status LeadServiceImpl::RecordHigherReport(grpc::ServerContext* ctx, const
                       }
                       r.row.reported_date = date;
                       return storage::MeetDeadline(txn, r.row.id, "report_to_higher", date);
+                    });
+}
+
+grpc::Status LeadServiceImpl::RecordVerificationPlan(grpc::ServerContext* ctx, const v1::LeadNoteRequest* req,
+                                                     v1::LeadResponse* resp) {
+  absl::StatusOr<Caller> caller = deps_.auth->Authorize(*ctx, Rpc("RecordVerificationPlan"));
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (req->team().empty() || req->team_size() > 20) {
+    return ToGrpcStatus(absl::InvalidArgumentError("team: 1 to 20 user ids (核查组)"));
+  }
+  for (const std::string& member : req->team()) {
+    if (absl::Status st = domain::CheckUserId("team", member); !st.ok()) return ToGrpcStatus(st);
+  }
+  const std::vector<std::string> team(req->team().begin(), req->team().end());
+  return NoteChange(deps_, *caller, *req, LeadAction::kPlan, "verification_plan", resp,
+                    [team](storage::WriteTxn& txn, LeadRecord& r, const std::string&) -> absl::Status {
+                      for (const auto& n : r.notes) {
+                        if (n.kind == "verification_plan") {
+                          return absl::FailedPreconditionError("lead " + r.row.id + " already has its verification plan (" +
+                                                               n.date + ")");
+                        }
+                      }
+                      // Every member must be an enabled user free of a declared or apparent conflict.
+                      for (const std::string& member : team) {
+                        absl::StatusOr<storage::UserRecord> user = storage::GetUser(txn.db(), member);
+                        if (!user.ok() || !user->enabled) {
+                          return absl::FailedPreconditionError("team: " + member + " is not an enabled user");
+                        }
+                        absl::StatusOr<std::string> conflict = RecusalConflict(txn, r, *user);
+                        if (!conflict.ok()) return conflict.status();
+                        if (!conflict->empty()) {
+                          return absl::FailedPreconditionError("team: " + member + " may not work on lead " +
+                                                               r.row.id + " (回避)");
+                        }
+                      }
+                      return absl::OkStatus();
                     });
 }
 

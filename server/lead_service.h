@@ -31,6 +31,8 @@ class LeadServiceImpl final : public v1::LeadService::Service {
                                  v1::LeadResponse* resp) override;
   grpc::Status RecordInquiryReply(grpc::ServerContext* ctx, const v1::LeadNoteRequest* req,
                                   v1::LeadResponse* resp) override;
+  grpc::Status RecordVerificationPlan(grpc::ServerContext* ctx, const v1::LeadNoteRequest* req,
+                                      v1::LeadResponse* resp) override;
   grpc::Status SubmitVerificationReport(grpc::ServerContext* ctx,
                                         const v1::VerificationReportRequest* req,
                                         v1::LeadResponse* resp) override;

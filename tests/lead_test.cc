@@ -245,6 +245,24 @@ TEST_F(LeadTest, PetitionToLeadToInquiryToVerificationToCaseFiling) {
   v1::Lead verifying;
   ASSERT_TRUE(Decide(*leader_, id, true, &verifying).ok());
   EXPECT_EQ(verifying.state(), v1::LEAD_VERIFICATION);
+  {
+    // The plan and team: members must be free of conflicts; recorded once.
+    v1::LeadNoteRequest plan;
+    plan.set_request_id("plan-1");
+    plan.set_id(id);
+    plan.set_expected_version(Version(id));
+    plan.set_text("初核方案：调取账目，约谈相关人员");
+    plan.add_team("insp1");
+    plan.add_team("nobody");
+    grpc::ClientContext c1;
+    v1::LeadResponse r1;
+    EXPECT_EQ(insp1_->RecordVerificationPlan(&c1, plan, &r1).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+    plan.set_team(1, "insp2");
+    grpc::ClientContext c2;
+    ASSERT_TRUE(insp1_->RecordVerificationPlan(&c2, plan, &r1).ok());
+    EXPECT_EQ(r1.lead().notes(r1.lead().notes_size() - 1).kind(), "verification_plan");
+    EXPECT_NE(r1.lead().notes(r1.lead().notes_size() - 1).text().find("team: insp1, insp2"), std::string::npos);
+  }
   const v1::Deadline* report_due = FindDeadline(verifying, "verification_report");
   ASSERT_NE(report_due, nullptr);
   // 60 working days from 2026-11-30 runs into 2027, whose holidays are not loaded yet.
@@ -273,7 +291,7 @@ TEST_F(LeadTest, PetitionToLeadToInquiryToVerificationToCaseFiling) {
       EXPECT_EQ(e.reason, "lead=" + id);
     }
   }
-  EXPECT_EQ(lead_events, 12);
+  EXPECT_EQ(lead_events, 13);
 }
 
 TEST_F(LeadTest, NobodyApprovesTheirOwnProposal) {

@@ -36,6 +36,7 @@ const std::vector<LeadTransition>& LeadTransitions() {
     {kReplied,         A::kPropose,        kProposed},           // close, verify, or hold
     {kReplied,         A::kAssign,         kReplied},
     {kReplied,         A::kReportHigher,   kReplied},
+    {kVerification,    A::kPlan,           kVerification},       // once, before the report
     {kVerification,    A::kReport,         kReported},
     {kVerification,    A::kAssign,         kVerification},
     {kVerification,    A::kReportHigher,   kVerification},
@@ -81,6 +82,7 @@ std::string_view LeadActionName(LeadAction action) {
     case A::kReject: return "reject";
     case A::kInquirySent: return "inquiry-sent";
     case A::kInquiryReply: return "inquiry-reply";
+    case A::kPlan: return "verification-plan";
     case A::kReport: return "report";
     case A::kReportHigher: return "report-higher";
   }

@@ -21,6 +21,7 @@ enum class LeadAction {
   kReject,         // 不批准, back with the reason
   kInquirySent,    // 谈话 / 函询 done; the reply is due
   kInquiryReply,   // 函询回复 recorded
+  kPlan,           // 初核方案 and team
   kReport,         // 初步核实报告 with a proposal
   kReportHigher,   // 向上级报告 (第二十二条)
 };

@@ -10,7 +10,8 @@ namespace {
 const LeadAction kAllActions[] = {LeadAction::kAssign,      LeadAction::kPropose,
                                   LeadAction::kApprove,     LeadAction::kReject,
                                   LeadAction::kInquirySent, LeadAction::kInquiryReply,
-                                  LeadAction::kReport,      LeadAction::kReportHigher};
+                                  LeadAction::kPlan,        LeadAction::kReport,
+                                  LeadAction::kReportHigher};
 
 TEST(LeadRulesTest, EveryPairOutsideTheTableIsRefusedNamingTheAllowedActions) {
   std::set<std::pair<int, int>> in_table;

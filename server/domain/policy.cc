@@ -47,6 +47,7 @@ const std::vector<PolicyRow>& PolicyTable() {
     {"/jijian.v1.LeadService/RejectProposal",       {kLeader}},                   // not their own
     {"/jijian.v1.LeadService/RecordInquirySent",    {kInspector}},                // the assigned one
     {"/jijian.v1.LeadService/RecordInquiryReply",   {kInspector}},                // the assigned one
+    {"/jijian.v1.LeadService/RecordVerificationPlan", {kInspector}},              // the assigned one
     {"/jijian.v1.LeadService/SubmitVerificationReport", {kInspector}},            // the assigned one
     {"/jijian.v1.LeadService/RecordHigherReport",   {kCaseManager}},              // 第二十二条
     {"/jijian.v1.LeadService/DeclareRecusal",       {kRegistrar, kCaseManager, kInspector, kReviewer, kLeader}},
