@@ -7,6 +7,7 @@
 #include "jijian/v1/case.grpc.pb.h"
 #include "jijian/v1/lead.grpc.pb.h"
 #include "jijian/v1/petition.grpc.pb.h"
+#include "server/domain/lead_rules.h"
 #include "storage/audit.h"
 #include "tests/test_server.h"
 
@@ -487,6 +488,87 @@ TEST_F(LeadTest, LeadsFromOtherSourcesAndOverdueLists) {
   grpc::Status st = cm_->RegisterLead(&ctx4, req, &resp);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(st.error_message().rfind("subjects", 0), 0u);
+}
+
+TEST_F(LeadTest, EveryActionNotInTheTableIsRefusedOverTheWireAndWritesNothing) {
+  using domain_action = server::domain::LeadAction;
+  // Leads in each reachable state, all assigned to insp1.
+  auto fresh = [&](const std::string& name) {
+    std::string id = Register(AcceptedPetition(name)).id();
+    EXPECT_TRUE(Assign(id, "insp1").ok());
+    return id;
+  };
+  auto approved = [&](const std::string& name, v1::DisposalMethod m) {
+    std::string id = fresh(name);
+    EXPECT_TRUE(Propose(*cm_, id, m).ok());
+    EXPECT_TRUE(Decide(*leader_, id, true).ok());
+    return id;
+  };
+  std::map<v1::LeadState, std::string> leads;
+  leads[v1::LEAD_REGISTERED] = fresh("甲一");
+  leads[v1::LEAD_PROPOSED] = fresh("甲二");
+  EXPECT_TRUE(Propose(*cm_, leads[v1::LEAD_PROPOSED], v1::DISPOSAL_HOLD).ok());
+  leads[v1::LEAD_INQUIRY] = approved("甲三", v1::DISPOSAL_TALK_INQUIRY);
+  leads[v1::LEAD_INQUIRY_REPLIED] = approved("甲四", v1::DISPOSAL_TALK_INQUIRY);
+  EXPECT_TRUE(NoteCall(*insp1_, leads[v1::LEAD_INQUIRY_REPLIED], "reply").ok());
+  leads[v1::LEAD_VERIFICATION] = approved("甲五", v1::DISPOSAL_VERIFICATION);
+  leads[v1::LEAD_VERIFICATION_REPORTED] = approved("甲六", v1::DISPOSAL_VERIFICATION);
+  EXPECT_TRUE(Report(leads[v1::LEAD_VERIFICATION_REPORTED], v1::REPORT_CLOSE).ok());
+  leads[v1::LEAD_HOLD] = approved("甲七", v1::DISPOSAL_HOLD);
+  leads[v1::LEAD_CLOSED] = approved("甲八", v1::DISPOSAL_CLOSE);
+  leads[v1::LEAD_CASE_PENDING] = LeadReadyForFiling("甲九");
+  leads[v1::LEAD_TRANSFERRED] = approved("甲十", v1::DISPOSAL_VERIFICATION);
+  EXPECT_TRUE(Report(leads[v1::LEAD_TRANSFERRED], v1::REPORT_TRANSFER).ok());
+  EXPECT_TRUE(Decide(*leader_, leads[v1::LEAD_TRANSFERRED], true).ok());
+
+  // Each action with valid inputs from a user allowed to take it, so that only the state refuses.
+  auto act = [&](domain_action a, const std::string& id) -> grpc::Status {
+    switch (a) {
+      case domain_action::kAssign: return Assign(id, "insp1");
+      case domain_action::kPropose: return Propose(*cm_, id, v1::DISPOSAL_CLOSE);
+      case domain_action::kApprove: return Decide(*leader2_, id, true);
+      case domain_action::kReject: return Decide(*leader2_, id, false);
+      case domain_action::kInquirySent: return NoteCall(*insp1_, id, "sent");
+      case domain_action::kInquiryReply: return NoteCall(*insp1_, id, "reply");
+      case domain_action::kReport: return Report(id, v1::REPORT_CLOSE);
+      case domain_action::kReportHigher: return NoteCall(*cm_, id, "higher");
+      case domain_action::kPlan: {
+        v1::LeadNoteRequest req;
+        req.set_request_id("plan-" + std::to_string(n_++));
+        req.set_id(id);
+        req.set_expected_version(Version(id));
+        req.set_text("方案");
+        req.add_team("insp1");
+        grpc::ClientContext ctx;
+        v1::LeadResponse resp;
+        return insp1_->RecordVerificationPlan(&ctx, req, &resp);
+      }
+    }
+    return grpc::Status::OK;
+  };
+  const domain_action kActions[] = {domain_action::kAssign,      domain_action::kPropose,
+                                    domain_action::kApprove,     domain_action::kReject,
+                                    domain_action::kInquirySent, domain_action::kInquiryReply,
+                                    domain_action::kPlan,        domain_action::kReport,
+                                    domain_action::kReportHigher};
+  int refused = 0;
+  for (const auto& [state, id] : leads) {
+    ASSERT_EQ(Get(*cm_, id).state(), state) << id;
+    for (domain_action a : kActions) {
+      if (server::domain::NextLeadState(id, state, a).ok()) continue;  // allowed: not tried here
+      const int64_t events = AuditLogSize();
+      const int64_t version = Version(id);
+      grpc::Status st = act(a, id);
+      EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
+          << server::domain::LeadStateName(state) << " " << server::domain::LeadActionName(a) << ": "
+          << st.error_message();
+      EXPECT_NE(st.error_message().find("allowed: "), std::string::npos);
+      EXPECT_EQ(AuditLogSize(), events);
+      EXPECT_EQ(Version(id), version);
+      ++refused;
+    }
+  }
+  EXPECT_GT(refused, 50);
 }
 
 TEST_F(LeadTest, WholePathFromPetitionToAClosedCase) {
