@@ -213,7 +213,7 @@ int Propose(Env& env, const LeadArgs& a) {
   v1::ProposeDisposalRequest req;
   v1::DisposalMethod method;
   if (!ParseEnumFlag("DISPOSAL_", a.method, v1::DisposalMethod_Parse, &method)) {
-    return Report(env, BadFlag("--method", "talk-inquiry, verification, hold, close"));
+    return Report(env, BadFlag("--method", "talk-inquiry, verification, hold, close, first-form"));
   }
   req.set_method(method);
   req.set_reason(a.reason);
@@ -351,7 +351,8 @@ std::shared_ptr<void> AddLeadCommands(CLI::App& app, Env& env, Action& action) {
   on(assign, [](Env& e, LeadArgs& x) { return Assign(e, x); });
 
   CLI::App* propose = WithId(lead, "propose", "propose a disposal method (处置方式)", a);
-  propose->add_option("--method", a->method, "talk-inquiry|verification|hold|close")->required();
+  propose->add_option("--method", a->method, "talk-inquiry|verification|hold|close (first-form after an inquiry reply)")
+      ->required();
   propose->add_option("--reason", a->reason, "why")->required();
   on(propose, [](Env& e, LeadArgs& x) { return Propose(e, x); });
 

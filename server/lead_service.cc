@@ -405,7 +405,8 @@ grpc::Status LeadServiceImpl::ProposeDisposal(grpc::ServerContext* ctx,
   absl::Status st = CheckLeadChange(req->request_id(), req->id(), req->expected_version());
   const std::string kind(domain::DisposalKind(req->method()));
   if (st.ok() && kind.empty()) {
-    st = absl::InvalidArgumentError("method: must be one of talk-inquiry, verification, hold, close");
+    st = absl::InvalidArgumentError(
+        "method: must be one of talk-inquiry, verification, hold, close, first-form");
   }
   if (st.ok()) st = domain::CheckText("reason", req->reason(), domain::kMaxReasonChars, true, true);
   if (!st.ok()) return ToGrpcStatus(st);
@@ -418,6 +419,11 @@ grpc::Status LeadServiceImpl::ProposeDisposal(grpc::ServerContext* ctx,
                                      storage::EventInput& event) -> absl::Status {
                    if (who.acting_role == v1::ROLE_INSPECTOR) {
                      if (absl::Status st = CheckAssignedInspector(who, r.row); !st.ok()) return st;
+                   }
+                   if (kind == "first-form" && LeadStateOf(r.row) != v1::LEAD_INQUIRY_REPLIED) {
+                     return absl::FailedPreconditionError(
+                         "lead " + r.row.id + " is in " + std::string(domain::LeadStateName(LeadStateOf(r.row))) +
+                         "; a first-form measure is proposed after the inquiry reply (or in a verification report)");
                    }
                    const std::string date = FormatDate(Today());
                    event.reason = "method=" + kind;

@@ -295,6 +295,22 @@ TEST_F(LeadTest, PetitionToLeadToInquiryToVerificationToCaseFiling) {
   EXPECT_EQ(lead_events, 13);
 }
 
+TEST_F(LeadTest, FirstFormMeasureAfterAnInquiryReplyClosesTheLead) {
+  std::string id = Register(AcceptedPetition("蒋十六")).id();
+  ASSERT_TRUE(Assign(id, "insp1").ok());
+  // Not before the inquiry.
+  EXPECT_EQ(Propose(*insp1_, id, v1::DISPOSAL_FIRST_FORM).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  ASSERT_TRUE(Propose(*insp1_, id, v1::DISPOSAL_TALK_INQUIRY).ok());
+  ASSERT_TRUE(Decide(*leader_, id, true).ok());
+  ASSERT_TRUE(NoteCall(*insp1_, id, "sent").ok());
+  ASSERT_TRUE(NoteCall(*insp1_, id, "reply").ok());
+  ASSERT_TRUE(Propose(*insp1_, id, v1::DISPOSAL_FIRST_FORM).ok());
+  v1::Lead closed;
+  ASSERT_TRUE(Decide(*leader_, id, true, &closed).ok());
+  EXPECT_EQ(closed.state(), v1::LEAD_CLOSED);
+  EXPECT_EQ(closed.proposals(closed.proposals_size() - 1).kind(), "first-form");
+}
+
 TEST_F(LeadTest, NobodyApprovesTheirOwnProposal) {
   std::string id = Register(AcceptedPetition("王五")).id();
   ASSERT_TRUE(Propose(*boss_, id, v1::DISPOSAL_CLOSE).ok());

@@ -109,6 +109,7 @@ std::string_view DisposalKind(v1::DisposalMethod method) {
     case v1::DISPOSAL_VERIFICATION: return "verification";
     case v1::DISPOSAL_HOLD: return "hold";
     case v1::DISPOSAL_CLOSE: return "close";
+    case v1::DISPOSAL_FIRST_FORM: return "first-form";
     default: return "";
   }
 }
