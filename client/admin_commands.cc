@@ -55,7 +55,7 @@ int AddUser(Env& env, const AddUserArgs& a) {
   req.set_display_name(a.name);
   req.set_department(a.dept);
   for (absl::string_view part : absl::StrSplit(a.roles, ',', absl::SkipWhitespace())) {
-    int role;
+    int role = 0;
     std::string name(absl::StripAsciiWhitespace(part));
     if (!ParseRoleName(name, &role)) {
       return Report(env, absl::InvalidArgumentError(

@@ -104,7 +104,7 @@ std::string TestDeployment::AddUser(const std::string& user_id, const std::strin
   for (std::string name; std::getline(ss, name, ',');) {
     std::string enum_name = "ROLE_" + name;
     for (char& c : enum_name) c = c == '-' ? '_' : static_cast<char>(std::toupper(c));
-    v1::Role role;
+    v1::Role role = v1::ROLE_UNSPECIFIED;
     EXPECT_TRUE(v1::Role_Parse(enum_name, &role)) << name;
     add.add_roles(role);
   }
