@@ -33,8 +33,8 @@ constexpr std::string_view kPeriodKey = "period_months";
 constexpr std::string_view kPermanentKey = "permanent";
 constexpr std::string_view kProbationKey = "probation_months";
 constexpr std::string_view kNeedsCaseKey = "needs_case";
-constexpr std::string_view kAllKeys[] = {kCodeKey,   kNameZhKey, kNameEnKey,    kFormKey,
-                                         kKindKey,   kRankKey,   kPeriodKey,    kPermanentKey,
+constexpr std::string_view kAllKeys[] = {kCodeKey,      kNameZhKey,   kNameEnKey, kFormKey,
+                                         kKindKey,      kRankKey,     kPeriodKey, kPermanentKey,
                                          kProbationKey, kNeedsCaseKey};
 
 constexpr MeasureKind kAllKinds[] = {MeasureKind::kParty, MeasureKind::kGovernment,
@@ -131,8 +131,8 @@ absl::StatusOr<Measure> ParseEntry(const toml::table& table, size_t index) {
   absl::StatusOr<std::string> code = in.String(kCodeKey);
   if (!code.ok()) return code.status();
   if (!std::all_of(code->begin(), code->end(), IsCodeChar)) {
-    return in.Error(kCodeKey, absl::StrCat("\"", *code,
-                                           "\" may hold only lowercase letters, digits and '-'"));
+    return in.Error(
+        kCodeKey, absl::StrCat("\"", *code, "\" may hold only lowercase letters, digits and '-'"));
   }
   m.code = *code;
   in.set_label(absl::StrCat(in.label(), " \"", m.code, "\""));
@@ -191,8 +191,8 @@ absl::StatusOr<Measure> ParseEntry(const toml::table& table, size_t index) {
   if (!probation.ok()) return probation.status();
   m.probation_months = *std::move(probation);
 
-  const int period_forms = (in.Has(kPeriodKey) ? 1 : 0) + (m.permanent ? 1 : 0) +
-                           (m.probation() ? 1 : 0);
+  const int period_forms =
+      (in.Has(kPeriodKey) ? 1 : 0) + (m.permanent ? 1 : 0) + (m.probation() ? 1 : 0);
   if (period_forms > 1) {
     return in.Error(m.probation() ? kProbationKey : kPermanentKey,
                     "give only one of period_months, permanent = true, probation_months");
@@ -214,19 +214,19 @@ absl::Status CheckRanks(const std::vector<Measure>& measures,
       const Measure& b = measures[j];
       if (a.kind != b.kind) continue;
       if (a.rank == b.rank) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            labels[i], ".", std::string(kRankKey), ": rank ", a.rank, " is already held by \"",
-            b.code, "\" in kind ", std::string(MeasureKindName(a.kind)),
-            "; ranks are unique within a kind"));
+        return absl::InvalidArgumentError(
+            absl::StrCat(labels[i], ".", std::string(kRankKey), ": rank ", a.rank,
+                         " is already held by \"", b.code, "\" in kind ",
+                         std::string(MeasureKindName(a.kind)), "; ranks are unique within a kind"));
       }
       const Measure& heavier = a.rank > b.rank ? a : b;
       const Measure& lighter = a.rank > b.rank ? b : a;
       if (heavier.form < lighter.form) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            labels[i], ".", std::string(kRankKey), ": \"", heavier.code, "\" (rank ",
-            heavier.rank, ", form ", heavier.form, ") is heavier than \"", lighter.code,
-            "\" (rank ", lighter.rank, ", form ", lighter.form,
-            ") but has a lighter form; a heavier rank may not have a lighter form"));
+        return absl::InvalidArgumentError(
+            absl::StrCat(labels[i], ".", std::string(kRankKey), ": \"", heavier.code, "\" (rank ",
+                         heavier.rank, ", form ", heavier.form, ") is heavier than \"",
+                         lighter.code, "\" (rank ", lighter.rank, ", form ", lighter.form,
+                         ") but has a lighter form; a heavier rank may not have a lighter form"));
       }
     }
   }
@@ -277,9 +277,7 @@ const Measure* HeaviestInTable(const MeasureTable& table, MeasureKind kind) {
   return heaviest;
 }
 
-std::string JoinMonths(const std::vector<int>& months) {
-  return absl::StrJoin(months, " or ");
-}
+std::string JoinMonths(const std::vector<int>& months) { return absl::StrJoin(months, " or "); }
 
 }  // namespace
 
@@ -308,9 +306,8 @@ absl::StatusOr<MeasureTable> MeasureTable::Parse(std::string_view toml_text) {
   }
   for (auto&& [key, value] : root) {
     if (key.str() != kMeasureKey) {
-      return absl::InvalidArgumentError(absl::StrCat("measures: unknown key \"",
-                                                     std::string(key.str()),
-                                                     "\"; expected [[measure]] tables"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "measures: unknown key \"", std::string(key.str()), "\"; expected [[measure]] tables"));
     }
   }
   const toml::array* entries = root[kMeasureKey].as_array();
@@ -352,8 +349,7 @@ absl::StatusOr<MeasureTable> MeasureTable::LoadFile(const std::string& path) {
   }
   absl::StatusOr<MeasureTable> table = Parse(text.str());
   if (!table.ok()) {
-    return absl::Status(table.status().code(),
-                        absl::StrCat(path, ": ", table.status().message()));
+    return absl::Status(table.status().code(), absl::StrCat(path, ": ", table.status().message()));
   }
   return table;
 }
@@ -393,8 +389,8 @@ absl::Status CheckCombination(const MeasureTable& table, const std::vector<std::
   std::set<std::string_view> seen;
   for (const Measure* m : measures) {
     if (!seen.insert(m->code).second) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "duplicate measure: ", Describe(*m), " is listed twice; list each measure once"));
+      return absl::InvalidArgumentError(absl::StrCat("duplicate measure: ", Describe(*m),
+                                                     " is listed twice; list each measure once"));
     }
   }
 
@@ -405,20 +401,22 @@ absl::Status CheckCombination(const MeasureTable& table, const std::vector<std::
     if (party[0] == top) {
       return absl::InvalidArgumentError(
           absl::StrCat(top->name_zh, " with a lighter party sanction: ", Describe(*top),
-                       " excludes ", Describe(*party[1]), "; expulsion is the only party "
+                       " excludes ", Describe(*party[1]),
+                       "; expulsion is the only party "
                        "sanction of its decision"));
     }
     return absl::InvalidArgumentError(absl::StrCat(
-        "two party sanctions in one decision: ", Describe(*party[0]), " and ",
-        Describe(*party[1]), "; a decision imposes at most one party sanction (党纪处分)"));
+        "two party sanctions in one decision: ", Describe(*party[0]), " and ", Describe(*party[1]),
+        "; a decision imposes at most one party sanction (党纪处分)"));
   }
 
   // One government sanction per decision.
   std::vector<const Measure*> government = OfKind(measures, MeasureKind::kGovernment);
   if (government.size() > 1) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "two government sanctions in one decision: ", Describe(*government[0]), " and ",
-        Describe(*government[1]), "; a decision imposes at most one government sanction (政务处分)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("two government sanctions in one decision: ", Describe(*government[0]),
+                     " and ", Describe(*government[1]),
+                     "; a decision imposes at most one government sanction (政务处分)"));
   }
 
   // A probation length goes with, and only with, a measure that takes one (留党察看).
@@ -429,9 +427,9 @@ absl::Status CheckCombination(const MeasureTable& table, const std::vector<std::
   if (on_probation != nullptr) {
     const std::vector<int>& allowed = on_probation->probation_months;
     if (std::find(allowed.begin(), allowed.end(), probation_months) == allowed.end()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          Describe(*on_probation), " without a valid probation: needs a probation of ",
-          JoinMonths(allowed), " months, got ", probation_months));
+      return absl::InvalidArgumentError(
+          absl::StrCat(Describe(*on_probation), " without a valid probation: needs a probation of ",
+                       JoinMonths(allowed), " months, got ", probation_months));
     }
   } else if (probation_months != 0) {
     std::vector<std::string> takers;
@@ -448,9 +446,9 @@ absl::Status CheckCombination(const MeasureTable& table, const std::vector<std::
   if (!case_filed) {
     for (const Measure* m : measures) {
       if (m->needs_case) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "form ", m->form, " without a filed case: ", Describe(*m),
-            " needs a filed case (立案); only measures of form 1 can end a lead"));
+        return absl::FailedPreconditionError(
+            absl::StrCat("form ", m->form, " without a filed case: ", Describe(*m),
+                         " needs a filed case (立案); only measures of form 1 can end a lead"));
       }
     }
   }
