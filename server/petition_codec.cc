@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_split.h"
 #include "server/domain/id_number.h"
+#include "server/domain/petition_rules.h"
 
 namespace jijian::server {
 namespace {
@@ -178,6 +179,26 @@ absl::StatusOr<v1::Petition> PetitionToProto(const storage::Keyring& keyring,
   p.set_closed_date(row.closed_date);
   p.set_registered_by(row.registered_by);
   return p;
+}
+
+v1::PetitionState PetitionStateOf(const storage::PetitionRow& row) {
+  return ParseEnum<v1::PetitionState>(row.state, v1::PetitionState_Parse);
+}
+
+std::string PetitionStateText(const std::string& stored_state) {
+  return std::string(domain::PetitionStateName(
+      ParseEnum<v1::PetitionState>(stored_state, v1::PetitionState_Parse)));
+}
+
+absl::Status AddSealedPetitionMessage(storage::WriteTxn& txn, const std::string& id,
+                                      const std::string& kind, const std::string& date,
+                                      const std::string& means, const std::string& text) {
+  absl::StatusOr<int64_t> seq = storage::NextMessageSeq(txn.db(), id);
+  if (!seq.ok()) return seq.status();
+  absl::StatusOr<std::string> body = SealAt(txn.keyring(), storage::KeyDomain::kContent, kMessages,
+                                            "body", ChildRowId(id, *seq), text);
+  if (!body.ok()) return body.status();
+  return storage::AddMessage(txn, {id, *seq, kind, date, means, *body, txn.actor().user_id, 0});
 }
 
 absl::StatusOr<v1::PetitionListItem> PetitionListItemFromRow(

@@ -12,6 +12,7 @@
 #include "server/domain/calendar.h"
 #include "storage/keyring.h"
 #include "storage/petitions.h"
+#include "storage/store.h"
 
 namespace jijian::server {
 
@@ -56,6 +57,16 @@ absl::StatusOr<v1::Petition> PetitionToProto(const storage::Keyring& keyring,
                                              const std::vector<storage::DeadlineRow>& deadlines,
                                              const domain::WorkCalendar& calendar,
                                              absl::CivilDay today, const PetitionView& view);
+
+// The stored state of a petition, and its short name ("REGISTERED", ...) for events.
+v1::PetitionState PetitionStateOf(const storage::PetitionRow& row);
+std::string PetitionStateText(const std::string& stored_state);
+
+// Adds a sealed message to a petition (notice, feedback, objection, result report,
+// material), authored by the transaction's actor.
+absl::Status AddSealedPetitionMessage(storage::WriteTxn& txn, const std::string& id,
+                                      const std::string& kind, const std::string& date,
+                                      const std::string& means, const std::string& text);
 
 // A ledger line of a petition: plain fields, the opened summary, overdue deadlines.
 absl::StatusOr<v1::PetitionListItem> PetitionListItemFromRow(

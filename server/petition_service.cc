@@ -19,24 +19,11 @@ using domain::PetitionAction;
 using storage::KeyDomain;
 
 constexpr char kService[] = "/jijian.v1.PetitionService/";
-constexpr char kReporterService[] = "/jijian.v1.ReporterService/";
 constexpr char kTable[] = "petitions";
 constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 500;
 
 std::string Rpc(const char* method) { return std::string(kService) + method; }
-
-std::string StateName(const std::string& stored) {
-  v1::PetitionState state{};
-  v1::PetitionState_Parse(stored, &state);
-  return std::string(domain::PetitionStateName(state));
-}
-
-v1::PetitionState StateOf(const storage::PetitionRow& row) {
-  v1::PetitionState state{};
-  v1::PetitionState_Parse(row.state, &state);
-  return state;
-}
 
 // Everything about one petition, read inside a transaction or a read snapshot.
 struct PetitionRecord {
@@ -91,7 +78,7 @@ storage::MutationFn ChangePetition(const ServiceDeps& deps, std::string id, int6
     if (absl::Status st = txn.CheckVersion(kTable, "id", id, expected); !st.ok()) return st;
     absl::StatusOr<PetitionRecord> record = LoadRecord(txn.db(), id);
     if (!record.ok()) return record.status();
-    const v1::PetitionState from = StateOf(record->row);
+    const v1::PetitionState from = PetitionStateOf(record->row);
     absl::StatusOr<v1::PetitionState> next = domain::NextPetitionState(id, from, action);
     if (!next.ok()) return next.status();
     storage::EventInput event{event_action, "petition", id,
@@ -111,18 +98,6 @@ storage::MutationFn ChangePetition(const ServiceDeps& deps, std::string id, int6
     *out.mutable_petition() = *std::move(proto);
     return Serialized(out);
   };
-}
-
-// Adds a sealed message (notice, feedback, objection, result report, material).
-absl::Status AddSealedMessage(storage::WriteTxn& txn, const std::string& id,
-                              const std::string& kind, const std::string& date,
-                              const std::string& means, const std::string& text) {
-  absl::StatusOr<int64_t> seq = storage::NextMessageSeq(txn.db(), id);
-  if (!seq.ok()) return seq.status();
-  absl::StatusOr<std::string> body = SealAt(txn.keyring(), KeyDomain::kContent,
-                                            "petition_messages", "body", ChildRowId(id, *seq), text);
-  if (!body.ok()) return body.status();
-  return storage::AddMessage(txn, {id, *seq, kind, date, means, *body, txn.actor().user_id, 0});
 }
 
 // Checks the fields shared by notice, result, close and feedback requests.
@@ -281,7 +256,7 @@ grpc::Status PetitionServiceImpl::GetPetition(grpc::ServerContext* ctx,
         [id](storage::WriteTxn& txn) -> absl::StatusOr<std::string> {
           absl::StatusOr<storage::PetitionRow> row = storage::GetPetition(txn.db(), id);
           if (!row.ok()) return row.status();
-          const std::string state = StateName(row->state);
+          const std::string state = PetitionStateText(row->state);
           absl::StatusOr<int64_t> seq = txn.AppendEvent(
               {"petition.reveal_identity", "petition", id, state, state, ""});
           if (!seq.ok()) return seq.status();
@@ -467,7 +442,7 @@ grpc::Status PetitionServiceImpl::DecidePetition(grpc::ServerContext* ctx,
                   return absl::FailedPreconditionError("duplicate_of: " + original->id +
                                                        " was registered after " + id);
                 }
-                const std::string original_state = StateName(original->state);
+                const std::string original_state = PetitionStateText(original->state);
                 original->duplicate_count += 1;
                 if (absl::Status st = storage::UpdatePetition(txn, *original); !st.ok()) return st;
                 absl::StatusOr<int64_t> seq = txn.AppendEvent(
@@ -531,7 +506,7 @@ grpc::Status PetitionServiceImpl::NotifyReporter(grpc::ServerContext* ctx,
                            !st.ok()) {
                          return st;
                        }
-                       return AddSealedMessage(txn, r.row.id, "acceptance_notice", *date,
+                       return AddSealedPetitionMessage(txn, r.row.id, "acceptance_notice", *date,
                                                request.means(), request.text());
                      }),
       resp);
@@ -562,7 +537,7 @@ grpc::Status PetitionServiceImpl::RecordResult(grpc::ServerContext* ctx,
                            !st.ok()) {
                          return st;
                        }
-                       return AddSealedMessage(txn, r.row.id, "result_report", *date, "",
+                       return AddSealedPetitionMessage(txn, r.row.id, "result_report", *date, "",
                                                request.text());
                      }),
       resp);
@@ -586,7 +561,7 @@ grpc::Status PetitionServiceImpl::ClosePetition(grpc::ServerContext* ctx,
                           storage::EventInput&) -> absl::Status {
             absl::StatusOr<std::string> date = ActDate("date", request.date(), r.row);
             if (!date.ok()) return date.status();
-            if (StateOf(r.row) == v1::PETITION_ASSIGNED_DOWN && !DeadlineMet(r, "result_report")) {
+            if (PetitionStateOf(r.row) == v1::PETITION_ASSIGNED_DOWN && !DeadlineMet(r, "result_report")) {
               return absl::FailedPreconditionError(
                   "petition " + r.row.id +
                   " is ASSIGNED_DOWN and its result report has not been recorded; allowed: "
@@ -649,14 +624,14 @@ grpc::Status PetitionServiceImpl::GiveFeedback(grpc::ServerContext* ctx,
                              !st.ok()) {
                            return st;
                          }
-                         if (absl::Status st = AddSealedMessage(txn, r.row.id, "result_feedback", *date,
+                         if (absl::Status st = AddSealedPetitionMessage(txn, r.row.id, "result_feedback", *date,
                                                                 request.means(), request.text());
                              !st.ok()) {
                            return st;
                          }
                        }
                        if (!request.objection().empty()) {
-                         return AddSealedMessage(txn, r.row.id, "objection", *date, request.means(),
+                         return AddSealedPetitionMessage(txn, r.row.id, "objection", *date, request.means(),
                                                  request.objection());
                        }
                        return absl::OkStatus();
@@ -695,97 +670,6 @@ grpc::Status PetitionServiceImpl::FindDuplicates(grpc::ServerContext* ctx,
   if (!out.ok()) return ToGrpcStatus(out.status());
   *resp = *std::move(out);
   return grpc::Status::OK;
-}
-
-grpc::Status ReporterServiceImpl::CheckStatus(grpc::ServerContext* ctx,
-                                              const v1::CheckStatusRequest* req,
-                                              v1::CheckStatusResponse* resp) {
-  absl::StatusOr<Caller> caller =
-      deps_.auth->Authorize(*ctx, std::string(kReporterService) + "CheckStatus");
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  const std::string key = "user:" + caller->user.user_id;
-  if (absl::Status st = throttle_.Check(key, absl::Now()); !st.ok()) return ToGrpcStatus(st);
-  absl::StatusOr<std::string> code = storage::NormalizeReceiptCode(req->receipt_code());
-  if (!code.ok()) {
-    throttle_.RecordFailure(key, absl::Now());
-    return ToGrpcStatus(code.status());
-  }
-  const std::string digest = storage::ReceiptDigest(deps_.store->keyring(), *code);
-  absl::StatusOr<v1::CheckStatusResponse> out = deps_.store->Read<v1::CheckStatusResponse>(
-      [&](storage::Db& db) -> absl::StatusOr<v1::CheckStatusResponse> {
-        absl::StatusOr<std::optional<storage::PetitionRow>> row = storage::FindPetitionByReceipt(db, digest);
-        if (!row.ok()) return row.status();
-        if (!row->has_value()) return absl::NotFoundError("no petition matches this receipt code");
-        v1::CheckStatusResponse status;
-        status.set_status(std::string(domain::CoarseStatus(StateOf(**row))));
-        status.set_received_date((*row)->received_date);
-        absl::StatusOr<std::vector<storage::MessageRow>> messages = storage::GetMessages(db, (*row)->id);
-        if (!messages.ok()) return messages.status();
-        for (const storage::MessageRow& m : *messages) {
-          if (m.kind != "acceptance_notice" && m.kind != "result_feedback") continue;
-          absl::StatusOr<std::string> text = OpenAt(deps_.store->keyring(), "petition_messages", "body",
-                                                    ChildRowId((*row)->id, m.seq), m.body);
-          if (!text.ok()) return text.status();
-          v1::PetitionMessage* reply = status.add_replies();
-          reply->set_kind(m.kind);
-          reply->set_date(m.date);
-          reply->set_text(*text);
-        }
-        return status;
-      });
-  if (!out.ok()) {
-    if (out.status().code() == absl::StatusCode::kNotFound) throttle_.RecordFailure(key, absl::Now());
-    return ToGrpcStatus(out.status());
-  }
-  *resp = *std::move(out);
-  return grpc::Status::OK;
-}
-
-grpc::Status ReporterServiceImpl::AddMaterial(grpc::ServerContext* ctx,
-                                              const v1::AddMaterialRequest* req,
-                                              v1::AddMaterialResponse* resp) {
-  absl::StatusOr<Caller> caller =
-      deps_.auth->Authorize(*ctx, std::string(kReporterService) + "AddMaterial");
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  const std::string key = "user:" + caller->user.user_id;
-  if (absl::Status st = throttle_.Check(key, absl::Now()); !st.ok()) return ToGrpcStatus(st);
-  absl::Status st = domain::CheckRequestId(req->request_id());
-  if (st.ok()) st = domain::CheckText("text", req->text(), domain::kMaxMessageChars, true, true);
-  if (!st.ok()) return ToGrpcStatus(st);
-  absl::StatusOr<std::string> code = storage::NormalizeReceiptCode(req->receipt_code());
-  if (!code.ok()) {
-    throttle_.RecordFailure(key, absl::Now());
-    return ToGrpcStatus(code.status());
-  }
-  const std::string digest = storage::ReceiptDigest(deps_.store->keyring(), *code);
-  const std::string text = req->text();
-  grpc::Status result = RunMutation(
-      deps_, *caller, req->request_id(),
-      [digest, text](storage::WriteTxn& txn) -> absl::StatusOr<std::string> {
-        absl::StatusOr<std::optional<storage::PetitionRow>> row =
-            storage::FindPetitionByReceipt(txn.db(), digest);
-        if (!row.ok()) return row.status();
-        if (!row->has_value()) return absl::NotFoundError("no petition matches this receipt code");
-        storage::PetitionRow& p = **row;
-        absl::StatusOr<v1::PetitionState> next =
-            domain::NextPetitionState(p.id, StateOf(p), PetitionAction::kAddMaterial);
-        if (!next.ok()) return next.status();
-        const std::string date = FormatDate(Today());
-        if (absl::Status st = AddSealedMessage(txn, p.id, "material", date, "receipt", text); !st.ok()) {
-          return st;
-        }
-        const std::string state = StateName(p.state);
-        if (absl::Status st = storage::UpdatePetition(txn, p); !st.ok()) return st;
-        absl::StatusOr<int64_t> seq =
-            txn.AppendEvent({"petition.add_material", "petition", p.id, state, state, ""});
-        if (!seq.ok()) return seq.status();
-        v1::AddMaterialResponse out;
-        out.set_status(std::string(domain::CoarseStatus(StateOf(p))));
-        return Serialized(out);
-      },
-      resp);
-  if (result.error_code() == grpc::StatusCode::NOT_FOUND) throttle_.RecordFailure(key, absl::Now());
-  return result;
 }
 
 }  // namespace jijian::server
