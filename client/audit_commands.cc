@@ -1,5 +1,7 @@
 #include "client/audit_commands.h"
 
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/reflection.h>
 #include <time.h>
 
 #include <algorithm>
@@ -7,9 +9,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <google/protobuf/descriptor.h>
-#include <google/protobuf/reflection.h>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -76,11 +75,21 @@ void JsonString(std::ostream& out, std::string_view s) {
   out << '"';
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out << "\\\""; break;
-      case '\\': out << "\\\\"; break;
-      case '\n': out << "\\n"; break;
-      case '\r': out << "\\r"; break;
-      case '\t': out << "\\t"; break;
+      case '"':
+        out << "\\\"";
+        break;
+      case '\\':
+        out << "\\\\";
+        break;
+      case '\n':
+        out << "\\n";
+        break;
+      case '\r':
+        out << "\\r";
+        break;
+      case '\t':
+        out << "\\t";
+        break;
       default:
         if (c < 0x20) {
           char buf[8];
@@ -185,19 +194,23 @@ std::string Change(const v1::AuditEvent& e) {
 }
 
 std::vector<std::string> EventRow(const v1::AuditEvent& e) {
-  return {std::to_string(e.seq()), FormatMicros(e.timestamp_unix_micros()), e.actor(), e.role(),
-          e.action(), e.object_type() + " " + e.object_id(), Change(e),
+  return {std::to_string(e.seq()),
+          FormatMicros(e.timestamp_unix_micros()),
+          e.actor(),
+          e.role(),
+          e.action(),
+          e.object_type() + " " + e.object_id(),
+          Change(e),
           e.reason().empty() ? "-" : e.reason()};
 }
 
-const std::vector<std::string> kEventHeader = {"SEQ", "WHEN (UTC)", "WHO", "ROLE",
-                                               "ACTION", "OBJECT", "STATE", "REASON"};
+const std::vector<std::string> kEventHeader = {"SEQ",    "WHEN (UTC)", "WHO",   "ROLE",
+                                               "ACTION", "OBJECT",     "STATE", "REASON"};
 
 // Checks newest against the last head this client verified (the state file): never
 // smaller, the same root at the same size, and a verified consistency proof otherwise.
 // Sets *note to a sentence for the output.
-absl::Status CheckAgainstLastSeen(v1::AuditService::Stub& stub,
-                                  const v1::SignedTreeHead& newest,
+absl::Status CheckAgainstLastSeen(v1::AuditService::Stub& stub, const v1::SignedTreeHead& newest,
                                   const std::optional<AuditState>& state, std::string* note) {
   if (!state.has_value()) {
     *note = "no earlier head recorded for this profile";
@@ -235,8 +248,7 @@ absl::Status CheckAgainstLastSeen(v1::AuditService::Stub& stub,
                                                " to ", newest.tree_size(),
                                                " unavailable: ", st.error_message()));
   }
-  if (resp.proof().from_size() != old.tree_size() ||
-      resp.proof().to_size() != newest.tree_size()) {
+  if (resp.proof().from_size() != old.tree_size() || resp.proof().to_size() != newest.tree_size()) {
     return absl::DataLossError("PROOF: the consistency proof is for other sizes than requested");
   }
   std::vector<std::string> hashes(resp.proof().hashes().begin(), resp.proof().hashes().end());
@@ -244,10 +256,10 @@ absl::Status CheckAgainstLastSeen(v1::AuditService::Stub& stub,
                                      static_cast<uint64_t>(newest.tree_size()), old.root_hash(),
                                      newest.root_hash(), hashes);
   if (!ok.ok()) {
-    return absl::DataLossError(absl::StrCat(
-        "HISTORY-REWRITTEN: the log of size ", newest.tree_size(),
-        " does not extend the log of size ", old.tree_size(), " this client verified: ",
-        ok.message()));
+    return absl::DataLossError(absl::StrCat("HISTORY-REWRITTEN: the log of size ",
+                                            newest.tree_size(), " does not extend the log of size ",
+                                            old.tree_size(),
+                                            " this client verified: ", ok.message()));
   }
   *note = absl::StrCat("consistent with the head of size ", old.tree_size(),
                        " this client verified before (", hashes.size(), "-hash proof)");
@@ -338,8 +350,9 @@ int Prove(Env& env, const ProveArgs& a) {
   v1::GetInclusionProofResponse resp;
   grpc::Status st = stub->GetInclusionProof(&ctx, req, &resp);
   if (!st.ok()) return Report(env, st);
-  std::string verdict = "not verified: no signed head of this size is stored (heads are signed "
-                        "once per commit batch; omit --size to use the newest)";
+  std::string verdict =
+      "not verified: no signed head of this size is stored (heads are signed "
+      "once per commit batch; omit --size to use the newest)";
   if (resp.has_head()) {
     if (absl::Status c = CheckHead(resp.head(), *key); !c.ok()) return Loud(env, c);
     if (absl::Status c = CheckEventInclusion(resp.event(), resp.proof(), resp.head()); !c.ok()) {
@@ -381,13 +394,13 @@ int Consistency(Env& env, const RangeArgs& a) {
       if (absl::Status c = CheckHead(*h, *key); !c.ok()) return Loud(env, c);
     }
     std::vector<std::string> hashes(resp.proof().hashes().begin(), resp.proof().hashes().end());
-    absl::Status c = CheckConsistency(static_cast<uint64_t>(resp.from_head().tree_size()),
-                                      static_cast<uint64_t>(resp.to_head().tree_size()),
-                                      resp.from_head().root_hash(), resp.to_head().root_hash(),
-                                      hashes);
+    absl::Status c =
+        CheckConsistency(static_cast<uint64_t>(resp.from_head().tree_size()),
+                         static_cast<uint64_t>(resp.to_head().tree_size()),
+                         resp.from_head().root_hash(), resp.to_head().root_hash(), hashes);
     if (!c.ok()) {
-      return Loud(env, absl::DataLossError(
-                           absl::StrCat("HISTORY-REWRITTEN: ", std::string(c.message()))));
+      return Loud(
+          env, absl::DataLossError(absl::StrCat("HISTORY-REWRITTEN: ", std::string(c.message()))));
     }
     verdict = absl::StrCat("verified: the signed tree of size ", resp.to_head().tree_size(),
                            " extends the signed tree of size ", resp.from_head().tree_size());
@@ -429,11 +442,12 @@ int Timeline(Env& env, const TimelineArgs& a) {
     if (absl::Status c = CheckAgainstLastSeen(*stub, resp.head(), *state, &note); !c.ok()) {
       return Loud(env, c);
     }
-    verdict = absl::StrCat("verified: ", resp.entries_size(),
-                           " events, each with its inclusion proof, against the signed head of "
-                           "size ", resp.head().tree_size(), " (root ",
-                           Hex(resp.head().root_hash()).substr(0, 16),
-                           "..., signature checked with the pinned key); ", note);
+    verdict =
+        absl::StrCat("verified: ", resp.entries_size(),
+                     " events, each with its inclusion proof, against the signed head of "
+                     "size ",
+                     resp.head().tree_size(), " (root ", Hex(resp.head().root_hash()).substr(0, 16),
+                     "..., signature checked with the pinned key); ", note);
   }
   if (env.json) {
     PrintAuditJson(*env.out, resp);
@@ -474,8 +488,8 @@ int Verify(Env& env, bool full) {
   // otherwise those added since the last verified head, resuming its saved subtrees.
   TreeBuilder tree;
   if (!full && state->has_value() && !(*state)->frontier.empty()) {
-    absl::StatusOr<TreeBuilder> resumed = TreeBuilder::Resume(
-        static_cast<uint64_t>((*state)->head.tree_size()), (*state)->frontier);
+    absl::StatusOr<TreeBuilder> resumed =
+        TreeBuilder::Resume(static_cast<uint64_t>((*state)->head.tree_size()), (*state)->frontier);
     if (resumed.ok()) tree = *std::move(resumed);
   }
   const uint64_t size = static_cast<uint64_t>(head.tree_size());
@@ -493,11 +507,11 @@ int Verify(Env& env, bool full) {
     if (absl::Status c = CheckEventRun(page, from, to, size, tree); !c.ok()) return Loud(env, c);
   }
   if (tree.Root() != head.root_hash()) {
-    return Loud(env, absl::DataLossError(absl::StrCat(
-                         "EDITED: the root recomputed from the ", size,
-                         " events the server returned is ", Hex(tree.Root()),
-                         ", but the signed head says ", Hex(head.root_hash()),
-                         ": events were altered after they were signed")));
+    return Loud(
+        env, absl::DataLossError(absl::StrCat("EDITED: the root recomputed from the ", size,
+                                              " events the server returned is ", Hex(tree.Root()),
+                                              ", but the signed head says ", Hex(head.root_hash()),
+                                              ": events were altered after they were signed")));
   }
   if (absl::Status s = SaveAuditState({head, tree.frontier()}, state_path); !s.ok()) {
     return Report(env, s);
@@ -543,7 +557,8 @@ std::shared_ptr<void> AddAuditCommands(CLI::App& app, Env& env, Action& action) 
   audit->add_subcommand("head", "print the newest signed tree head and check its signature")
       ->callback([&env, &action] { action = [&env] { return Head(env); }; });
 
-  CLI::App* events = audit->add_subcommand("events", "print events with their canonical leaf bytes");
+  CLI::App* events =
+      audit->add_subcommand("events", "print events with their canonical leaf bytes");
   events->add_option("--from", a->events.from, "first seq")->required();
   events->add_option("--to", a->events.to, "last seq (inclusive; at most from + 999)")->required();
   events->callback([&env, &action, a] { action = [&env, a] { return Events(env, a->events); }; });

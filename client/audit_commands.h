@@ -3,10 +3,10 @@
 #ifndef JIJIAN_CLIENT_AUDIT_COMMANDS_H_
 #define JIJIAN_CLIENT_AUDIT_COMMANDS_H_
 
+#include <google/protobuf/message.h>
+
 #include <memory>
 #include <ostream>
-
-#include <google/protobuf/message.h>
 
 #include "client/cli_support.h"
 

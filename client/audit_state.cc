@@ -1,12 +1,12 @@
 #include "client/audit_state.h"
 
 #include <fcntl.h>
+#include <toml++/toml.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "absl/strings/str_cat.h"
 
@@ -57,7 +57,8 @@ absl::StatusOr<std::optional<AuditState>> LoadAuditState(const std::string& path
   }
   auto bad = [&](const char* key) {
     return absl::InvalidArgumentError(
-        absl::StrCat("audit state ", path, ": \"", key, "\" is missing or malformed; delete the "
+        absl::StrCat("audit state ", path, ": \"", key,
+                     "\" is missing or malformed; delete the "
                      "file only if you accept trusting the server's next head anew"));
   };
   AuditState s;

@@ -54,9 +54,10 @@ class LeafReader {
 
 std::string EmptyRoot() {
   // SHA-256 of the empty string.
-  static const unsigned char kEmpty[] = {
-      0xe3, 0xb0, 0xc4, 0x42, 0x98, 0xfc, 0x1c, 0x14, 0x9a, 0xfb, 0xf4, 0xc8, 0x99, 0x6f, 0xb9, 0x24,
-      0x27, 0xae, 0x41, 0xe4, 0x64, 0x9b, 0x93, 0x4c, 0xa4, 0x95, 0x99, 0x1b, 0x78, 0x52, 0xb8, 0x55};
+  static const unsigned char kEmpty[] = {0xe3, 0xb0, 0xc4, 0x42, 0x98, 0xfc, 0x1c, 0x14,
+                                         0x9a, 0xfb, 0xf4, 0xc8, 0x99, 0x6f, 0xb9, 0x24,
+                                         0x27, 0xae, 0x41, 0xe4, 0x64, 0x9b, 0x93, 0x4c,
+                                         0xa4, 0x95, 0x99, 0x1b, 0x78, 0x52, 0xb8, 0x55};
   return std::string(reinterpret_cast<const char*>(kEmpty), sizeof kEmpty);
 }
 
@@ -88,18 +89,18 @@ std::string TreeHeadSignedBytes(const v1::SignedTreeHead& head) {
 
 absl::Status CheckHead(const v1::SignedTreeHead& head, std::string_view public_key) {
   if (head.tree_size() < 0) {
-    return absl::DataLossError(absl::StrCat("SIGNATURE: tree head has negative size ",
-                                            head.tree_size()));
+    return absl::DataLossError(
+        absl::StrCat("SIGNATURE: tree head has negative size ", head.tree_size()));
   }
   if (head.root_hash().size() != kHashBytes) {
-    return absl::DataLossError(absl::StrCat("SIGNATURE: tree head root is ",
-                                            head.root_hash().size(), " bytes, not 32"));
+    return absl::DataLossError(
+        absl::StrCat("SIGNATURE: tree head root is ", head.root_hash().size(), " bytes, not 32"));
   }
   absl::Status st = CheckEd25519(public_key, TreeHeadSignedBytes(head), head.signature());
   if (!st.ok()) {
-    return absl::DataLossError(absl::StrCat("SIGNATURE: the tree head of size ", head.tree_size(),
-                                            " is not signed by the pinned audit key: ",
-                                            st.message()));
+    return absl::DataLossError(
+        absl::StrCat("SIGNATURE: the tree head of size ", head.tree_size(),
+                     " is not signed by the pinned audit key: ", st.message()));
   }
   return absl::OkStatus();
 }
@@ -114,8 +115,7 @@ absl::StatusOr<LeafFields> ParseLeaf(std::string_view bytes) {
   uint64_t ts = 0;
   bool ok = r.U64(f.seq) && r.U64(ts);
   for (std::string* s : {&f.actor, &f.role, &f.cert_fingerprint, &f.action, &f.object_type,
-                         &f.object_id, &f.state_before, &f.state_after, &f.reason,
-                         &f.request_id}) {
+                         &f.object_id, &f.state_before, &f.state_after, &f.reason, &f.request_id}) {
     ok = ok && r.Text(*s);
   }
   if (!ok || !r.done()) return absl::InvalidArgumentError("leaf bytes: malformed");
@@ -126,11 +126,12 @@ absl::StatusOr<LeafFields> ParseLeaf(std::string_view bytes) {
 absl::Status CheckEventMatchesLeaf(const v1::AuditEvent& e) {
   absl::StatusOr<LeafFields> leaf = ParseLeaf(e.leaf());
   if (!leaf.ok()) {
-    return absl::DataLossError(absl::StrCat("EDITED: event ", e.seq(), ": ", leaf.status().message()));
+    return absl::DataLossError(
+        absl::StrCat("EDITED: event ", e.seq(), ": ", leaf.status().message()));
   }
   if (leaf->seq != static_cast<uint64_t>(e.seq())) {
-    return absl::DataLossError(absl::StrCat("REORDERED: event ", e.seq(),
-                                            " carries the leaf of event ", leaf->seq));
+    return absl::DataLossError(
+        absl::StrCat("REORDERED: event ", e.seq(), " carries the leaf of event ", leaf->seq));
   }
   if (leaf->ts_us != e.timestamp_unix_micros()) {
     return absl::DataLossError(absl::StrCat("EDITED: event ", e.seq(), ": timestamp is ",
@@ -152,8 +153,8 @@ absl::Status CheckEventMatchesLeaf(const v1::AuditEvent& e) {
   for (const auto& [name, values] : fields) {
     if (*values.first != *values.second) {
       return absl::DataLossError(absl::StrCat("EDITED: event ", e.seq(), ": ", name, " is \"",
-                                              *values.first, "\", the leaf has \"",
-                                              *values.second, "\""));
+                                              *values.first, "\", the leaf has \"", *values.second,
+                                              "\""));
     }
   }
   return absl::OkStatus();
@@ -163,8 +164,8 @@ absl::Status CheckEventInclusion(const v1::AuditEvent& e, const v1::InclusionPro
                                  const v1::SignedTreeHead& head) {
   if (absl::Status st = CheckEventMatchesLeaf(e); !st.ok()) return st;
   if (proof.leaf_index() != e.seq()) {
-    return absl::DataLossError(absl::StrCat("PROOF: the proof for event ", e.seq(),
-                                            " is for leaf ", proof.leaf_index()));
+    return absl::DataLossError(
+        absl::StrCat("PROOF: the proof for event ", e.seq(), " is for leaf ", proof.leaf_index()));
   }
   if (proof.tree_size() != head.tree_size()) {
     return absl::DataLossError(absl::StrCat("PROOF: the proof for event ", e.seq(),
@@ -173,14 +174,13 @@ absl::Status CheckEventInclusion(const v1::AuditEvent& e, const v1::InclusionPro
   }
   if (e.seq() < 0) return absl::DataLossError("PROOF: negative seq");
   std::vector<std::string> hashes(proof.hashes().begin(), proof.hashes().end());
-  absl::Status st = CheckInclusion(static_cast<uint64_t>(e.seq()),
-                                   static_cast<uint64_t>(head.tree_size()),
-                                   AuditLeafHash(e.leaf()), hashes, head.root_hash());
+  absl::Status st =
+      CheckInclusion(static_cast<uint64_t>(e.seq()), static_cast<uint64_t>(head.tree_size()),
+                     AuditLeafHash(e.leaf()), hashes, head.root_hash());
   if (!st.ok()) {
-    return absl::DataLossError(absl::StrCat("PROOF: event ", e.seq(),
-                                            " is not in the signed tree of size ",
-                                            head.tree_size(), " (", st.message(),
-                                            "): its bytes or the tree were altered"));
+    return absl::DataLossError(absl::StrCat(
+        "PROOF: event ", e.seq(), " is not in the signed tree of size ", head.tree_size(), " (",
+        st.message(), "): its bytes or the tree were altered"));
   }
   return absl::OkStatus();
 }
@@ -192,14 +192,14 @@ absl::Status CheckTimeline(const v1::TimelineResponse& t, std::string_view publi
   for (const v1::TimelineEntry& entry : t.entries()) {
     const v1::AuditEvent& e = entry.event();
     if (e.seq() <= previous) {
-      return absl::DataLossError(absl::StrCat("REORDERED: timeline event ", e.seq(),
-                                              " comes after event ", previous));
+      return absl::DataLossError(
+          absl::StrCat("REORDERED: timeline event ", e.seq(), " comes after event ", previous));
     }
     previous = e.seq();
     if (absl::Status st = CheckEventInclusion(e, entry.proof(), t.head()); !st.ok()) return st;
     if (!objects.contains(e.object_id())) {
-      return absl::DataLossError(absl::StrCat("EDITED: timeline event ", e.seq(),
-                                              " is about ", e.object_id(),
+      return absl::DataLossError(absl::StrCat("EDITED: timeline event ", e.seq(), " is about ",
+                                              e.object_id(),
                                               ", which is not in the timeline's chain"));
     }
   }
@@ -218,8 +218,8 @@ absl::StatusOr<TreeBuilder> TreeBuilder::Resume(uint64_t size,
     covered += uint64_t{1} << level;
   }
   if (covered != size) {
-    return absl::InvalidArgumentError(absl::StrCat("saved tree frontier covers ", covered,
-                                                   " leaves, not ", size));
+    return absl::InvalidArgumentError(
+        absl::StrCat("saved tree frontier covers ", covered, " leaves, not ", size));
   }
   TreeBuilder b;
   b.size_ = size;
@@ -257,8 +257,8 @@ absl::Status CheckEventRun(const v1::GetEventsResponse& events, uint64_t first, 
     if (static_cast<uint64_t>(e.seq()) > expected) {
       return absl::DataLossError(absl::StrCat(
           "MISSING: event ", expected, " is absent from the log (the server went from event ",
-          expected == 0 ? std::string("the start") : absl::StrCat(expected - 1), " to ",
-          e.seq(), ")"));
+          expected == 0 ? std::string("the start") : absl::StrCat(expected - 1), " to ", e.seq(),
+          ")"));
     }
     if (absl::Status st = CheckEventMatchesLeaf(e); !st.ok()) return st;
     tree.Add(AuditLeafHash(e.leaf()));
@@ -268,9 +268,11 @@ absl::Status CheckEventRun(const v1::GetEventsResponse& events, uint64_t first, 
     if (last + 1 == log_size) {
       return absl::DataLossError(absl::StrCat("TRUNCATED: events ", expected, "..", last,
                                               " at the end of the log are gone, though the "
-                                              "signed head of size ", log_size, " covers them"));
+                                              "signed head of size ",
+                                              log_size, " covers them"));
     }
-    return absl::DataLossError(absl::StrCat("MISSING: event ", expected, " is absent from the log"));
+    return absl::DataLossError(
+        absl::StrCat("MISSING: event ", expected, " is absent from the log"));
   }
   return absl::OkStatus();
 }

@@ -8,7 +8,8 @@ namespace jijian::client {
 namespace {
 
 struct CaseArgs {
-  std::string id, lead, reason, approver, approval_date, text, file, decision, date, step, state, page_token;
+  std::string id, lead, reason, approver, approval_date, text, file, decision, date, step, state,
+      page_token;
   int64_t version = 0;
   int person = 0;
   bool procuratorate = false, overdue = false;
@@ -25,26 +26,30 @@ void PrintCase(std::ostream& out, const v1::Case& c) {
       << "requested:   by " << c.requested_by() << "\n";
   if (!c.approved_by().empty()) {
     out << "filed:       " << c.filed_date() << ", approved by " << c.approved_by()
-        << "; party committee head " << c.external_approver() << " approved " << c.external_approval_date()
-        << "\n";
+        << "; party committee head " << c.external_approver() << " approved "
+        << c.external_approval_date() << "\n";
   }
   if (!c.closed_date().empty()) out << "closed:      " << c.closed_date() << "\n";
   std::vector<std::vector<std::string>> rows;
   for (const v1::CasePerson& p : c.persons()) {
-    rows.push_back({std::to_string(p.index()), p.name(), p.unit(), p.decision().empty() ? "-" : p.decision(),
-                    p.decision_date().empty() ? "-" : p.decision_date(), p.to_procuratorate() ? "yes" : "-",
-                    p.announced_date().empty() ? "-" : p.announced_date(),
-                    p.delivered_date().empty() ? "-" : p.delivered_date(),
-                    p.filed_date().empty() ? "-" : p.filed_date()});
+    rows.push_back(
+        {std::to_string(p.index()), p.name(), p.unit(), p.decision().empty() ? "-" : p.decision(),
+         p.decision_date().empty() ? "-" : p.decision_date(), p.to_procuratorate() ? "yes" : "-",
+         p.announced_date().empty() ? "-" : p.announced_date(),
+         p.delivered_date().empty() ? "-" : p.delivered_date(),
+         p.filed_date().empty() ? "-" : p.filed_date()});
   }
-  PrintTable(out, {"#", "PERSON", "UNIT", "DECISION", "DECIDED", "PROCURATORATE", "ANNOUNCED", "DELIVERED", "FILED"},
+  PrintTable(out,
+             {"#", "PERSON", "UNIT", "DECISION", "DECIDED", "PROCURATORATE", "ANNOUNCED",
+              "DELIVERED", "FILED"},
              rows);
   for (const v1::CaseNote& n : c.notes()) {
     out << n.kind() << " (" << n.date() << ", " << n.author() << "): " << n.text() << "\n";
   }
   for (const v1::Deadline& d : c.deadlines()) {
     out << "deadline " << d.name() << ": " << d.due_date()
-        << (d.met_date().empty() ? (d.working_days_late() > 0 ? " OVERDUE" : " open") : " met " + d.met_date())
+        << (d.met_date().empty() ? (d.working_days_late() > 0 ? " OVERDUE" : " open")
+                                 : " met " + d.met_date())
         << "\n";
   }
 }
@@ -105,8 +110,10 @@ int List(Env& env, const CaseArgs& a) {
   if (!a.state.empty()) {
     v1::CaseState state;
     if (!ParseEnumFlag("CASE_", a.state, v1::CaseState_Parse, &state)) {
-      return Report(env, BadFlag("--state", "filing-requested, investigation, investigated, in-review, reviewed, "
-                                            "decided, closed"));
+      return Report(env,
+                    BadFlag("--state",
+                            "filing-requested, investigation, investigated, in-review, reviewed, "
+                            "decided, closed"));
     }
     req.set_state(state);
   }
@@ -126,13 +133,16 @@ int List(Env& env, const CaseArgs& a) {
   std::vector<std::vector<std::string>> rows;
   for (const v1::CaseListItem& c : resp.cases()) {
     std::string late;
-    for (const v1::Deadline& d : c.overdue()) late += d.name() + " +" + std::to_string(d.working_days_late()) + "wd ";
-    rows.push_back({c.id(), CaseStateText(c.state()), c.lead_id(), c.inspector().empty() ? "-" : c.inspector(),
+    for (const v1::Deadline& d : c.overdue())
+      late += d.name() + " +" + std::to_string(d.working_days_late()) + "wd ";
+    rows.push_back({c.id(), CaseStateText(c.state()), c.lead_id(),
+                    c.inspector().empty() ? "-" : c.inspector(),
                     c.filed_date().empty() ? "-" : c.filed_date(), std::to_string(c.persons()),
                     late.empty() ? "-" : late});
   }
   PrintTable(*env.out, {"ID", "STATE", "LEAD", "INSPECTOR", "FILED", "PERSONS", "OVERDUE"}, rows);
-  if (!resp.next_page_token().empty()) *env.out << "more: --page-token " << resp.next_page_token() << "\n";
+  if (!resp.next_page_token().empty())
+    *env.out << "more: --page-token " << resp.next_page_token() << "\n";
   return 0;
 }
 
@@ -160,20 +170,26 @@ std::shared_ptr<void> AddCaseCommands(CLI::App& app, Env& env, Action& action) {
   CLI::App* c = app.add_subcommand("case", "cases (立案审查调查)");
   c->require_subcommand(1);
 
-  CLI::App* file = c->add_subcommand("file", "draft the filing request of a lead (立案请示); prints the LA id");
+  CLI::App* file =
+      c->add_subcommand("file", "draft the filing request of a lead (立案请示); prints the LA id");
   file->add_option("LEAD", a->lead, "lead id XS-YYYY-NNNNNN")->required();
   file->add_option("--reason", a->reason, "why the case should be filed")->required();
   on(file, [](Env& e, CaseArgs& x) { return File(e, x); });
 
   CLI::App* approve = WithId(c, "approve", "approve filing (leader; not your own request)", a);
-  approve->add_option("--external-approver", a->approver, "the same-level party committee head who approved")
+  approve
+      ->add_option("--external-approver", a->approver,
+                   "the same-level party committee head who approved")
       ->required();
-  approve->add_option("--external-date", a->approval_date, "the date of that approval, YYYY-MM-DD")->required();
+  approve->add_option("--external-date", a->approval_date, "the date of that approval, YYYY-MM-DD")
+      ->required();
   on(approve, [](Env& e, CaseArgs& x) {
     v1::ApproveFilingRequest req;
     req.set_external_approver(x.approver);
     req.set_external_approval_date(x.approval_date);
-    return Change(e, x, req, [](auto& s, auto* ctx, const auto& r, auto* o) { return s.ApproveFiling(ctx, r, o); });
+    return Change(e, x, req, [](auto& s, auto* ctx, const auto& r, auto* o) {
+      return s.ApproveFiling(ctx, r, o);
+    });
   });
 
   CLI::App* show = c->add_subcommand("show", "show a case");
@@ -202,13 +218,15 @@ std::shared_ptr<void> AddCaseCommands(CLI::App& app, Env& env, Action& action) {
     if (!text.ok()) return Report(e, text.status());
     v1::CaseNoteRequest req;
     req.set_text(*text);
-    return Change(e, x, req,
-                  [](auto& s, auto* ctx, const auto& r, auto* o) { return s.SubmitInvestigationReport(ctx, r, o); });
+    return Change(e, x, req, [](auto& s, auto* ctx, const auto& r, auto* o) {
+      return s.SubmitInvestigationReport(ctx, r, o);
+    });
   });
 
   on(WithId(c, "transfer-review", "transfer to review (移送审理)", a), [](Env& e, CaseArgs& x) {
-    return Change(e, x, v1::CaseStepRequest(),
-                  [](auto& s, auto* ctx, const auto& r, auto* o) { return s.TransferToReview(ctx, r, o); });
+    return Change(e, x, v1::CaseStepRequest(), [](auto& s, auto* ctx, const auto& r, auto* o) {
+      return s.TransferToReview(ctx, r, o);
+    });
   });
 
   CLI::App* review = WithId(c, "review-opinion", "the review opinion (审理意见, reviewer)", a);
@@ -218,22 +236,26 @@ std::shared_ptr<void> AddCaseCommands(CLI::App& app, Env& env, Action& action) {
     if (!text.ok()) return Report(e, text.status());
     v1::CaseNoteRequest req;
     req.set_text(*text);
-    return Change(e, x, req,
-                  [](auto& s, auto* ctx, const auto& r, auto* o) { return s.SubmitReviewOpinion(ctx, r, o); });
+    return Change(e, x, req, [](auto& s, auto* ctx, const auto& r, auto* o) {
+      return s.SubmitReviewOpinion(ctx, r, o);
+    });
   });
 
   CLI::App* decide = WithId(c, "decide", "record the decision on one person (处分决定, leader)", a);
   decide->add_option("--person", a->person, "person number (see case show)")->required();
   decide->add_option("--decision", a->decision, "the decision")->required();
   decide->add_option("--date", a->date, "decision date (default today)");
-  decide->add_flag("--procuratorate", a->procuratorate, "transferred to the procuratorate (移送检察机关)");
+  decide->add_flag("--procuratorate", a->procuratorate,
+                   "transferred to the procuratorate (移送检察机关)");
   on(decide, [](Env& e, CaseArgs& x) {
     v1::RecordDecisionRequest req;
     req.set_person(x.person);
     req.set_decision(x.decision);
     req.set_date(x.date);
     req.set_to_procuratorate(x.procuratorate);
-    return Change(e, x, req, [](auto& s, auto* ctx, const auto& r, auto* o) { return s.RecordDecision(ctx, r, o); });
+    return Change(e, x, req, [](auto& s, auto* ctx, const auto& r, auto* o) {
+      return s.RecordDecision(ctx, r, o);
+    });
   });
 
   CLI::App* execute = WithId(c, "execute", "record an execution step (宣布/送达/归档)", a);
@@ -245,12 +267,15 @@ std::shared_ptr<void> AddCaseCommands(CLI::App& app, Env& env, Action& action) {
     req.set_person(x.person);
     req.set_step(x.step);
     req.set_date(x.date);
-    return Change(e, x, req, [](auto& s, auto* ctx, const auto& r, auto* o) { return s.RecordExecution(ctx, r, o); });
+    return Change(e, x, req, [](auto& s, auto* ctx, const auto& r, auto* o) {
+      return s.RecordExecution(ctx, r, o);
+    });
   });
 
   on(WithId(c, "close", "close the case (结案)", a), [](Env& e, CaseArgs& x) {
-    return Change(e, x, v1::CaseStepRequest(),
-                  [](auto& s, auto* ctx, const auto& r, auto* o) { return s.CloseCase(ctx, r, o); });
+    return Change(e, x, v1::CaseStepRequest(), [](auto& s, auto* ctx, const auto& r, auto* o) {
+      return s.CloseCase(ctx, r, o);
+    });
   });
   return holder;
 }

@@ -22,27 +22,44 @@ absl::StatusOr<v1::Subject> ParseSubject(const std::string& text) {
   v1::Subject s;
   for (absl::string_view part : absl::StrSplit(text, ',', absl::SkipWhitespace())) {
     std::vector<std::string> kv = absl::StrSplit(part, absl::MaxSplits('=', 1));
-    if (kv.size() != 2) return absl::InvalidArgumentError("--subject: expected key=value, got a bare word");
+    if (kv.size() != 2)
+      return absl::InvalidArgumentError("--subject: expected key=value, got a bare word");
     std::string key(absl::StripAsciiWhitespace(kv[0]));
     std::string value(absl::StripAsciiWhitespace(kv[1]));
     auto yes_no = [&](bool* out) -> absl::Status {
-      if (value == "yes") *out = true;
-      else if (value == "no") *out = false;
-      else return absl::InvalidArgumentError("--subject: " + key + " must be yes or no");
+      if (value == "yes")
+        *out = true;
+      else if (value == "no")
+        *out = false;
+      else
+        return absl::InvalidArgumentError("--subject: " + key + " must be yes or no");
       return absl::OkStatus();
     };
     bool flag = false;
     absl::Status st;
-    if (key == "name") s.set_name(value);
-    else if (key == "id") s.set_id_number(value);
-    else if (key == "unit") s.set_unit(value);
-    else if (key == "position") s.set_position(value);
-    else if (key == "rank") s.set_rank(value);
-    else if (key == "party") { st = yes_no(&flag); s.set_party_member(flag); }
-    else if (key == "top-leader") { st = yes_no(&flag); s.set_top_leader(flag); }
-    else if (key == "committee") { st = yes_no(&flag); s.set_committee_member(flag); }
-    else if (key == "commission-head") { st = yes_no(&flag); s.set_commission_head(flag); }
-    else {
+    if (key == "name")
+      s.set_name(value);
+    else if (key == "id")
+      s.set_id_number(value);
+    else if (key == "unit")
+      s.set_unit(value);
+    else if (key == "position")
+      s.set_position(value);
+    else if (key == "rank")
+      s.set_rank(value);
+    else if (key == "party") {
+      st = yes_no(&flag);
+      s.set_party_member(flag);
+    } else if (key == "top-leader") {
+      st = yes_no(&flag);
+      s.set_top_leader(flag);
+    } else if (key == "committee") {
+      st = yes_no(&flag);
+      s.set_committee_member(flag);
+    } else if (key == "commission-head") {
+      st = yes_no(&flag);
+      s.set_commission_head(flag);
+    } else {
       return absl::InvalidArgumentError(
           "--subject: unknown key " + key +
           "; keys: name, id, unit, position, rank, party, top-leader, committee, commission-head");

@@ -4,11 +4,11 @@
 #include <vector>
 
 #include "client/admin_commands.h"
+#include "client/audit_commands.h"
 #include "client/case_commands.h"
+#include "client/cli_support.h"
 #include "client/lead_commands.h"
 #include "client/petition_commands.h"
-#include "client/audit_commands.h"
-#include "client/cli_support.h"
 
 namespace jijian::client {
 

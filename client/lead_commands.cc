@@ -89,7 +89,8 @@ absl::StatusOr<int64_t> CurrentVersion(Env& env, const LeadArgs& a) {
   req.set_id(a.id);
   v1::LeadResponse resp;
   grpc::Status st = stub->GetLead(&ctx, req, &resp);
-  if (!st.ok()) return absl::Status(static_cast<absl::StatusCode>(st.error_code()), st.error_message());
+  if (!st.ok())
+    return absl::Status(static_cast<absl::StatusCode>(st.error_code()), st.error_message());
   return resp.lead().version();
 }
 
@@ -123,16 +124,18 @@ int Register(Env& env, const LeadArgs& a) {
   req.set_request_id(NewRequestId());
   if (!a.from_petition.empty()) {
     if (!a.source.empty() || !a.subjects.empty() || !a.summary.empty()) {
-      return Report(env, absl::InvalidArgumentError(
-                             "--from-petition: takes source, subjects and summary from the petition"));
+      return Report(env,
+                    absl::InvalidArgumentError(
+                        "--from-petition: takes source, subjects and summary from the petition"));
     }
     req.set_petition_id(a.from_petition);
   } else {
     v1::LeadSource source;
     if (!ParseEnumFlag("LEAD_SOURCE_", a.source, v1::LeadSource_Parse, &source) ||
         source == v1::LEAD_SOURCE_PETITION) {
-      return Report(env, BadFlag("--source", "inspection-tour, audit, supervision, agency, self-report "
-                                             "(or --from-petition XF-ID)"));
+      return Report(env, BadFlag("--source",
+                                 "inspection-tour, audit, supervision, agency, self-report "
+                                 "(or --from-petition XF-ID)"));
     }
     req.set_source(source);
     for (const std::string& text : a.subjects) {
@@ -165,9 +168,10 @@ int List(Env& env, const LeadArgs& a) {
   if (!a.state.empty()) {
     v1::LeadState state;
     if (!ParseEnumFlag("LEAD_", a.state, v1::LeadState_Parse, &state)) {
-      return Report(env, BadFlag("--state", "registered, proposed, inquiry, inquiry-replied, verification, "
-                                            "verification-reported, hold, case-pending, case-filed, closed, "
-                                            "transferred"));
+      return Report(env, BadFlag("--state",
+                                 "registered, proposed, inquiry, inquiry-replied, verification, "
+                                 "verification-reported, hold, case-pending, case-filed, closed, "
+                                 "transferred"));
     }
     req.set_state(state);
   }
@@ -189,16 +193,21 @@ int List(Env& env, const LeadArgs& a) {
   std::vector<std::vector<std::string>> rows;
   for (const v1::LeadListItem& l : resp.leads()) {
     std::vector<std::string> late;
-    for (const v1::Deadline& d : l.overdue()) late.push_back(d.name() + " +" + std::to_string(d.working_days_late()) + "wd");
+    for (const v1::Deadline& d : l.overdue())
+      late.push_back(d.name() + " +" + std::to_string(d.working_days_late()) + "wd");
     if (l.report_to_higher_required()) late.push_back("第二十二条 report due");
-    rows.push_back({l.id(), LeadStateText(l.state()), EnumFlag("LEAD_SOURCE_", v1::LeadSource_Name(l.source())),
+    rows.push_back({l.id(), LeadStateText(l.state()),
+                    EnumFlag("LEAD_SOURCE_", v1::LeadSource_Name(l.source())),
                     l.inspector().empty() ? "-" : l.inspector(), l.registered_date(),
                     l.hold_review_date().empty() ? "-" : l.hold_review_date(),
                     late.empty() ? "-" : absl::StrJoin(late, ", "), l.summary()});
   }
-  PrintTable(*env.out, {"ID", "STATE", "SOURCE", "INSPECTOR", "REGISTERED", "HOLD REVIEW", "ATTENTION", "SUMMARY"},
-             rows);
-  if (!resp.next_page_token().empty()) *env.out << "more: --page-token " << resp.next_page_token() << "\n";
+  PrintTable(
+      *env.out,
+      {"ID", "STATE", "SOURCE", "INSPECTOR", "REGISTERED", "HOLD REVIEW", "ATTENTION", "SUMMARY"},
+      rows);
+  if (!resp.next_page_token().empty())
+    *env.out << "more: --page-token " << resp.next_page_token() << "\n";
   return 0;
 }
 
@@ -206,7 +215,8 @@ int Assign(Env& env, const LeadArgs& a) {
   v1::AssignLeadRequest req;
   req.set_inspector(a.to);
   req.set_department(a.dept);
-  return Change(env, a, req, [](auto& s, auto* c, const auto& r, auto* o) { return s.AssignLead(c, r, o); });
+  return Change(env, a, req,
+                [](auto& s, auto* c, const auto& r, auto* o) { return s.AssignLead(c, r, o); });
 }
 
 int Propose(Env& env, const LeadArgs& a) {
@@ -217,16 +227,21 @@ int Propose(Env& env, const LeadArgs& a) {
   }
   req.set_method(method);
   req.set_reason(a.reason);
-  return Change(env, a, req, [](auto& s, auto* c, const auto& r, auto* o) { return s.ProposeDisposal(c, r, o); });
+  return Change(env, a, req, [](auto& s, auto* c, const auto& r, auto* o) {
+    return s.ProposeDisposal(c, r, o);
+  });
 }
 
 int Decide(Env& env, const LeadArgs& a, bool approve) {
   v1::DecideProposalRequest req;
   req.set_reason(a.reason);
   if (approve) {
-    return Change(env, a, req, [](auto& s, auto* c, const auto& r, auto* o) { return s.ApproveProposal(c, r, o); });
+    return Change(env, a, req, [](auto& s, auto* c, const auto& r, auto* o) {
+      return s.ApproveProposal(c, r, o);
+    });
   }
-  return Change(env, a, req, [](auto& s, auto* c, const auto& r, auto* o) { return s.RejectProposal(c, r, o); });
+  return Change(env, a, req,
+                [](auto& s, auto* c, const auto& r, auto* o) { return s.RejectProposal(c, r, o); });
 }
 
 int Note(Env& env, const LeadArgs& a, const std::string& which) {
@@ -236,17 +251,24 @@ int Note(Env& env, const LeadArgs& a, const std::string& which) {
   req.set_date(a.date);
   req.set_text(*text);
   if (which == "sent") {
-    return Change(env, a, req, [](auto& s, auto* c, const auto& r, auto* o) { return s.RecordInquirySent(c, r, o); });
+    return Change(env, a, req, [](auto& s, auto* c, const auto& r, auto* o) {
+      return s.RecordInquirySent(c, r, o);
+    });
   }
   if (which == "plan") {
     for (const std::string& m : a.team) req.add_team(m);
-    return Change(env, a, req,
-                  [](auto& s, auto* c, const auto& r, auto* o) { return s.RecordVerificationPlan(c, r, o); });
+    return Change(env, a, req, [](auto& s, auto* c, const auto& r, auto* o) {
+      return s.RecordVerificationPlan(c, r, o);
+    });
   }
   if (which == "reply") {
-    return Change(env, a, req, [](auto& s, auto* c, const auto& r, auto* o) { return s.RecordInquiryReply(c, r, o); });
+    return Change(env, a, req, [](auto& s, auto* c, const auto& r, auto* o) {
+      return s.RecordInquiryReply(c, r, o);
+    });
   }
-  return Change(env, a, req, [](auto& s, auto* c, const auto& r, auto* o) { return s.RecordHigherReport(c, r, o); });
+  return Change(env, a, req, [](auto& s, auto* c, const auto& r, auto* o) {
+    return s.RecordHigherReport(c, r, o);
+  });
 }
 
 int ReportVerification(Env& env, const LeadArgs& a) {
@@ -259,8 +281,9 @@ int ReportVerification(Env& env, const LeadArgs& a) {
   }
   req.set_proposal(proposal);
   req.set_text(*text);
-  return Change(env, a, req,
-                [](auto& s, auto* c, const auto& r, auto* o) { return s.SubmitVerificationReport(c, r, o); });
+  return Change(env, a, req, [](auto& s, auto* c, const auto& r, auto* o) {
+    return s.SubmitVerificationReport(c, r, o);
+  });
 }
 
 int My(Env& env) {
@@ -280,9 +303,10 @@ int My(Env& env) {
   }
   std::vector<std::vector<std::string>> rows;
   for (const v1::LeadQueueItem& i : resp.items()) {
-    rows.push_back({i.id(), i.state(), i.next_action(), i.due_date().empty() ? "-" : i.due_date(),
-                    i.working_days_late() > 0 ? "+" + std::to_string(i.working_days_late()) + "wd" : "-",
-                    i.summary()});
+    rows.push_back(
+        {i.id(), i.state(), i.next_action(), i.due_date().empty() ? "-" : i.due_date(),
+         i.working_days_late() > 0 ? "+" + std::to_string(i.working_days_late()) + "wd" : "-",
+         i.summary()});
   }
   PrintTable(*env.out, {"ID", "STATE", "NEXT", "DUE", "LATE", "SUMMARY"}, rows);
   return 0;
@@ -345,13 +369,16 @@ std::shared_ptr<void> AddLeadCommands(CLI::App& app, Env& env, Action& action) {
   list->add_option("--page-token", a->page_token, "continue after this id");
   on(list, [](Env& e, LeadArgs& x) { return List(e, x); });
 
-  CLI::App* assign = WithId(lead, "assign", "assign to an inspector (分办; reassignment keeps history)", a);
+  CLI::App* assign =
+      WithId(lead, "assign", "assign to an inspector (分办; reassignment keeps history)", a);
   assign->add_option("--to", a->to, "inspector user id")->required();
   assign->add_option("--dept", a->dept, "department");
   on(assign, [](Env& e, LeadArgs& x) { return Assign(e, x); });
 
   CLI::App* propose = WithId(lead, "propose", "propose a disposal method (处置方式)", a);
-  propose->add_option("--method", a->method, "talk-inquiry|verification|hold|close (first-form after an inquiry reply)")
+  propose
+      ->add_option("--method", a->method,
+                   "talk-inquiry|verification|hold|close (first-form after an inquiry reply)")
       ->required();
   propose->add_option("--reason", a->reason, "why")->required();
   on(propose, [](Env& e, LeadArgs& x) { return Propose(e, x); });
@@ -364,19 +391,22 @@ std::shared_ptr<void> AddLeadCommands(CLI::App& app, Env& env, Action& action) {
   reject->add_option("--reason", a->reason, "why")->required();
   on(reject, [](Env& e, LeadArgs& x) { return Decide(e, x, false); });
 
-  CLI::App* sent = WithId(lead, "inquiry-sent", "record that the talk or inquiry letter happened", a);
+  CLI::App* sent =
+      WithId(lead, "inquiry-sent", "record that the talk or inquiry letter happened", a);
   sent->add_option("--text", a->text, "what was done")->required();
   sent->add_option("--date", a->date, "YYYY-MM-DD (default today)");
   on(sent, [](Env& e, LeadArgs& x) { return Note(e, x, "sent"); });
 
-  CLI::App* reply = WithId(lead, "inquiry-reply", "record the reply to a talk or written inquiry", a);
+  CLI::App* reply =
+      WithId(lead, "inquiry-reply", "record the reply to a talk or written inquiry", a);
   CLI::Option* text = reply->add_option("--text", a->text, "the reply");
   CLI::Option* file = reply->add_option("--file", a->file, "read the reply from FILE");
   text->excludes(file);
   reply->add_option("--date", a->date, "YYYY-MM-DD (default today)");
   on(reply, [](Env& e, LeadArgs& x) { return Note(e, x, "reply"); });
 
-  CLI::App* plan = WithId(lead, "verification-plan", "record the verification plan and team (初核方案)", a);
+  CLI::App* plan =
+      WithId(lead, "verification-plan", "record the verification plan and team (初核方案)", a);
   plan->add_option("--team", a->team, "team members' user ids (repeatable or comma-separated)")
       ->required()
       ->delimiter(',');
@@ -386,13 +416,15 @@ std::shared_ptr<void> AddLeadCommands(CLI::App& app, Env& env, Action& action) {
   on(plan, [](Env& e, LeadArgs& x) { return Note(e, x, "plan"); });
 
   CLI::App* report = WithId(lead, "report", "submit the verification report (初步核实报告)", a);
-  report->add_option("--proposal", a->proposal, "file-case|close|first-form|hold|transfer")->required();
+  report->add_option("--proposal", a->proposal, "file-case|close|first-form|hold|transfer")
+      ->required();
   CLI::Option* rtext = report->add_option("--text", a->text, "the report");
   CLI::Option* rfile = report->add_option("--file", a->file, "read the report from FILE");
   rtext->excludes(rfile);
   on(report, [](Env& e, LeadArgs& x) { return ReportVerification(e, x); });
 
-  CLI::App* higher = WithId(lead, "report-higher", "record the report to the higher commission (第二十二条)", a);
+  CLI::App* higher =
+      WithId(lead, "report-higher", "record the report to the higher commission (第二十二条)", a);
   higher->add_option("--text", a->text, "what was reported")->required();
   higher->add_option("--date", a->date, "YYYY-MM-DD (default today)");
   on(higher, [](Env& e, LeadArgs& x) { return Note(e, x, "higher"); });
@@ -403,8 +435,10 @@ std::shared_ptr<void> AddLeadCommands(CLI::App& app, Env& env, Action& action) {
   CLI::App* recusal = app.add_subcommand("recusal", "conflicts of interest (回避)");
   recusal->require_subcommand(1);
   CLI::App* declare = recusal->add_subcommand("declare", "declare a conflict");
-  CLI::Option* subject = declare->add_option("--subject-id", a->subject_id, "the subject's ID number");
-  CLI::Option* reporter = declare->add_option("--reporter-of", a->reporter_of, "the petition XF-ID");
+  CLI::Option* subject =
+      declare->add_option("--subject-id", a->subject_id, "the subject's ID number");
+  CLI::Option* reporter =
+      declare->add_option("--reporter-of", a->reporter_of, "the petition XF-ID");
   subject->excludes(reporter);
   declare->add_option("--ground", a->ground, "relative|witness|interest|other")->required();
   declare->add_option("--reason", a->reason, "why")->required();

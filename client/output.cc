@@ -47,11 +47,12 @@ void PrintTable(std::ostream& out, const std::vector<std::string>& header,
 void PrintDeadlines(std::ostream& out, const google::protobuf::RepeatedPtrField<v1::Deadline>& ds) {
   std::vector<std::vector<std::string>> rows;
   for (const v1::Deadline& d : ds) {
-    std::string status = d.met_date().empty()
-                             ? (d.working_days_late() > 0
-                                    ? "OVERDUE by " + std::to_string(d.working_days_late()) + " working days"
-                                    : "open")
-                             : "met " + d.met_date() + (d.met_date() > d.due_date() ? " (late)" : "");
+    std::string status =
+        d.met_date().empty()
+            ? (d.working_days_late() > 0
+                   ? "OVERDUE by " + std::to_string(d.working_days_late()) + " working days"
+                   : "open")
+            : "met " + d.met_date() + (d.met_date() > d.due_date() ? " (late)" : "");
     rows.push_back({d.name(), d.due_date() + (d.provisional() ? " (provisional)" : ""), status});
   }
   if (!rows.empty()) PrintTable(out, {"DEADLINE", "DUE", "STATUS"}, rows);

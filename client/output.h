@@ -4,11 +4,11 @@
 
 #include <google/protobuf/message.h>
 
-#include "jijian/v1/petition.pb.h"
-
 #include <ostream>
 #include <string>
 #include <vector>
+
+#include "jijian/v1/petition.pb.h"
 
 namespace jijian::client {
 
@@ -21,7 +21,8 @@ void PrintTable(std::ostream& out, const std::vector<std::string>& header,
 
 // Prints deadlines as a table: name, due date (provisional marked), open / overdue by N
 // working days / met on a date (late marked).
-void PrintDeadlines(std::ostream& out, const google::protobuf::RepeatedPtrField<v1::Deadline>& deadlines);
+void PrintDeadlines(std::ostream& out,
+                    const google::protobuf::RepeatedPtrField<v1::Deadline>& deadlines);
 
 // Prints message as protobuf JSON (indented), followed by a newline.
 void PrintJson(std::ostream& out, const google::protobuf::Message& message);

@@ -13,7 +13,9 @@
 namespace jijian::client {
 namespace {
 
-std::string StateText(v1::PetitionState s) { return EnumFlag("PETITION_", v1::PetitionState_Name(s)); }
+std::string StateText(v1::PetitionState s) {
+  return EnumFlag("PETITION_", v1::PetitionState_Name(s));
+}
 
 struct RegisterArgs {
   std::string channel, category, received;
@@ -71,7 +73,8 @@ void PrintPetition(std::ostream& out, const v1::Petition& p) {
   }
   std::vector<std::string> disciplines;
   for (int d : p.disciplines()) {
-    disciplines.push_back(EnumFlag("DISCIPLINE_", v1::Discipline_Name(static_cast<v1::Discipline>(d))));
+    disciplines.push_back(
+        EnumFlag("DISCIPLINE_", v1::Discipline_Name(static_cast<v1::Discipline>(d))));
   }
   if (!disciplines.empty()) out << "disciplines: " << absl::StrJoin(disciplines, ", ") << "\n";
   out << "summary:     " << p.summary() << "\n";
@@ -100,7 +103,8 @@ void PrintPetition(std::ostream& out, const v1::Petition& p) {
   PrintDeadlines(out, p.deadlines());
 }
 
-void PrintList(std::ostream& out, const google::protobuf::RepeatedPtrField<v1::PetitionListItem>& items) {
+void PrintList(std::ostream& out,
+               const google::protobuf::RepeatedPtrField<v1::PetitionListItem>& items) {
   std::vector<std::vector<std::string>> rows;
   for (const v1::PetitionListItem& p : items) {
     std::vector<std::string> late;
@@ -113,12 +117,14 @@ void PrintList(std::ostream& out, const google::protobuf::RepeatedPtrField<v1::P
       while (cut > 0 && (static_cast<unsigned char>(summary[cut]) & 0xC0) == 0x80) --cut;
       summary = summary.substr(0, cut) + "…";
     }
-    rows.push_back({p.id(), StateText(p.state()), EnumFlag("CHANNEL_", v1::Channel_Name(p.channel())),
+    rows.push_back({p.id(), StateText(p.state()),
+                    EnumFlag("CHANNEL_", v1::Channel_Name(p.channel())),
                     EnumFlag("CATEGORY_", v1::Category_Name(p.category())), p.received_date(),
                     p.anonymous() ? "anonymous" : "real-name",
                     late.empty() ? "-" : absl::StrJoin(late, ", "), summary});
   }
-  PrintTable(out, {"ID", "STATE", "CHANNEL", "CATEGORY", "RECEIVED", "REPORTER", "OVERDUE", "SUMMARY"},
+  PrintTable(out,
+             {"ID", "STATE", "CHANNEL", "CATEGORY", "RECEIVED", "REPORTER", "OVERDUE", "SUMMARY"},
              rows);
 }
 
@@ -132,15 +138,17 @@ int Register(Env& env, const RegisterArgs& a) {
   req.set_channel(channel);
   v1::Category category;
   if (!ParseEnumFlag("CATEGORY_", a.category, v1::Category_Parse, &category)) {
-    return Report(env, BadFlag("--category",
-                               "accusation, complaint, appeal, suggestion, out-of-scope, no-substance"));
+    return Report(env,
+                  BadFlag("--category",
+                          "accusation, complaint, appeal, suggestion, out-of-scope, no-substance"));
   }
   req.set_category(category);
   req.set_received_date(a.received);
   req.set_anonymous(a.anonymous);
   if (a.anonymous && (!a.reporter_name.empty() || !a.reporter_id.empty() ||
                       !a.reporter_phone.empty() || !a.reporter_address.empty())) {
-    return Report(env, absl::InvalidArgumentError("--anonymous: cannot be combined with --reporter-*"));
+    return Report(env,
+                  absl::InvalidArgumentError("--anonymous: cannot be combined with --reporter-*"));
   }
   if (!a.anonymous && (a.reporter_name.empty() || a.reporter_id.empty())) {
     return Report(env, absl::InvalidArgumentError(
@@ -157,9 +165,10 @@ int Register(Env& env, const RegisterArgs& a) {
   }
   for (absl::string_view d : absl::StrSplit(a.disciplines, ',', absl::SkipWhitespace())) {
     v1::Discipline discipline;
-    if (!ParseEnumFlag("DISCIPLINE_", std::string(absl::StripAsciiWhitespace(d)), v1::Discipline_Parse,
-                       &discipline)) {
-      return Report(env, BadFlag("--discipline", "political, organizational, integrity, mass, work, life"));
+    if (!ParseEnumFlag("DISCIPLINE_", std::string(absl::StripAsciiWhitespace(d)),
+                       v1::Discipline_Parse, &discipline)) {
+      return Report(
+          env, BadFlag("--discipline", "political, organizational, integrity, mass, work, life"));
     }
     req.add_disciplines(discipline);
   }
@@ -186,8 +195,8 @@ int Register(Env& env, const RegisterArgs& a) {
            << p.received_date() << "\n";
   PrintDeadlines(*env.out, p.deadlines());
   if (!p.possible_duplicates().empty()) {
-    *env.out << "possible duplicates (same subject): " << absl::StrJoin(p.possible_duplicates(), ", ")
-             << "\n";
+    *env.out << "possible duplicates (same subject): "
+             << absl::StrJoin(p.possible_duplicates(), ", ") << "\n";
   }
   *env.out << "receipt code (shown once; give it to the reporter): " << resp.receipt_code() << "\n";
   return 0;
@@ -216,8 +225,9 @@ int List(Env& env, const PetitionArgs& a) {
   if (!a.list_state.empty()) {
     v1::PetitionState state;
     if (!ParseEnumFlag("PETITION_", a.list_state, v1::PetitionState_Parse, &state)) {
-      return Report(env, BadFlag("--state", "registered, accepted, escalated, transferred-down, "
-                                            "assigned-down, referred-out, archived, duplicate, closed"));
+      return Report(env, BadFlag("--state",
+                                 "registered, accepted, escalated, transferred-down, "
+                                 "assigned-down, referred-out, archived, duplicate, closed"));
     }
     req.set_state(state);
   }
@@ -231,8 +241,9 @@ int List(Env& env, const PetitionArgs& a) {
   if (!a.list_category.empty()) {
     v1::Category category;
     if (!ParseEnumFlag("CATEGORY_", a.list_category, v1::Category_Parse, &category)) {
-      return Report(env, BadFlag("--category", "accusation, complaint, appeal, suggestion, "
-                                               "out-of-scope, no-substance"));
+      return Report(env, BadFlag("--category",
+                                 "accusation, complaint, appeal, suggestion, "
+                                 "out-of-scope, no-substance"));
     }
     req.set_category(category);
   }
@@ -279,8 +290,9 @@ absl::StatusOr<int64_t> VersionOf(Env& env, const ChangeArgs& a) {
 template <typename Request, typename Call>
 int Change(Env& env, const ChangeArgs& a, Request req, Call call) {
   absl::StatusOr<int64_t> version = VersionOf(env, a);
-  if (!version.ok()) return Report(env, grpc::Status(static_cast<grpc::StatusCode>(version.status().code()),
-                                                     std::string(version.status().message())));
+  if (!version.ok())
+    return Report(env, grpc::Status(static_cast<grpc::StatusCode>(version.status().code()),
+                                    std::string(version.status().message())));
   req.set_request_id(NewRequestId());
   req.set_id(a.id);
   req.set_expected_version(*version);
@@ -302,8 +314,9 @@ int Decide(Env& env, const ChangeArgs& a) {
   v1::DecidePetitionRequest req;
   v1::HandlingMode mode;
   if (!ParseEnumFlag("HANDLING_", a.mode, v1::HandlingMode_Parse, &mode)) {
-    return Report(env, BadFlag("--mode", "accept, escalate, transfer-down, assign-down, refer-out, "
-                                         "archive, duplicate"));
+    return Report(env, BadFlag("--mode",
+                               "accept, escalate, transfer-down, assign-down, refer-out, "
+                               "archive, duplicate"));
   }
   req.set_mode(mode);
   req.set_reason(a.reason);
@@ -436,7 +449,8 @@ std::shared_ptr<void> AddPetitionCommands(CLI::App& app, Env& env, Action& actio
   petition->require_subcommand(1);
 
   CLI::App* reg = petition->add_subcommand("register", "register a petition (登记)");
-  reg->add_option("--channel", a->reg.channel, "letter|visit|phone|online|higher|agency")->required();
+  reg->add_option("--channel", a->reg.channel, "letter|visit|phone|online|higher|agency")
+      ->required();
   reg->add_option("--category", a->reg.category,
                   "accusation|complaint|appeal|suggestion|out-of-scope|no-substance")
       ->required();
@@ -454,7 +468,8 @@ std::shared_ptr<void> AddPetitionCommands(CLI::App& app, Env& env, Action& actio
                   "political|organizational|integrity|mass|work|life[,...]");
   reg->add_option("--summary", a->reg.summary, "one-line summary")->required();
   CLI::Option* content = reg->add_option("--content", a->reg.content, "full content");
-  CLI::Option* content_file = reg->add_option("--content-file", a->reg.content_file, "read content from FILE");
+  CLI::Option* content_file =
+      reg->add_option("--content-file", a->reg.content_file, "read content from FILE");
   content->excludes(content_file);
   reg->callback([&env, &action, a, content, content_file] {
     action = [&env, a, content, content_file] {
@@ -468,7 +483,8 @@ std::shared_ptr<void> AddPetitionCommands(CLI::App& app, Env& env, Action& actio
   CLI::App* show = petition->add_subcommand("show", "show a petition");
   show->add_option("ID", a->show_id, "petition id")->required();
   show->add_flag("--reveal-identity", a->reveal, "show the reporter's identity (an audit event)");
-  show->callback([&env, &action, a] { action = [&env, a] { return Show(env, a->show_id, a->reveal); }; });
+  show->callback(
+      [&env, &action, a] { action = [&env, a] { return Show(env, a->show_id, a->reveal); }; });
 
   CLI::App* list = petition->add_subcommand("list", "list petitions (台账)");
   list->add_option("--state", a->list_state, "registered|accepted|escalated|...|closed");
@@ -483,22 +499,27 @@ std::shared_ptr<void> AddPetitionCommands(CLI::App& app, Env& env, Action& actio
   list->callback([&env, &action, a] { action = [&env, a] { return List(env, *a); }; });
 
   CLI::App* decide = ChangeCommand(petition, "decide", "decide how it is handled (处理方式)", a);
-  decide->add_option("--mode", a->change.mode,
-                     "accept|escalate|transfer-down|assign-down|refer-out|archive|duplicate")
+  decide
+      ->add_option("--mode", a->change.mode,
+                   "accept|escalate|transfer-down|assign-down|refer-out|archive|duplicate")
       ->required();
   decide->add_option("--reason", a->change.reason, "why")->required();
-  decide->add_option("--to", a->change.to, "the body it goes to (refer-out, transfer-down, assign-down)");
+  decide->add_option("--to", a->change.to,
+                     "the body it goes to (refer-out, transfer-down, assign-down)");
   decide->add_option("--due", a->change.due, "assign-down: result report due YYYY-MM-DD");
   decide->add_option("--duplicate-of", a->change.duplicate_of, "duplicate: the earlier petition");
   decide->callback([&env, &action, a] { action = [&env, a] { return Decide(env, a->change); }; });
 
-  CLI::App* notify = ChangeCommand(petition, "notify", "record the acceptance notice (受理告知)", a);
-  notify->add_option("--means", a->change.means, "letter|phone|in-person|sms|online|receipt")->required();
+  CLI::App* notify =
+      ChangeCommand(petition, "notify", "record the acceptance notice (受理告知)", a);
+  notify->add_option("--means", a->change.means, "letter|phone|in-person|sms|online|receipt")
+      ->required();
   notify->add_option("--text", a->change.text, "what was said")->required();
   notify->add_option("--date", a->change.date, "YYYY-MM-DD (default today)");
   notify->callback([&env, &action, a] { action = [&env, a] { return Notify(env, a->change); }; });
 
-  CLI::App* result = ChangeCommand(petition, "result", "record the result report of an assigned-down petition", a);
+  CLI::App* result =
+      ChangeCommand(petition, "result", "record the result report of an assigned-down petition", a);
   result->add_option("--text", a->change.text, "the result reported")->required();
   result->add_option("--date", a->change.date, "YYYY-MM-DD (default today)");
   result->callback([&env, &action, a] { action = [&env, a] { return Result(env, a->change); }; });
@@ -508,22 +529,28 @@ std::shared_ptr<void> AddPetitionCommands(CLI::App& app, Env& env, Action& actio
   close->add_option("--date", a->change.date, "YYYY-MM-DD (default today)");
   close->callback([&env, &action, a] { action = [&env, a] { return Close(env, a->change); }; });
 
-  CLI::App* feedback = ChangeCommand(petition, "feedback", "record the result feedback (结果反馈)", a);
-  feedback->add_option("--means", a->change.means, "letter|phone|in-person|sms|online|receipt")->required();
+  CLI::App* feedback =
+      ChangeCommand(petition, "feedback", "record the result feedback (结果反馈)", a);
+  feedback->add_option("--means", a->change.means, "letter|phone|in-person|sms|online|receipt")
+      ->required();
   feedback->add_option("--text", a->change.text, "what was said")->required();
   feedback->add_option("--date", a->change.date, "YYYY-MM-DD (default today)");
   feedback->add_option("--objection", a->change.objection, "the reporter's objection, if any");
-  feedback->callback([&env, &action, a] { action = [&env, a] { return Feedback(env, a->change); }; });
+  feedback->callback(
+      [&env, &action, a] { action = [&env, a] { return Feedback(env, a->change); }; });
 
-  CLI::App* dups = petition->add_subcommand("duplicates", "other petitions about the same subjects");
+  CLI::App* dups =
+      petition->add_subcommand("duplicates", "other petitions about the same subjects");
   dups->add_option("ID", a->show_id, "petition id")->required();
-  dups->callback([&env, &action, a] { action = [&env, a] { return Duplicates(env, a->show_id); }; });
+  dups->callback(
+      [&env, &action, a] { action = [&env, a] { return Duplicates(env, a->show_id); }; });
 
   CLI::App* reporter = app.add_subcommand("reporter", "act for a reporter holding a receipt code");
   reporter->require_subcommand(1);
   CLI::App* status = reporter->add_subcommand("status", "coarse status and replies");
   status->add_option("--receipt", a->receipt, "the receipt code")->required();
-  status->callback([&env, &action, a] { action = [&env, a] { return ReporterStatus(env, a->receipt); }; });
+  status->callback(
+      [&env, &action, a] { action = [&env, a] { return ReporterStatus(env, a->receipt); }; });
   CLI::App* add = reporter->add_subcommand("add", "add supplementary material (补充材料)");
   add->add_option("--receipt", a->receipt, "the receipt code")->required();
   CLI::Option* text = add->add_option("--text", a->material_text, "the material");

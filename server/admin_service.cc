@@ -37,8 +37,6 @@ void ToProto(const storage::CertRecord& c, v1::Certificate* out) {
   out->set_revoked_unix(c.revoked_at);
 }
 
-
-
 }  // namespace
 
 grpc::Status AdminServiceImpl::WhoAmI(grpc::ServerContext* ctx, const v1::WhoAmIRequest*,
@@ -58,7 +56,8 @@ grpc::Status AdminServiceImpl::AddUser(grpc::ServerContext* ctx, const v1::AddUs
   std::vector<domain::Role> roles;
   for (int r : req->roles()) {
     if (!v1::Role_IsValid(r) || r == v1::ROLE_UNSPECIFIED) {
-      return ToGrpcStatus(absl::InvalidArgumentError("roles: unknown role value " + std::to_string(r)));
+      return ToGrpcStatus(
+          absl::InvalidArgumentError("roles: unknown role value " + std::to_string(r)));
     }
     roles.push_back(static_cast<domain::Role>(r));
   }
@@ -66,7 +65,8 @@ grpc::Status AdminServiceImpl::AddUser(grpc::ServerContext* ctx, const v1::AddUs
   if (st.ok()) st = domain::CheckUserId("user_id", req->user_id());
   if (st.ok()) st = domain::CheckText("display_name", req->display_name(), kMaxNameChars, true);
   if (st.ok()) st = domain::CheckText("department", req->department(), kMaxDepartmentChars, false);
-  if (st.ok() && roles.empty()) st = absl::InvalidArgumentError("roles: at least one role is required");
+  if (st.ok() && roles.empty())
+    st = absl::InvalidArgumentError("roles: at least one role is required");
   if (!st.ok()) return ToGrpcStatus(st);
 
   storage::UserRecord user{req->user_id(), req->display_name(), req->department(),
@@ -161,7 +161,8 @@ grpc::Status AdminServiceImpl::IssueCertificate(grpc::ServerContext* ctx,
   absl::Status st = domain::CheckRequestId(req->request_id());
   if (st.ok()) st = domain::CheckUserId("user_id", req->user_id());
   if (st.ok() && (req->csr_pem().empty() || req->csr_pem().size() > kMaxCsrBytes)) {
-    st = absl::InvalidArgumentError("csr_pem: required, a PEM certificate request of at most 8 KiB");
+    st =
+        absl::InvalidArgumentError("csr_pem: required, a PEM certificate request of at most 8 KiB");
   }
   if (!st.ok()) return ToGrpcStatus(st);
   // Signing happens outside the write transaction; the mutation records the result.
@@ -170,9 +171,10 @@ grpc::Status AdminServiceImpl::IssueCertificate(grpc::ServerContext* ctx,
   if (!pem.ok()) return ToGrpcStatus(pem.status());
   absl::StatusOr<CertInfo> info = InspectCert(*pem);
   if (!info.ok()) return ToGrpcStatus(info.status());
-  storage::CertRecord cert{info->serial_hex, req->user_id(), info->fingerprint_sha256,
-                           info->not_before_unix, info->not_after_unix, 0,
-                           caller->user.user_id, 0};
+  storage::CertRecord cert{info->serial_hex,         req->user_id(),
+                           info->fingerprint_sha256, info->not_before_unix,
+                           info->not_after_unix,     0,
+                           caller->user.user_id,     0};
   v1::IssueCertificateResponse out;
   out.set_certificate_pem(*pem);
   out.set_ca_pem(deps_.ca->cert_pem);

@@ -21,7 +21,8 @@ std::string Rpc(const char* method) { return std::string(kService) + method; }
 
 // Runs fn inside one read transaction, so that everything it reads (head, events, tree
 // nodes) comes from the same WAL snapshot.
-absl::Status InSnapshot(storage::Store& store, const std::function<absl::Status(storage::Db&)>& fn) {
+absl::Status InSnapshot(storage::Store& store,
+                        const std::function<absl::Status(storage::Db&)>& fn) {
   absl::StatusOr<bool> done = store.Read<bool>([&](storage::Db& db) -> absl::StatusOr<bool> {
     if (absl::Status st = db.Exec("BEGIN"); !st.ok()) return st;
     absl::Status st = fn(db);
@@ -71,9 +72,8 @@ absl::StatusOr<int64_t> ResolveSize(const char* field, int64_t requested,
         absl::StrCat(field, ": ", requested, " is negative; use 0 for the newest head"));
   }
   if (requested > newest.tree_size) {
-    return absl::InvalidArgumentError(absl::StrCat(field, ": ", requested,
-                                                   " is beyond the newest signed head (size ",
-                                                   newest.tree_size, ")"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, ": ", requested, " is beyond the newest signed head (size ", newest.tree_size, ")"));
   }
   return requested == 0 ? newest.tree_size : requested;
 }
@@ -91,7 +91,8 @@ absl::StatusOr<std::optional<storage::TreeHead>> HeadOfSize(storage::Db& db, int
 absl::Status MissingEvent(int64_t seq, int64_t size) {
   return absl::DataLossError(absl::StrCat("audit event ", seq,
                                           " is missing from the log although the signed head of "
-                                          "size ", size, " covers it"));
+                                          "size ",
+                                          size, " covers it"));
 }
 
 }  // namespace
@@ -102,8 +103,8 @@ grpc::Status AuditServiceImpl::GetTreeHead(grpc::ServerContext* ctx,
   absl::StatusOr<Caller> caller = deps_.auth->Authorize(*ctx, Rpc("GetTreeHead"));
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (req->tree_size() < 0) {
-    return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
-        "tree_size: ", req->tree_size(), " is negative; use 0 for the newest head")));
+    return ToGrpcStatus(absl::InvalidArgumentError(
+        absl::StrCat("tree_size: ", req->tree_size(), " is negative; use 0 for the newest head")));
   }
   return ToGrpcStatus(InSnapshot(*deps_.store, [&](storage::Db& db) -> absl::Status {
     absl::StatusOr<storage::TreeHead> head = req->tree_size() == 0
@@ -134,9 +135,9 @@ grpc::Status AuditServiceImpl::GetInclusionProof(grpc::ServerContext* ctx,
                                                      " is outside the tree of size ", *size,
                                                      " (valid 0..", *size - 1, ")"));
     }
-    absl::StatusOr<std::vector<std::string>> proof = storage::merkle::InclusionProof(
-        static_cast<uint64_t>(req->seq()), static_cast<uint64_t>(*size),
-        storage::StoredSubtrees(db));
+    absl::StatusOr<std::vector<std::string>> proof =
+        storage::merkle::InclusionProof(static_cast<uint64_t>(req->seq()),
+                                        static_cast<uint64_t>(*size), storage::StoredSubtrees(db));
     if (!proof.ok()) return proof.status();
     absl::StatusOr<std::vector<storage::StoredAuditEvent>> events =
         storage::ReadStoredAuditEvents(db, req->seq(), req->seq());
@@ -166,12 +167,12 @@ grpc::Status AuditServiceImpl::GetConsistencyProof(grpc::ServerContext* ctx,
     absl::StatusOr<int64_t> to = ResolveSize("to_size", req->to_size(), *newest);
     if (!to.ok()) return to.status();
     if (req->from_size() > *to) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "from_size: ", req->from_size(), " is larger than to_size ", *to));
+      return absl::InvalidArgumentError(
+          absl::StrCat("from_size: ", req->from_size(), " is larger than to_size ", *to));
     }
-    absl::StatusOr<std::vector<std::string>> proof = storage::merkle::ConsistencyProof(
-        static_cast<uint64_t>(req->from_size()), static_cast<uint64_t>(*to),
-        storage::StoredSubtrees(db));
+    absl::StatusOr<std::vector<std::string>> proof =
+        storage::merkle::ConsistencyProof(static_cast<uint64_t>(req->from_size()),
+                                          static_cast<uint64_t>(*to), storage::StoredSubtrees(db));
     if (!proof.ok()) return proof.status();
     v1::ConsistencyProof* out = resp->mutable_proof();
     out->set_from_size(req->from_size());
@@ -188,8 +189,7 @@ grpc::Status AuditServiceImpl::GetConsistencyProof(grpc::ServerContext* ctx,
   }));
 }
 
-grpc::Status AuditServiceImpl::GetEvents(grpc::ServerContext* ctx,
-                                         const v1::GetEventsRequest* req,
+grpc::Status AuditServiceImpl::GetEvents(grpc::ServerContext* ctx, const v1::GetEventsRequest* req,
                                          v1::GetEventsResponse* resp) {
   absl::StatusOr<Caller> caller = deps_.auth->Authorize(*ctx, Rpc("GetEvents"));
   if (!caller.ok()) return ToGrpcStatus(caller.status());
@@ -202,20 +202,18 @@ grpc::Status AuditServiceImpl::GetEvents(grpc::ServerContext* ctx,
     st = absl::InvalidArgumentError(
         absl::StrCat("to_seq: ", to, " is before from_seq ", from, " (the range is inclusive)"));
   } else if (to - from >= kMaxEventsPerCall) {
-    st = absl::InvalidArgumentError(absl::StrCat("to_seq: at most ", kMaxEventsPerCall,
-                                                 " events per call, so at most from_seq + ",
-                                                 kMaxEventsPerCall - 1, " = ",
-                                                 from + kMaxEventsPerCall - 1));
+    st = absl::InvalidArgumentError(absl::StrCat(
+        "to_seq: at most ", kMaxEventsPerCall, " events per call, so at most from_seq + ",
+        kMaxEventsPerCall - 1, " = ", from + kMaxEventsPerCall - 1));
   }
   if (!st.ok()) return ToGrpcStatus(st);
   return ToGrpcStatus(InSnapshot(*deps_.store, [&](storage::Db& db) -> absl::Status {
     absl::StatusOr<storage::TreeHead> newest = storage::LatestTreeHead(db);
     if (!newest.ok()) return newest.status();
     if (to >= newest->tree_size) {
-      return absl::InvalidArgumentError(absl::StrCat("to_seq: ", to,
-                                                     " is beyond the log (signed size ",
-                                                     newest->tree_size, ", last seq ",
-                                                     newest->tree_size - 1, ")"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("to_seq: ", to, " is beyond the log (signed size ", newest->tree_size,
+                       ", last seq ", newest->tree_size - 1, ")"));
     }
     absl::StatusOr<std::vector<storage::StoredAuditEvent>> events =
         storage::ReadStoredAuditEvents(db, from, to);
@@ -231,8 +229,7 @@ grpc::Status AuditServiceImpl::Timeline(grpc::ServerContext* ctx, const v1::Time
                                         v1::TimelineResponse* resp) {
   absl::StatusOr<Caller> caller = deps_.auth->Authorize(*ctx, Rpc("Timeline"));
   if (!caller.ok()) return ToGrpcStatus(caller.status());
-  if (absl::Status st =
-          domain::CheckText("object_id", req->object_id(), kMaxObjectIdChars, true);
+  if (absl::Status st = domain::CheckText("object_id", req->object_id(), kMaxObjectIdChars, true);
       !st.ok()) {
     return ToGrpcStatus(st);
   }
@@ -249,14 +246,14 @@ grpc::Status AuditServiceImpl::Timeline(grpc::ServerContext* ctx, const v1::Time
       if (!mine.ok()) return mine.status();
       events.insert(events.end(), mine->begin(), mine->end());
       if (events.size() > kMaxTimelineEvents) {
-        return absl::ResourceExhaustedError(
-            absl::StrCat("the timeline of ", req->object_id(), " has more than ",
-                         kMaxTimelineEvents, " events"));
+        return absl::ResourceExhaustedError(absl::StrCat("the timeline of ", req->object_id(),
+                                                         " has more than ", kMaxTimelineEvents,
+                                                         " events"));
       }
     }
     if (events.empty()) {
-      return absl::NotFoundError(absl::StrCat("object_id: no audit events for ",
-                                              req->object_id(), " or anything linked to it"));
+      return absl::NotFoundError(absl::StrCat("object_id: no audit events for ", req->object_id(),
+                                              " or anything linked to it"));
     }
     std::sort(events.begin(), events.end(),
               [](const storage::StoredAuditEvent& a, const storage::StoredAuditEvent& b) {

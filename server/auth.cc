@@ -9,8 +9,7 @@
 namespace jijian::server {
 
 storage::Actor Caller::actor() const {
-  return storage::Actor{user.user_id, std::string(domain::RoleName(acting_role)),
-                        cert_fingerprint};
+  return storage::Actor{user.user_id, std::string(domain::RoleName(acting_role)), cert_fingerprint};
 }
 
 absl::StatusOr<Caller> Authenticator::Authorize(const grpc::ServerContext& context,
@@ -27,27 +26,31 @@ absl::StatusOr<Caller> Authenticator::Authorize(const grpc::ServerContext& conte
 
   Caller caller;
   caller.cert_fingerprint = info->fingerprint_sha256;
-  absl::Status found = store_->Read<int>([&](storage::Db& db) -> absl::StatusOr<int> {
-    absl::StatusOr<storage::CertRecord> cert = storage::GetCertByFingerprint(db, info->fingerprint_sha256);
-    if (!cert.ok()) {
-      if (cert.status().code() != absl::StatusCode::kNotFound) return cert.status();
-      return absl::UnauthenticatedError("client certificate " + info->serial_hex +
-                                        " was not issued to any user of this deployment");
-    }
-    if (cert->revoked_at != 0) {
-      return absl::UnauthenticatedError("client certificate " + cert->serial_hex +
-                                        " has been revoked");
-    }
-    if (absl::ToUnixSeconds(absl::Now()) > cert->not_after) {
-      return absl::UnauthenticatedError("client certificate " + cert->serial_hex +
-                                        " has expired");
-    }
-    caller.cert_serial = cert->serial_hex;
-    absl::StatusOr<storage::UserRecord> user = storage::GetUser(db, cert->user_id);
-    if (!user.ok()) return user.status();
-    caller.user = *std::move(user);
-    return 0;
-  }).status();
+  absl::Status found =
+      store_
+          ->Read<int>([&](storage::Db& db) -> absl::StatusOr<int> {
+            absl::StatusOr<storage::CertRecord> cert =
+                storage::GetCertByFingerprint(db, info->fingerprint_sha256);
+            if (!cert.ok()) {
+              if (cert.status().code() != absl::StatusCode::kNotFound) return cert.status();
+              return absl::UnauthenticatedError("client certificate " + info->serial_hex +
+                                                " was not issued to any user of this deployment");
+            }
+            if (cert->revoked_at != 0) {
+              return absl::UnauthenticatedError("client certificate " + cert->serial_hex +
+                                                " has been revoked");
+            }
+            if (absl::ToUnixSeconds(absl::Now()) > cert->not_after) {
+              return absl::UnauthenticatedError("client certificate " + cert->serial_hex +
+                                                " has expired");
+            }
+            caller.cert_serial = cert->serial_hex;
+            absl::StatusOr<storage::UserRecord> user = storage::GetUser(db, cert->user_id);
+            if (!user.ok()) return user.status();
+            caller.user = *std::move(user);
+            return 0;
+          })
+          .status();
   if (!found.ok()) return found;
   if (!caller.user.enabled) {
     return absl::PermissionDeniedError("user " + caller.user.user_id + " is disabled");

@@ -3,11 +3,11 @@
 #ifndef JIJIAN_SERVER_AUTH_H_
 #define JIJIAN_SERVER_AUTH_H_
 
+#include <grpcpp/server_context.h>
+
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <grpcpp/server_context.h>
 
 #include "absl/status/statusor.h"
 #include "server/domain/roles.h"

@@ -55,7 +55,8 @@ absl::StatusOr<CaseRecord> LoadCase(storage::Db& db, const std::string& id) {
   absl::StatusOr<std::vector<storage::CasePersonRow>> persons = storage::GetCasePersons(db, id);
   if (!persons.ok()) return persons.status();
   r.persons = *std::move(persons);
-  absl::StatusOr<std::vector<storage::MessageRow>> notes = storage::GetMessages(db, id, storage::kLeadNotes);
+  absl::StatusOr<std::vector<storage::MessageRow>> notes =
+      storage::GetMessages(db, id, storage::kLeadNotes);
   if (!notes.ok()) return notes.status();
   r.notes = *std::move(notes);
   absl::StatusOr<std::vector<storage::DeadlineRow>> deadlines = storage::GetDeadlines(db, id);
@@ -74,7 +75,8 @@ absl::StatusOr<v1::Case> CaseToProto(const storage::Keyring& keys, const CaseRec
   c.set_inspector(r.row.inspector);
   c.set_requested_by(r.row.requested_by);
   c.set_approved_by(r.row.approved_by);
-  absl::StatusOr<std::string> approver = OpenAt(keys, kCases, "external_approver", r.row.id, r.row.external_approver);
+  absl::StatusOr<std::string> approver =
+      OpenAt(keys, kCases, "external_approver", r.row.id, r.row.external_approver);
   if (!approver.ok()) return approver.status();
   c.set_external_approver(*approver);
   c.set_external_approval_date(r.row.external_date);
@@ -82,7 +84,8 @@ absl::StatusOr<v1::Case> CaseToProto(const storage::Keyring& keys, const CaseRec
   c.set_closed_date(r.row.closed_date);
   for (const storage::CasePersonRow& p : r.persons) {
     v1::CasePerson* out = c.add_persons();
-    absl::StatusOr<std::string> who = OpenAt(keys, kPersons, "person", ChildRowId(r.row.id, p.idx), p.person);
+    absl::StatusOr<std::string> who =
+        OpenAt(keys, kPersons, "person", ChildRowId(r.row.id, p.idx), p.person);
     if (!who.ok()) return who.status();
     v1::Subject subject;
     subject.ParseFromString(*who);
@@ -100,7 +103,8 @@ absl::StatusOr<v1::Case> CaseToProto(const storage::Keyring& keys, const CaseRec
     out->set_filed_date(p.filed_date);
   }
   for (const storage::MessageRow& m : r.notes) {
-    absl::StatusOr<std::string> text = OpenAt(keys, storage::kLeadNotes, "body", ChildRowId(r.row.id, m.seq), m.body);
+    absl::StatusOr<std::string> text =
+        OpenAt(keys, storage::kLeadNotes, "body", ChildRowId(r.row.id, m.seq), m.body);
     if (!text.ok()) return text.status();
     v1::CaseNote* n = c.add_notes();
     n->set_kind(m.kind);
@@ -116,20 +120,22 @@ absl::Status AddCaseNote(storage::WriteTxn& txn, const std::string& id, const st
                          const std::string& text) {
   absl::StatusOr<int64_t> seq = storage::NextMessageSeq(txn.db(), id, storage::kLeadNotes);
   if (!seq.ok()) return seq.status();
-  absl::StatusOr<std::string> body = SealAt(txn.keyring(), KeyDomain::kContent, storage::kLeadNotes, "body",
-                                            ChildRowId(id, *seq), text);
+  absl::StatusOr<std::string> body = SealAt(txn.keyring(), KeyDomain::kContent, storage::kLeadNotes,
+                                            "body", ChildRowId(id, *seq), text);
   if (!body.ok()) return body.status();
-  return storage::AddMessage(txn, {id, *seq, kind, FormatDate(Today()), "", *body, txn.actor().user_id, 0},
-                             storage::kLeadNotes);
+  return storage::AddMessage(
+      txn, {id, *seq, kind, FormatDate(Today()), "", *body, txn.actor().user_id, 0},
+      storage::kLeadNotes);
 }
 
 using CaseChange = std::function<absl::Status(storage::WriteTxn&, CaseRecord&, v1::CaseState& next,
                                               storage::EventInput&)>;
 
-storage::MutationFn ChangeCase(const ServiceDeps& deps, const Caller& caller, std::string id, int64_t expected,
-                               CaseAction action, std::string event_action, CaseChange change) {
-  return [deps, caller, id, expected, action, event_action, change](
-             storage::WriteTxn& txn) -> absl::StatusOr<std::string> {
+storage::MutationFn ChangeCase(const ServiceDeps& deps, const Caller& caller, std::string id,
+                               int64_t expected, CaseAction action, std::string event_action,
+                               CaseChange change) {
+  return [deps, caller, id, expected, action, event_action,
+          change](storage::WriteTxn& txn) -> absl::StatusOr<std::string> {
     absl::StatusOr<storage::CaseRow> exists = storage::GetCase(txn.db(), id);
     if (!exists.ok()) return exists.status();
     if (absl::Status st = CheckNeedToKnow(caller, *exists); !st.ok()) return st;
@@ -140,7 +146,8 @@ storage::MutationFn ChangeCase(const ServiceDeps& deps, const Caller& caller, st
     absl::StatusOr<v1::CaseState> next = domain::NextCaseState(id, from, action);
     if (!next.ok()) return next.status();
     v1::CaseState to = *next;
-    storage::EventInput event{event_action, "case", id, std::string(domain::CaseStateName(from)), "", ""};
+    storage::EventInput event{event_action, "case", id, std::string(domain::CaseStateName(from)),
+                              "",           ""};
     if (absl::Status st = change(txn, *record, to, event); !st.ok()) return st;
     event.state_after = std::string(domain::CaseStateName(to));
     record->row.state = v1::CaseState_Name(to);
@@ -156,11 +163,13 @@ storage::MutationFn ChangeCase(const ServiceDeps& deps, const Caller& caller, st
   };
 }
 
-absl::Status CheckCaseChange(const std::string& request_id, const std::string& id, int64_t version) {
+absl::Status CheckCaseChange(const std::string& request_id, const std::string& id,
+                             int64_t version) {
   if (absl::Status st = domain::CheckRequestId(request_id); !st.ok()) return st;
   if (absl::Status st = domain::CheckObjectId("id", "LA", id); !st.ok()) return st;
   if (version < 1) {
-    return absl::InvalidArgumentError("expected_version: required, the version you last read (>= 1)");
+    return absl::InvalidArgumentError(
+        "expected_version: required, the version you last read (>= 1)");
   }
   return absl::OkStatus();
 }
@@ -195,13 +204,16 @@ grpc::Status CaseServiceImpl::FileCase(grpc::ServerContext* ctx, const v1::FileC
         }
         if (LeadStateOf(lead->row) != v1::LEAD_CASE_PENDING) {
           return absl::FailedPreconditionError(
-              "lead " + lead->row.id + " is in " + std::string(domain::LeadStateName(LeadStateOf(lead->row))) +
+              "lead " + lead->row.id + " is in " +
+              std::string(domain::LeadStateName(LeadStateOf(lead->row))) +
               "; a case is filed only after a leader approved the proposal to file (CASE_PENDING)");
         }
-        absl::StatusOr<std::vector<std::string>> existing = storage::ListLinkedTo(txn.db(), lead->row.id, "case");
+        absl::StatusOr<std::vector<std::string>> existing =
+            storage::ListLinkedTo(txn.db(), lead->row.id, "case");
         if (!existing.ok()) return existing.status();
         if (!existing->empty()) {
-          return absl::FailedPreconditionError("lead " + lead->row.id + " already has case " + existing->front());
+          return absl::FailedPreconditionError("lead " + lead->row.id + " already has case " +
+                                               existing->front());
         }
         const absl::CivilDay today = Today();
         absl::StatusOr<int64_t> number = storage::NextIdNumber(txn, "LA", today.year());
@@ -221,9 +233,9 @@ grpc::Status CaseServiceImpl::FileCase(grpc::ServerContext* ctx, const v1::FileC
           v1::Subject person;
           person.set_name((*subjects)[i].name());
           person.set_unit((*subjects)[i].unit());
-          absl::StatusOr<std::string> sealed = SealAt(txn.keyring(), KeyDomain::kIdentity, kPersons, "person",
-                                                      ChildRowId(id, static_cast<int64_t>(i + 1)),
-                                                      person.SerializeAsString());
+          absl::StatusOr<std::string> sealed =
+              SealAt(txn.keyring(), KeyDomain::kIdentity, kPersons, "person",
+                     ChildRowId(id, static_cast<int64_t>(i + 1)), person.SerializeAsString());
           if (!sealed.ok()) return sealed.status();
           storage::CasePersonRow p;
           p.case_id = id;
@@ -231,8 +243,10 @@ grpc::Status CaseServiceImpl::FileCase(grpc::ServerContext* ctx, const v1::FileC
           p.person = *sealed;
           if (absl::Status st = storage::PutCasePerson(txn, p); !st.ok()) return st;
         }
-        if (absl::Status st = AddCaseNote(txn, id, "filing_request", request.reason()); !st.ok()) return st;
-        if (absl::Status st = storage::AddObjectLink(txn, lead->row.id, id, "case"); !st.ok()) return st;
+        if (absl::Status st = AddCaseNote(txn, id, "filing_request", request.reason()); !st.ok())
+          return st;
+        if (absl::Status st = storage::AddObjectLink(txn, lead->row.id, id, "case"); !st.ok())
+          return st;
         absl::StatusOr<int64_t> seq = txn.AppendEvent(
             {"case.request_filing", "case", id, "", "FILING_REQUESTED", "lead=" + lead->row.id});
         if (!seq.ok()) return seq.status();
@@ -247,19 +261,25 @@ grpc::Status CaseServiceImpl::FileCase(grpc::ServerContext* ctx, const v1::FileC
       resp);
 }
 
-grpc::Status CaseServiceImpl::ApproveFiling(grpc::ServerContext* ctx, const v1::ApproveFilingRequest* req,
+grpc::Status CaseServiceImpl::ApproveFiling(grpc::ServerContext* ctx,
+                                            const v1::ApproveFilingRequest* req,
                                             v1::CaseResponse* resp) {
   absl::StatusOr<Caller> caller = deps_.auth->Authorize(*ctx, Rpc("ApproveFiling"));
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::Status st = CheckCaseChange(req->request_id(), req->id(), req->expected_version());
-  if (st.ok()) st = domain::CheckText("external_approver", req->external_approver(), domain::kMaxNameChars, true);
-  absl::StatusOr<absl::CivilDay> date = absl::InvalidArgumentError("external_approval_date: required");
+  if (st.ok())
+    st = domain::CheckText("external_approver", req->external_approver(), domain::kMaxNameChars,
+                           true);
+  absl::StatusOr<absl::CivilDay> date =
+      absl::InvalidArgumentError("external_approval_date: required");
   if (st.ok()) {
     if (req->external_approval_date().empty()) {
       st = absl::InvalidArgumentError(
-          "external_approval_date: required (the same-level party committee head's approval, 第三十八条)");
+          "external_approval_date: required (the same-level party committee head's approval, "
+          "第三十八条)");
     } else {
-      date = domain::DateNotInFuture("external_approval_date", req->external_approval_date(), Today());
+      date =
+          domain::DateNotInFuture("external_approval_date", req->external_approval_date(), Today());
       if (!date.ok()) st = date.status();
     }
   }
@@ -270,39 +290,44 @@ grpc::Status CaseServiceImpl::ApproveFiling(grpc::ServerContext* ctx, const v1::
   const std::string approval_date = FormatDate(*date);
   return RunMutation(
       deps_, *caller, req->request_id(),
-      ChangeCase(deps_, *caller, req->id(), req->expected_version(), CaseAction::kApproveFiling, "case.file",
-                 [deps, who, approver, approval_date](storage::WriteTxn& txn, CaseRecord& r, v1::CaseState&,
-                                                      storage::EventInput& event) -> absl::Status {
-                   if (r.row.requested_by == who.user.user_id) {
-                     return absl::PermissionDeniedError("a leader may not approve their own filing request (case " +
-                                                        r.row.id + ")");
-                   }
-                   const absl::CivilDay today = Today();
-                   absl::StatusOr<std::string> sealed =
-                       SealAt(txn.keyring(), KeyDomain::kIdentity, kCases, "external_approver", r.row.id, approver);
-                   if (!sealed.ok()) return sealed.status();
-                   r.row.external_approver = *sealed;
-                   r.row.external_date = approval_date;
-                   r.row.approved_by = who.user.user_id;
-                   r.row.filed_date = FormatDate(today);
-                   if (absl::Status st = storage::SetDeadline(
-                           txn, {r.row.id, "investigation_report",
-                                 FormatDate(today + deps.config->lead_rules.case_investigation_days), false, ""});
-                       !st.ok()) {
-                     return st;
-                   }
-                   // The lead carries on as this case.
-                   absl::StatusOr<storage::LeadRow> lead = storage::GetLead(txn.db(), r.row.lead_id);
-                   if (!lead.ok()) return lead.status();
-                   lead->state = v1::LeadState_Name(v1::LEAD_CASE_FILED);
-                   lead->case_id = r.row.id;
-                   if (absl::Status st = storage::UpdateLead(txn, *lead); !st.ok()) return st;
-                   absl::StatusOr<int64_t> seq = txn.AppendEvent(
-                       {"lead.case_filed", "lead", lead->id, "CASE_PENDING", "CASE_FILED", "case=" + r.row.id});
-                   if (!seq.ok()) return seq.status();
-                   event.reason = "external_approval=" + approval_date;
-                   return absl::OkStatus();
-                 }),
+      ChangeCase(
+          deps_, *caller, req->id(), req->expected_version(), CaseAction::kApproveFiling,
+          "case.file",
+          [deps, who, approver, approval_date](storage::WriteTxn& txn, CaseRecord& r,
+                                               v1::CaseState&,
+                                               storage::EventInput& event) -> absl::Status {
+            if (r.row.requested_by == who.user.user_id) {
+              return absl::PermissionDeniedError(
+                  "a leader may not approve their own filing request (case " + r.row.id + ")");
+            }
+            const absl::CivilDay today = Today();
+            absl::StatusOr<std::string> sealed = SealAt(txn.keyring(), KeyDomain::kIdentity, kCases,
+                                                        "external_approver", r.row.id, approver);
+            if (!sealed.ok()) return sealed.status();
+            r.row.external_approver = *sealed;
+            r.row.external_date = approval_date;
+            r.row.approved_by = who.user.user_id;
+            r.row.filed_date = FormatDate(today);
+            if (absl::Status st = storage::SetDeadline(
+                    txn, {r.row.id, "investigation_report",
+                          FormatDate(today + deps.config->lead_rules.case_investigation_days),
+                          false, ""});
+                !st.ok()) {
+              return st;
+            }
+            // The lead carries on as this case.
+            absl::StatusOr<storage::LeadRow> lead = storage::GetLead(txn.db(), r.row.lead_id);
+            if (!lead.ok()) return lead.status();
+            lead->state = v1::LeadState_Name(v1::LEAD_CASE_FILED);
+            lead->case_id = r.row.id;
+            if (absl::Status st = storage::UpdateLead(txn, *lead); !st.ok()) return st;
+            absl::StatusOr<int64_t> seq =
+                txn.AppendEvent({"lead.case_filed", "lead", lead->id, "CASE_PENDING", "CASE_FILED",
+                                 "case=" + r.row.id});
+            if (!seq.ok()) return seq.status();
+            event.reason = "external_approval=" + approval_date;
+            return absl::OkStatus();
+          }),
       resp);
 }
 
@@ -310,13 +335,15 @@ grpc::Status CaseServiceImpl::GetCase(grpc::ServerContext* ctx, const v1::GetCas
                                       v1::CaseResponse* resp) {
   absl::StatusOr<Caller> caller = deps_.auth->Authorize(*ctx, Rpc("GetCase"));
   if (!caller.ok()) return ToGrpcStatus(caller.status());
-  if (absl::Status st = domain::CheckObjectId("id", "LA", req->id()); !st.ok()) return ToGrpcStatus(st);
-  absl::StatusOr<v1::Case> c = deps_.store->Read<v1::Case>([&](storage::Db& db) -> absl::StatusOr<v1::Case> {
-    absl::StatusOr<CaseRecord> r = LoadCase(db, req->id());
-    if (!r.ok()) return r.status();
-    if (absl::Status st = CheckNeedToKnow(*caller, r->row); !st.ok()) return st;
-    return CaseToProto(deps_.store->keyring(), *r, *deps_.calendar, Today());
-  });
+  if (absl::Status st = domain::CheckObjectId("id", "LA", req->id()); !st.ok())
+    return ToGrpcStatus(st);
+  absl::StatusOr<v1::Case> c =
+      deps_.store->Read<v1::Case>([&](storage::Db& db) -> absl::StatusOr<v1::Case> {
+        absl::StatusOr<CaseRecord> r = LoadCase(db, req->id());
+        if (!r.ok()) return r.status();
+        if (absl::Status st = CheckNeedToKnow(*caller, r->row); !st.ok()) return st;
+        return CaseToProto(deps_.store->keyring(), *r, *deps_.calendar, Today());
+      });
   if (!c.ok()) return ToGrpcStatus(c.status());
   *resp->mutable_case_() = *std::move(c);
   return grpc::Status::OK;
@@ -330,13 +357,15 @@ grpc::Status CaseServiceImpl::ListCases(grpc::ServerContext* ctx, const v1::List
   storage::CaseFilter f;
   absl::Status st;
   if (req->state() != v1::CASE_STATE_UNSPECIFIED) {
-    if (!v1::CaseState_IsValid(req->state())) st = absl::InvalidArgumentError("state: unknown value");
+    if (!v1::CaseState_IsValid(req->state()))
+      st = absl::InvalidArgumentError("state: unknown value");
     f.state = v1::CaseState_Name(req->state());
   }
   if (st.ok() && (req->page_size() < 0 || req->page_size() > kMaxPageSize)) {
     st = absl::InvalidArgumentError("page_size: from 1 to 500 (0 for the default of 50)");
   }
-  if (st.ok() && !req->page_token().empty()) st = domain::CheckObjectId("page_token", "LA", req->page_token());
+  if (st.ok() && !req->page_token().empty())
+    st = domain::CheckObjectId("page_token", "LA", req->page_token());
   if (!st.ok()) return ToGrpcStatus(st);
   if (caller->acting_role == v1::ROLE_INSPECTOR) f.inspector = caller->user.user_id;
   f.overdue = req->overdue();
@@ -355,10 +384,12 @@ grpc::Status CaseServiceImpl::ListCases(grpc::ServerContext* ctx, const v1::List
           item->set_lead_id(row.lead_id);
           item->set_inspector(row.inspector);
           item->set_filed_date(row.filed_date);
-          absl::StatusOr<std::vector<storage::CasePersonRow>> persons = storage::GetCasePersons(db, row.id);
+          absl::StatusOr<std::vector<storage::CasePersonRow>> persons =
+              storage::GetCasePersons(db, row.id);
           if (!persons.ok()) return persons.status();
           item->set_persons(static_cast<int32_t>(persons->size()));
-          absl::StatusOr<std::vector<storage::DeadlineRow>> deadlines = storage::GetDeadlines(db, row.id);
+          absl::StatusOr<std::vector<storage::DeadlineRow>> deadlines =
+              storage::GetDeadlines(db, row.id);
           if (!deadlines.ok()) return deadlines.status();
           DeadlinesToProto(*deadlines, *deps_.calendar, today, item->mutable_overdue(), true);
         }
@@ -370,7 +401,8 @@ grpc::Status CaseServiceImpl::ListCases(grpc::ServerContext* ctx, const v1::List
   return grpc::Status::OK;
 }
 
-grpc::Status CaseServiceImpl::SubmitInvestigationReport(grpc::ServerContext* ctx, const v1::CaseNoteRequest* req,
+grpc::Status CaseServiceImpl::SubmitInvestigationReport(grpc::ServerContext* ctx,
+                                                        const v1::CaseNoteRequest* req,
                                                         v1::CaseResponse* resp) {
   absl::StatusOr<Caller> caller = deps_.auth->Authorize(*ctx, Rpc("SubmitInvestigationReport"));
   if (!caller.ok()) return ToGrpcStatus(caller.status());
@@ -381,11 +413,13 @@ grpc::Status CaseServiceImpl::SubmitInvestigationReport(grpc::ServerContext* ctx
   const std::string text = req->text();
   return RunMutation(
       deps_, *caller, req->request_id(),
-      ChangeCase(deps_, *caller, req->id(), req->expected_version(), CaseAction::kInvestigationReport,
-                 "case.investigation_report",
-                 [who, text](storage::WriteTxn& txn, CaseRecord& r, v1::CaseState&, storage::EventInput&) -> absl::Status {
+      ChangeCase(deps_, *caller, req->id(), req->expected_version(),
+                 CaseAction::kInvestigationReport, "case.investigation_report",
+                 [who, text](storage::WriteTxn& txn, CaseRecord& r, v1::CaseState&,
+                             storage::EventInput&) -> absl::Status {
                    if (absl::Status st = OnlyInspector(who, r.row); !st.ok()) return st;
-                   if (absl::Status st = storage::MeetDeadline(txn, r.row.id, "investigation_report", FormatDate(Today()));
+                   if (absl::Status st = storage::MeetDeadline(
+                           txn, r.row.id, "investigation_report", FormatDate(Today()));
                        !st.ok()) {
                      return st;
                    }
@@ -394,24 +428,26 @@ grpc::Status CaseServiceImpl::SubmitInvestigationReport(grpc::ServerContext* ctx
       resp);
 }
 
-grpc::Status CaseServiceImpl::TransferToReview(grpc::ServerContext* ctx, const v1::CaseStepRequest* req,
+grpc::Status CaseServiceImpl::TransferToReview(grpc::ServerContext* ctx,
+                                               const v1::CaseStepRequest* req,
                                                v1::CaseResponse* resp) {
   absl::StatusOr<Caller> caller = deps_.auth->Authorize(*ctx, Rpc("TransferToReview"));
   if (!caller.ok()) return ToGrpcStatus(caller.status());
-  if (absl::Status st = CheckCaseChange(req->request_id(), req->id(), req->expected_version()); !st.ok()) {
+  if (absl::Status st = CheckCaseChange(req->request_id(), req->id(), req->expected_version());
+      !st.ok()) {
     return ToGrpcStatus(st);
   }
   const Caller who = *caller;
   return RunMutation(deps_, *caller, req->request_id(),
-                     ChangeCase(deps_, *caller, req->id(), req->expected_version(), CaseAction::kTransferToReview,
-                                "case.transfer_review",
-                                [who](storage::WriteTxn&, CaseRecord& r, v1::CaseState&, storage::EventInput&) {
-                                  return OnlyInspector(who, r.row);
-                                }),
+                     ChangeCase(deps_, *caller, req->id(), req->expected_version(),
+                                CaseAction::kTransferToReview, "case.transfer_review",
+                                [who](storage::WriteTxn&, CaseRecord& r, v1::CaseState&,
+                                      storage::EventInput&) { return OnlyInspector(who, r.row); }),
                      resp);
 }
 
-grpc::Status CaseServiceImpl::SubmitReviewOpinion(grpc::ServerContext* ctx, const v1::CaseNoteRequest* req,
+grpc::Status CaseServiceImpl::SubmitReviewOpinion(grpc::ServerContext* ctx,
+                                                  const v1::CaseNoteRequest* req,
                                                   v1::CaseResponse* resp) {
   absl::StatusOr<Caller> caller = deps_.auth->Authorize(*ctx, Rpc("SubmitReviewOpinion"));
   if (!caller.ok()) return ToGrpcStatus(caller.status());
@@ -420,20 +456,23 @@ grpc::Status CaseServiceImpl::SubmitReviewOpinion(grpc::ServerContext* ctx, cons
   if (!st.ok()) return ToGrpcStatus(st);
   const std::string text = req->text();
   return RunMutation(deps_, *caller, req->request_id(),
-                     ChangeCase(deps_, *caller, req->id(), req->expected_version(), CaseAction::kReviewOpinion,
-                                "case.review_opinion",
-                                [text](storage::WriteTxn& txn, CaseRecord& r, v1::CaseState&, storage::EventInput&) {
+                     ChangeCase(deps_, *caller, req->id(), req->expected_version(),
+                                CaseAction::kReviewOpinion, "case.review_opinion",
+                                [text](storage::WriteTxn& txn, CaseRecord& r, v1::CaseState&,
+                                       storage::EventInput&) {
                                   return AddCaseNote(txn, r.row.id, "review_opinion", text);
                                 }),
                      resp);
 }
 
-grpc::Status CaseServiceImpl::RecordDecision(grpc::ServerContext* ctx, const v1::RecordDecisionRequest* req,
+grpc::Status CaseServiceImpl::RecordDecision(grpc::ServerContext* ctx,
+                                             const v1::RecordDecisionRequest* req,
                                              v1::CaseResponse* resp) {
   absl::StatusOr<Caller> caller = deps_.auth->Authorize(*ctx, Rpc("RecordDecision"));
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::Status st = CheckCaseChange(req->request_id(), req->id(), req->expected_version());
-  if (st.ok()) st = domain::CheckText("decision", req->decision(), domain::kMaxReasonChars, true, true);
+  if (st.ok())
+    st = domain::CheckText("decision", req->decision(), domain::kMaxReasonChars, true, true);
   absl::StatusOr<absl::CivilDay> date = domain::DateNotInFuture("date", req->date(), Today());
   if (st.ok() && !date.ok()) st = date.status();
   if (!st.ok()) return ToGrpcStatus(st);
@@ -441,41 +480,49 @@ grpc::Status CaseServiceImpl::RecordDecision(grpc::ServerContext* ctx, const v1:
   const std::string day = FormatDate(*date);
   return RunMutation(
       deps_, *caller, req->request_id(),
-      ChangeCase(deps_, *caller, req->id(), req->expected_version(), CaseAction::kDecide, "case.decide",
-                 [request, day](storage::WriteTxn& txn, CaseRecord& r, v1::CaseState& next,
-                                storage::EventInput& event) -> absl::Status {
-                   if (request.person() < 1 || request.person() > static_cast<int>(r.persons.size())) {
-                     return absl::InvalidArgumentError("person: must be from 1 to " + std::to_string(r.persons.size()));
-                   }
-                   storage::CasePersonRow& p = r.persons[request.person() - 1];
-                   if (!p.decision_date.empty()) {
-                     return absl::FailedPreconditionError("person " + std::to_string(p.idx) + " of case " + r.row.id +
-                                                          " already has a decision (" + p.decision_date + ")");
-                   }
-                   absl::StatusOr<std::string> sealed = SealAt(txn.keyring(), KeyDomain::kContent, kPersons, "decision",
-                                                               ChildRowId(r.row.id, p.idx), request.decision());
-                   if (!sealed.ok()) return sealed.status();
-                   p.decision = *sealed;
-                   p.decision_date = day;
-                   p.to_procuratorate = request.to_procuratorate();
-                   if (absl::Status st = storage::PutCasePerson(txn, p); !st.ok()) return st;
-                   bool all = std::all_of(r.persons.begin(), r.persons.end(),
-                                          [](const storage::CasePersonRow& x) { return !x.decision_date.empty(); });
-                   if (!all) next = v1::CASE_REVIEWED;
-                   event.reason = "person=" + std::to_string(p.idx) + (p.to_procuratorate ? " to_procuratorate" : "");
-                   return absl::OkStatus();
-                 }),
+      ChangeCase(
+          deps_, *caller, req->id(), req->expected_version(), CaseAction::kDecide, "case.decide",
+          [request, day](storage::WriteTxn& txn, CaseRecord& r, v1::CaseState& next,
+                         storage::EventInput& event) -> absl::Status {
+            if (request.person() < 1 || request.person() > static_cast<int>(r.persons.size())) {
+              return absl::InvalidArgumentError("person: must be from 1 to " +
+                                                std::to_string(r.persons.size()));
+            }
+            storage::CasePersonRow& p = r.persons[request.person() - 1];
+            if (!p.decision_date.empty()) {
+              return absl::FailedPreconditionError("person " + std::to_string(p.idx) + " of case " +
+                                                   r.row.id + " already has a decision (" +
+                                                   p.decision_date + ")");
+            }
+            absl::StatusOr<std::string> sealed =
+                SealAt(txn.keyring(), KeyDomain::kContent, kPersons, "decision",
+                       ChildRowId(r.row.id, p.idx), request.decision());
+            if (!sealed.ok()) return sealed.status();
+            p.decision = *sealed;
+            p.decision_date = day;
+            p.to_procuratorate = request.to_procuratorate();
+            if (absl::Status st = storage::PutCasePerson(txn, p); !st.ok()) return st;
+            bool all = std::all_of(
+                r.persons.begin(), r.persons.end(),
+                [](const storage::CasePersonRow& x) { return !x.decision_date.empty(); });
+            if (!all) next = v1::CASE_REVIEWED;
+            event.reason =
+                "person=" + std::to_string(p.idx) + (p.to_procuratorate ? " to_procuratorate" : "");
+            return absl::OkStatus();
+          }),
       resp);
 }
 
-grpc::Status CaseServiceImpl::RecordExecution(grpc::ServerContext* ctx, const v1::RecordExecutionRequest* req,
+grpc::Status CaseServiceImpl::RecordExecution(grpc::ServerContext* ctx,
+                                              const v1::RecordExecutionRequest* req,
                                               v1::CaseResponse* resp) {
   absl::StatusOr<Caller> caller = deps_.auth->Authorize(*ctx, Rpc("RecordExecution"));
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::Status st = CheckCaseChange(req->request_id(), req->id(), req->expected_version());
   const auto& steps = domain::ExecutionSteps();
   auto step = std::find(steps.begin(), steps.end(), req->step());
-  if (st.ok() && step == steps.end()) st = absl::InvalidArgumentError("step: must be one of announced, delivered, filed");
+  if (st.ok() && step == steps.end())
+    st = absl::InvalidArgumentError("step: must be one of announced, delivered, filed");
   absl::StatusOr<absl::CivilDay> date = domain::DateNotInFuture("date", req->date(), Today());
   if (st.ok() && !date.ok()) st = date.status();
   if (!st.ok()) return ToGrpcStatus(st);
@@ -484,30 +531,33 @@ grpc::Status CaseServiceImpl::RecordExecution(grpc::ServerContext* ctx, const v1
   const std::string day = FormatDate(*date);
   return RunMutation(
       deps_, *caller, req->request_id(),
-      ChangeCase(deps_, *caller, req->id(), req->expected_version(), CaseAction::kExecute, "case.execute",
-                 [request, step_index, day](storage::WriteTxn& txn, CaseRecord& r, v1::CaseState&,
-                                            storage::EventInput& event) -> absl::Status {
-                   if (request.person() < 1 || request.person() > static_cast<int>(r.persons.size())) {
-                     return absl::InvalidArgumentError("person: must be from 1 to " + std::to_string(r.persons.size()));
-                   }
-                   storage::CasePersonRow& p = r.persons[request.person() - 1];
-                   std::string* dates[] = {&p.announced_date, &p.delivered_date, &p.filed_date};
-                   if (!dates[step_index]->empty()) {
-                     return absl::FailedPreconditionError("person " + std::to_string(p.idx) + ": " + request.step() +
-                                                          " is already recorded (" + *dates[step_index] + ")");
-                   }
-                   if (step_index > 0 && dates[step_index - 1]->empty()) {
-                     return absl::FailedPreconditionError(
-                         "person " + std::to_string(p.idx) + ": " + request.step() + " comes after " +
-                         std::string(domain::ExecutionSteps()[step_index - 1]));
-                   }
-                   if (day < p.decision_date || (step_index > 0 && day < *dates[step_index - 1])) {
-                     return absl::InvalidArgumentError("date: must not be before the previous step");
-                   }
-                   *dates[step_index] = day;
-                   event.reason = "person=" + std::to_string(p.idx) + " step=" + request.step();
-                   return storage::PutCasePerson(txn, p);
-                 }),
+      ChangeCase(
+          deps_, *caller, req->id(), req->expected_version(), CaseAction::kExecute, "case.execute",
+          [request, step_index, day](storage::WriteTxn& txn, CaseRecord& r, v1::CaseState&,
+                                     storage::EventInput& event) -> absl::Status {
+            if (request.person() < 1 || request.person() > static_cast<int>(r.persons.size())) {
+              return absl::InvalidArgumentError("person: must be from 1 to " +
+                                                std::to_string(r.persons.size()));
+            }
+            storage::CasePersonRow& p = r.persons[request.person() - 1];
+            std::string* dates[] = {&p.announced_date, &p.delivered_date, &p.filed_date};
+            if (!dates[step_index]->empty()) {
+              return absl::FailedPreconditionError("person " + std::to_string(p.idx) + ": " +
+                                                   request.step() + " is already recorded (" +
+                                                   *dates[step_index] + ")");
+            }
+            if (step_index > 0 && dates[step_index - 1]->empty()) {
+              return absl::FailedPreconditionError(
+                  "person " + std::to_string(p.idx) + ": " + request.step() + " comes after " +
+                  std::string(domain::ExecutionSteps()[step_index - 1]));
+            }
+            if (day < p.decision_date || (step_index > 0 && day < *dates[step_index - 1])) {
+              return absl::InvalidArgumentError("date: must not be before the previous step");
+            }
+            *dates[step_index] = day;
+            event.reason = "person=" + std::to_string(p.idx) + " step=" + request.step();
+            return storage::PutCasePerson(txn, p);
+          }),
       resp);
 }
 
@@ -515,22 +565,25 @@ grpc::Status CaseServiceImpl::CloseCase(grpc::ServerContext* ctx, const v1::Case
                                         v1::CaseResponse* resp) {
   absl::StatusOr<Caller> caller = deps_.auth->Authorize(*ctx, Rpc("CloseCase"));
   if (!caller.ok()) return ToGrpcStatus(caller.status());
-  if (absl::Status st = CheckCaseChange(req->request_id(), req->id(), req->expected_version()); !st.ok()) {
+  if (absl::Status st = CheckCaseChange(req->request_id(), req->id(), req->expected_version());
+      !st.ok()) {
     return ToGrpcStatus(st);
   }
   return RunMutation(
       deps_, *caller, req->request_id(),
-      ChangeCase(deps_, *caller, req->id(), req->expected_version(), CaseAction::kClose, "case.close",
-                 [](storage::WriteTxn&, CaseRecord& r, v1::CaseState&, storage::EventInput&) -> absl::Status {
+      ChangeCase(deps_, *caller, req->id(), req->expected_version(), CaseAction::kClose,
+                 "case.close",
+                 [](storage::WriteTxn&, CaseRecord& r, v1::CaseState&,
+                    storage::EventInput&) -> absl::Status {
                    std::vector<domain::PersonProgress> progress;
                    for (const auto& p : r.persons) {
-                     progress.push_back({static_cast<int>(p.idx), !p.decision_date.empty(), p.announced_date,
-                                         p.delivered_date, p.filed_date});
+                     progress.push_back({static_cast<int>(p.idx), !p.decision_date.empty(),
+                                         p.announced_date, p.delivered_date, p.filed_date});
                    }
                    std::string blocker = domain::CaseCloseBlocker(progress);
                    if (!blocker.empty()) {
-                     return absl::FailedPreconditionError("case " + r.row.id + " cannot close: " + blocker +
-                                                          "; allowed: execute");
+                     return absl::FailedPreconditionError(
+                         "case " + r.row.id + " cannot close: " + blocker + "; allowed: execute");
                    }
                    r.row.closed_date = FormatDate(Today());
                    return absl::OkStatus();

@@ -1,11 +1,11 @@
 #include "server/config.h"
 
+#include <toml++/toml.h>
+
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
-
-#include <toml++/toml.h>
 
 #include "server/domain/petition_rules.h"
 
@@ -47,12 +47,22 @@ absl::StatusOr<ServerConfig> LoadConfig(const std::string& path) {
   }
   const fs::path base = fs::path(path).parent_path();
   ServerConfig c;
-  static const std::set<std::string> kKnown = {
-      "listen",      "advertise",        "kek",         "database",
-      "ca_cert",     "ca_key",           "server_cert", "server_key",
-      "client_cert_days", "reader_connections", "calendar", "jurisdiction_max_rank",
-      "inquiry_reply_working_days", "verification_working_days", "hold_review_days",
-      "lead_proposal_days"};
+  static const std::set<std::string> kKnown = {"listen",
+                                               "advertise",
+                                               "kek",
+                                               "database",
+                                               "ca_cert",
+                                               "ca_key",
+                                               "server_cert",
+                                               "server_key",
+                                               "client_cert_days",
+                                               "reader_connections",
+                                               "calendar",
+                                               "jurisdiction_max_rank",
+                                               "inquiry_reply_working_days",
+                                               "verification_working_days",
+                                               "hold_review_days",
+                                               "lead_proposal_days"};
   for (const auto& [key, value] : t) {
     if (!kKnown.count(std::string(key.str()))) {
       return absl::InvalidArgumentError("configuration " + path + ": unknown key \"" +
@@ -90,7 +100,8 @@ absl::StatusOr<ServerConfig> LoadConfig(const std::string& path) {
     if (st = str(key, *out, is_path); !st.ok()) return st;
   }
   if (c.advertise.empty()) c.advertise = c.listen;
-  if (absl::StatusOr<int> rank = domain::RankOrder("jurisdiction_max_rank", c.jurisdiction_max_rank);
+  if (absl::StatusOr<int> rank =
+          domain::RankOrder("jurisdiction_max_rank", c.jurisdiction_max_rank);
       !rank.ok()) {
     return absl::InvalidArgumentError("configuration " + path + ": " +
                                       std::string(rank.status().message()));
@@ -120,8 +131,8 @@ absl::StatusOr<ServerConfig> LoadConfig(const std::string& path) {
   if (t.contains("reader_connections")) {
     std::optional<int64_t> n = t["reader_connections"].value<int64_t>();
     if (!n || *n < 1 || *n > 64) {
-      return absl::InvalidArgumentError(
-          "configuration " + path + ": \"reader_connections\" must be an integer from 1 to 64");
+      return absl::InvalidArgumentError("configuration " + path +
+                                        ": \"reader_connections\" must be an integer from 1 to 64");
     }
     c.reader_connections = static_cast<int>(*n);
   }

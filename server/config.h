@@ -21,12 +21,12 @@ struct ServerConfig {
   std::string ca_key_path;
   std::string server_cert_path;
   std::string server_key_path;
-  std::string calendar_path;       // working-day calendar (TOML); empty: the built-in one
+  std::string calendar_path;  // working-day calendar (TOML); empty: the built-in one
   // The highest rank this commission has jurisdiction over (petition_rules.h RankLevels);
   // petitions about higher-ranked subjects must be escalated.
   std::string jurisdiction_max_rank = "division";
   domain::LeadDeadlineRules lead_rules;  // [unconfirmed] time limits, see lead_rules.h
-  int64_t client_cert_days = 365;  // lifetime of issued client certificates
+  int64_t client_cert_days = 365;        // lifetime of issued client certificates
   int reader_connections = 4;
 };
 

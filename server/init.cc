@@ -101,16 +101,21 @@ absl::StatusOr<InitResult> Init(const InitOptions& options) {
 
   // The first admin and its certificate, recorded as the log's first events.
   const storage::Actor system{"system", "system", ""};
-  absl::StatusOr<std::string> made = (*store)->Apply(
-      system, "init", [&](storage::WriteTxn& txn) -> absl::StatusOr<std::string> {
+  absl::StatusOr<std::string> made =
+      (*store)->Apply(system, "init", [&](storage::WriteTxn& txn) -> absl::StatusOr<std::string> {
         storage::UserRecord admin{"admin", "Administrator", "", "admin"};
         if (absl::Status st = storage::InsertUser(txn, admin); !st.ok()) return st;
         absl::StatusOr<int64_t> seq =
             txn.AppendEvent({"user.add", "user", "admin", "", "ENABLED", "roles=admin"});
         if (!seq.ok()) return seq.status();
-        storage::CertRecord cert{admin_info->serial_hex, "admin", admin_info->fingerprint_sha256,
-                                 admin_info->not_before_unix, admin_info->not_after_unix, 0,
-                                 "system", 0};
+        storage::CertRecord cert{admin_info->serial_hex,
+                                 "admin",
+                                 admin_info->fingerprint_sha256,
+                                 admin_info->not_before_unix,
+                                 admin_info->not_after_unix,
+                                 0,
+                                 "system",
+                                 0};
         if (absl::Status st = storage::InsertCert(txn, cert); !st.ok()) return st;
         seq = txn.AppendEvent(
             {"cert.issue", "certificate", cert.serial_hex, "", "VALID", "user=admin"});

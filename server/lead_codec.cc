@@ -116,11 +116,10 @@ absl::StatusOr<v1::Lead> LeadToProto(const storage::Keyring& keyring, const Lead
   return lead;
 }
 
-absl::StatusOr<v1::LeadListItem> LeadListItemFromRow(const storage::Keyring& keyring,
-                                                     const storage::LeadRow& row,
-                                                     const std::vector<storage::DeadlineRow>& deadlines,
-                                                     const domain::WorkCalendar& calendar,
-                                                     absl::CivilDay today) {
+absl::StatusOr<v1::LeadListItem> LeadListItemFromRow(
+    const storage::Keyring& keyring, const storage::LeadRow& row,
+    const std::vector<storage::DeadlineRow>& deadlines, const domain::WorkCalendar& calendar,
+    absl::CivilDay today) {
   v1::LeadListItem item;
   item.set_id(row.id);
   item.set_state(LeadStateOf(row));

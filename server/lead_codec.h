@@ -38,11 +38,10 @@ absl::StatusOr<v1::Lead> LeadToProto(const storage::Keyring& keyring, const Lead
                                      const domain::WorkCalendar& calendar, absl::CivilDay today);
 
 // A ledger line.
-absl::StatusOr<v1::LeadListItem> LeadListItemFromRow(const storage::Keyring& keyring,
-                                                     const storage::LeadRow& row,
-                                                     const std::vector<storage::DeadlineRow>& deadlines,
-                                                     const domain::WorkCalendar& calendar,
-                                                     absl::CivilDay today);
+absl::StatusOr<v1::LeadListItem> LeadListItemFromRow(
+    const storage::Keyring& keyring, const storage::LeadRow& row,
+    const std::vector<storage::DeadlineRow>& deadlines, const domain::WorkCalendar& calendar,
+    absl::CivilDay today);
 
 }  // namespace jijian::server
 

@@ -71,7 +71,8 @@ absl::Status AddSealedNote(storage::WriteTxn& txn, const std::string& id, const 
 absl::Status AddSealedProposal(storage::WriteTxn& txn, const storage::LeadRow& row,
                                const std::string& kind, const std::string& reason,
                                const std::string& date) {
-  absl::StatusOr<std::vector<storage::ProposalRow>> existing = storage::GetProposals(txn.db(), row.id);
+  absl::StatusOr<std::vector<storage::ProposalRow>> existing =
+      storage::GetProposals(txn.db(), row.id);
   if (!existing.ok()) return existing.status();
   const int64_t seq = static_cast<int64_t>(existing->size()) + 1;
   absl::StatusOr<std::string> sealed = SealAt(txn.keyring(), KeyDomain::kContent, "lead_proposals",
@@ -90,8 +91,8 @@ using LeadChange = std::function<absl::Status(storage::WriteTxn&, LeadRecord&, v
 storage::MutationFn ChangeLead(const ServiceDeps& deps, const Caller& caller, std::string id,
                                int64_t expected, LeadAction action, std::string event_action,
                                LeadChange change) {
-  return [deps, caller, id, expected, action, event_action, change](
-             storage::WriteTxn& txn) -> absl::StatusOr<std::string> {
+  return [deps, caller, id, expected, action, event_action,
+          change](storage::WriteTxn& txn) -> absl::StatusOr<std::string> {
     absl::StatusOr<storage::LeadRow> exists = storage::GetLead(txn.db(), id);
     if (!exists.ok()) return exists.status();
     if (absl::Status st = CheckNeedToKnow(caller, *exists); !st.ok()) return st;
@@ -101,8 +102,12 @@ storage::MutationFn ChangeLead(const ServiceDeps& deps, const Caller& caller, st
     const v1::LeadState from = LeadStateOf(record->row);
     absl::StatusOr<v1::LeadState> next = domain::NextLeadState(id, from, action);
     if (!next.ok()) return next.status();
-    storage::EventInput event{event_action, "lead", id, std::string(domain::LeadStateName(from)),
-                              std::string(domain::LeadStateName(*next)), ""};
+    storage::EventInput event{event_action,
+                              "lead",
+                              id,
+                              std::string(domain::LeadStateName(from)),
+                              std::string(domain::LeadStateName(*next)),
+                              ""};
     v1::LeadState to = *next;
     if (absl::Status st = change(txn, *record, to, event); !st.ok()) return st;
     // change may have resolved kDecidedByProposal into the real next state.
@@ -124,11 +129,13 @@ storage::MutationFn ChangeLead(const ServiceDeps& deps, const Caller& caller, st
   };
 }
 
-absl::Status CheckLeadChange(const std::string& request_id, const std::string& id, int64_t version) {
+absl::Status CheckLeadChange(const std::string& request_id, const std::string& id,
+                             int64_t version) {
   if (absl::Status st = domain::CheckRequestId(request_id); !st.ok()) return st;
   if (absl::Status st = domain::CheckObjectId("id", "XS", id); !st.ok()) return st;
   if (version < 1) {
-    return absl::InvalidArgumentError("expected_version: required, the version you last read (>= 1)");
+    return absl::InvalidArgumentError(
+        "expected_version: required, the version you last read (>= 1)");
   }
   return absl::OkStatus();
 }
@@ -148,7 +155,8 @@ absl::StatusOr<std::string> RecusalConflict(storage::WriteTxn& txn, const LeadRe
   }
   if (!record.row.petition_id.empty()) {
     targets.push_back(record.row.petition_id);
-    absl::StatusOr<storage::PetitionRow> petition = storage::GetPetition(txn.db(), record.row.petition_id);
+    absl::StatusOr<storage::PetitionRow> petition =
+        storage::GetPetition(txn.db(), record.row.petition_id);
     if (!petition.ok()) return petition.status();
     if (!petition->anonymous) {
       absl::StatusOr<std::string> bytes =
@@ -163,7 +171,8 @@ absl::StatusOr<std::string> RecusalConflict(storage::WriteTxn& txn, const LeadRe
   }
   absl::StatusOr<bool> declared = storage::HasRecusal(txn.db(), user.user_id, targets);
   if (!declared.ok()) return declared.status();
-  if (*declared) return std::string("the inspector has declared a conflict (回避) about this matter");
+  if (*declared)
+    return std::string("the inspector has declared a conflict (回避) about this matter");
   return std::string();
 }
 
@@ -205,18 +214,23 @@ grpc::Status LeadServiceImpl::RegisterLead(grpc::ServerContext* ctx,
         std::string summary = request.summary();
         std::string source = v1::LeadSource_Name(request.source());
         if (!request.petition_id().empty()) {
-          absl::StatusOr<storage::PetitionRow> p = storage::GetPetition(txn.db(), request.petition_id());
+          absl::StatusOr<storage::PetitionRow> p =
+              storage::GetPetition(txn.db(), request.petition_id());
           if (!p.ok()) return p.status();
           if (p->state != v1::PetitionState_Name(v1::PETITION_ACCEPTED)) {
-            return absl::FailedPreconditionError("petition " + p->id + " is not ACCEPTED; only an "
+            return absl::FailedPreconditionError("petition " + p->id +
+                                                 " is not ACCEPTED; only an "
                                                  "accepted petition becomes a problem lead");
           }
-          absl::StatusOr<std::vector<std::string>> linked = storage::ListLinkedTo(txn.db(), p->id, "lead");
+          absl::StatusOr<std::vector<std::string>> linked =
+              storage::ListLinkedTo(txn.db(), p->id, "lead");
           if (!linked.ok()) return linked.status();
           if (!linked->empty()) {
-            return absl::FailedPreconditionError("petition " + p->id + " is already lead " + linked->front());
+            return absl::FailedPreconditionError("petition " + p->id + " is already lead " +
+                                                 linked->front());
           }
-          absl::StatusOr<std::vector<storage::SubjectRow>> rows = storage::GetSubjects(txn.db(), p->id);
+          absl::StatusOr<std::vector<storage::SubjectRow>> rows =
+              storage::GetSubjects(txn.db(), p->id);
           if (!rows.ok()) return rows.status();
           subjects.Clear();
           for (const storage::SubjectRow& s : *rows) {
@@ -225,7 +239,8 @@ grpc::Status LeadServiceImpl::RegisterLead(grpc::ServerContext* ctx,
             if (!bytes.ok()) return bytes.status();
             subjects.Add()->ParseFromString(*bytes);
           }
-          absl::StatusOr<std::string> text = OpenAt(keys, "petitions", "summary", p->id, p->summary);
+          absl::StatusOr<std::string> text =
+              OpenAt(keys, "petitions", "summary", p->id, p->summary);
           if (!text.ok()) return text.status();
           summary = *text;
           source = v1::LeadSource_Name(v1::LEAD_SOURCE_PETITION);
@@ -238,7 +253,8 @@ grpc::Status LeadServiceImpl::RegisterLead(grpc::ServerContext* ctx,
         row.state = v1::LeadState_Name(v1::LEAD_REGISTERED);
         row.source = source;
         row.petition_id = request.petition_id();
-        absl::StatusOr<std::string> sealed = SealAt(keys, KeyDomain::kContent, kLeads, "summary", id, summary);
+        absl::StatusOr<std::string> sealed =
+            SealAt(keys, KeyDomain::kContent, kLeads, "summary", id, summary);
         if (!sealed.ok()) return sealed.status();
         row.summary = *sealed;
         row.report_required = domain::ReportToHigherRequired(subjects);
@@ -249,12 +265,13 @@ grpc::Status LeadServiceImpl::RegisterLead(grpc::ServerContext* ctx,
         for (int i = 0; i < subjects.size(); ++i) {
           v1::Subject& s = subjects[i];
           if (!s.id_number().empty()) s.set_id_number(domain::NormalizeIdNumber(s.id_number()));
-          absl::StatusOr<std::string> subject = SealAt(keys, KeyDomain::kIdentity, storage::kLeadSubjects,
-                                                       "subject", ChildRowId(id, i + 1), s.SerializeAsString());
+          absl::StatusOr<std::string> subject =
+              SealAt(keys, KeyDomain::kIdentity, storage::kLeadSubjects, "subject",
+                     ChildRowId(id, i + 1), s.SerializeAsString());
           if (!subject.ok()) return subject.status();
-          if (absl::Status st = storage::InsertSubject(txn, {id, i + 1, *subject, s.unit(), s.rank(),
-                                                             SubjectFlags(s)},
-                                                       storage::kLeadSubjects);
+          if (absl::Status st = storage::InsertSubject(
+                  txn, {id, i + 1, *subject, s.unit(), s.rank(), SubjectFlags(s)},
+                  storage::kLeadSubjects);
               !st.ok()) {
             return st;
           }
@@ -264,21 +281,26 @@ grpc::Status LeadServiceImpl::RegisterLead(grpc::ServerContext* ctx,
         }
         const domain::LeadDeadlineRules& rules = deps.config->lead_rules;
         if (absl::Status st = storage::SetDeadline(
-                txn, {id, "disposal_proposal", FormatDate(today + rules.proposal_calendar_days), false, ""});
+                txn, {id, "disposal_proposal", FormatDate(today + rules.proposal_calendar_days),
+                      false, ""});
             !st.ok()) {
           return st;
         }
         if (row.report_required) {
           // 第二十二条: report to the higher commission; the lead cannot close before it.
-          if (absl::Status st = storage::SetDeadline(txn, {id, "report_to_higher", FormatDate(today + 30), false, ""});
+          if (absl::Status st = storage::SetDeadline(
+                  txn, {id, "report_to_higher", FormatDate(today + 30), false, ""});
               !st.ok()) {
             return st;
           }
         }
         if (!request.petition_id().empty()) {
-          if (absl::Status st = storage::AddObjectLink(txn, request.petition_id(), id, "lead"); !st.ok()) return st;
-          absl::StatusOr<int64_t> seq = txn.AppendEvent(
-              {"petition.handed_on", "petition", request.petition_id(), "ACCEPTED", "ACCEPTED", "lead=" + id});
+          if (absl::Status st = storage::AddObjectLink(txn, request.petition_id(), id, "lead");
+              !st.ok())
+            return st;
+          absl::StatusOr<int64_t> seq =
+              txn.AppendEvent({"petition.handed_on", "petition", request.petition_id(), "ACCEPTED",
+                               "ACCEPTED", "lead=" + id});
           if (!seq.ok()) return seq.status();
         }
         absl::StatusOr<int64_t> seq = txn.AppendEvent(
@@ -300,13 +322,15 @@ grpc::Status LeadServiceImpl::GetLead(grpc::ServerContext* ctx, const v1::GetLea
                                       v1::LeadResponse* resp) {
   absl::StatusOr<Caller> caller = deps_.auth->Authorize(*ctx, Rpc("GetLead"));
   if (!caller.ok()) return ToGrpcStatus(caller.status());
-  if (absl::Status st = domain::CheckObjectId("id", "XS", req->id()); !st.ok()) return ToGrpcStatus(st);
-  absl::StatusOr<v1::Lead> lead = deps_.store->Read<v1::Lead>([&](storage::Db& db) -> absl::StatusOr<v1::Lead> {
-    absl::StatusOr<LeadRecord> record = LoadLeadRecord(db, req->id());
-    if (!record.ok()) return record.status();
-    if (absl::Status st = CheckNeedToKnow(*caller, record->row); !st.ok()) return st;
-    return LeadToProto(deps_.store->keyring(), *record, *deps_.calendar, Today());
-  });
+  if (absl::Status st = domain::CheckObjectId("id", "XS", req->id()); !st.ok())
+    return ToGrpcStatus(st);
+  absl::StatusOr<v1::Lead> lead =
+      deps_.store->Read<v1::Lead>([&](storage::Db& db) -> absl::StatusOr<v1::Lead> {
+        absl::StatusOr<LeadRecord> record = LoadLeadRecord(db, req->id());
+        if (!record.ok()) return record.status();
+        if (absl::Status st = CheckNeedToKnow(*caller, record->row); !st.ok()) return st;
+        return LeadToProto(deps_.store->keyring(), *record, *deps_.calendar, Today());
+      });
   if (!lead.ok()) return ToGrpcStatus(lead.status());
   *resp->mutable_lead() = *std::move(lead);
   return grpc::Status::OK;
@@ -320,14 +344,16 @@ grpc::Status LeadServiceImpl::ListLeads(grpc::ServerContext* ctx, const v1::List
   storage::LeadFilter f;
   absl::Status st;
   if (req->state() != v1::LEAD_STATE_UNSPECIFIED) {
-    if (!v1::LeadState_IsValid(req->state())) st = absl::InvalidArgumentError("state: unknown value");
+    if (!v1::LeadState_IsValid(req->state()))
+      st = absl::InvalidArgumentError("state: unknown value");
     f.state = v1::LeadState_Name(req->state());
   }
   if (st.ok() && !req->inspector().empty()) st = domain::CheckUserId("inspector", req->inspector());
   if (st.ok() && (req->page_size() < 0 || req->page_size() > kMaxPageSize)) {
     st = absl::InvalidArgumentError("page_size: from 1 to 500 (0 for the default of 50)");
   }
-  if (st.ok() && !req->page_token().empty()) st = domain::CheckObjectId("page_token", "XS", req->page_token());
+  if (st.ok() && !req->page_token().empty())
+    st = domain::CheckObjectId("page_token", "XS", req->page_token());
   if (!st.ok()) return ToGrpcStatus(st);
   f.inspector = req->inspector();
   // Need to know: an inspector's ledger is their own assignments.
@@ -343,7 +369,8 @@ grpc::Status LeadServiceImpl::ListLeads(grpc::ServerContext* ctx, const v1::List
         if (!rows.ok()) return rows.status();
         v1::ListLeadsResponse list;
         for (const storage::LeadRow& row : *rows) {
-          absl::StatusOr<std::vector<storage::DeadlineRow>> deadlines = storage::GetDeadlines(db, row.id);
+          absl::StatusOr<std::vector<storage::DeadlineRow>> deadlines =
+              storage::GetDeadlines(db, row.id);
           if (!deadlines.ok()) return deadlines.status();
           absl::StatusOr<v1::LeadListItem> item =
               LeadListItemFromRow(deps_.store->keyring(), row, *deadlines, *deps_.calendar, today);
@@ -370,31 +397,35 @@ grpc::Status LeadServiceImpl::AssignLead(grpc::ServerContext* ctx, const v1::Ass
   const std::string department = req->department();
   return RunMutation(
       deps_, *caller, req->request_id(),
-      ChangeLead(deps_, *caller, req->id(), req->expected_version(), LeadAction::kAssign, "lead.assign",
-                 [inspector, department](storage::WriteTxn& txn, LeadRecord& r, v1::LeadState next,
-                                         storage::EventInput& event) -> absl::Status {
-                   absl::StatusOr<storage::UserRecord> user = storage::GetUser(txn.db(), inspector);
-                   if (!user.ok()) return absl::NotFoundError("inspector: user " + inspector + " does not exist");
-                   absl::StatusOr<std::vector<domain::Role>> roles = domain::ParseRoleList(user->roles);
-                   if (!user->enabled || !roles.ok() ||
-                       std::find(roles->begin(), roles->end(), v1::ROLE_INSPECTOR) == roles->end()) {
-                     return absl::FailedPreconditionError("inspector: " + inspector +
-                                                          " is not an enabled user with the inspector role");
-                   }
-                   absl::StatusOr<std::string> conflict = RecusalConflict(txn, r, *user);
-                   if (!conflict.ok()) return conflict.status();
-                   if (!conflict->empty()) {
-                     return absl::FailedPreconditionError("inspector: " + inspector + " may not handle lead " +
-                                                          r.row.id + " (回避): " + *conflict);
-                   }
-                   const std::string date = FormatDate(Today());
-                   event.reason = "to=" + inspector + (r.row.inspector.empty() ? "" : " from=" + r.row.inspector);
-                   r.row.inspector = inspector;
-                   r.row.department = department;
-                   event.state_after = std::string(domain::LeadStateName(next));
-                   return storage::AddAssignment(txn, {r.row.id, 0, inspector, department,
-                                                       txn.actor().user_id, date});
-                 }),
+      ChangeLead(
+          deps_, *caller, req->id(), req->expected_version(), LeadAction::kAssign, "lead.assign",
+          [inspector, department](storage::WriteTxn& txn, LeadRecord& r, v1::LeadState next,
+                                  storage::EventInput& event) -> absl::Status {
+            absl::StatusOr<storage::UserRecord> user = storage::GetUser(txn.db(), inspector);
+            if (!user.ok())
+              return absl::NotFoundError("inspector: user " + inspector + " does not exist");
+            absl::StatusOr<std::vector<domain::Role>> roles = domain::ParseRoleList(user->roles);
+            if (!user->enabled || !roles.ok() ||
+                std::find(roles->begin(), roles->end(), v1::ROLE_INSPECTOR) == roles->end()) {
+              return absl::FailedPreconditionError(
+                  "inspector: " + inspector + " is not an enabled user with the inspector role");
+            }
+            absl::StatusOr<std::string> conflict = RecusalConflict(txn, r, *user);
+            if (!conflict.ok()) return conflict.status();
+            if (!conflict->empty()) {
+              return absl::FailedPreconditionError("inspector: " + inspector +
+                                                   " may not handle lead " + r.row.id +
+                                                   " (回避): " + *conflict);
+            }
+            const std::string date = FormatDate(Today());
+            event.reason =
+                "to=" + inspector + (r.row.inspector.empty() ? "" : " from=" + r.row.inspector);
+            r.row.inspector = inspector;
+            r.row.department = department;
+            event.state_after = std::string(domain::LeadStateName(next));
+            return storage::AddAssignment(
+                txn, {r.row.id, 0, inspector, department, txn.actor().user_id, date});
+          }),
       resp);
 }
 
@@ -415,25 +446,29 @@ grpc::Status LeadServiceImpl::ProposeDisposal(grpc::ServerContext* ctx,
   const Caller who = *caller;
   return RunMutation(
       deps_, *caller, req->request_id(),
-      ChangeLead(deps_, *caller, req->id(), req->expected_version(), LeadAction::kPropose, "lead.propose",
-                 [kind, reason, who](storage::WriteTxn& txn, LeadRecord& r, v1::LeadState next,
-                                     storage::EventInput& event) -> absl::Status {
-                   if (who.acting_role == v1::ROLE_INSPECTOR) {
-                     if (absl::Status st = CheckAssignedInspector(who, r.row); !st.ok()) return st;
-                   }
-                   if (kind == "first-form" && LeadStateOf(r.row) != v1::LEAD_INQUIRY_REPLIED) {
-                     return absl::FailedPreconditionError(
-                         "lead " + r.row.id + " is in " + std::string(domain::LeadStateName(LeadStateOf(r.row))) +
-                         "; a first-form measure is proposed after the inquiry reply (or in a verification report)");
-                   }
-                   const std::string date = FormatDate(Today());
-                   event.reason = "method=" + kind;
-                   event.state_after = std::string(domain::LeadStateName(next));
-                   if (absl::Status st = storage::MeetDeadline(txn, r.row.id, "disposal_proposal", date); !st.ok()) {
-                     return st;
-                   }
-                   return AddSealedProposal(txn, r.row, kind, reason, date);
-                 }),
+      ChangeLead(
+          deps_, *caller, req->id(), req->expected_version(), LeadAction::kPropose, "lead.propose",
+          [kind, reason, who](storage::WriteTxn& txn, LeadRecord& r, v1::LeadState next,
+                              storage::EventInput& event) -> absl::Status {
+            if (who.acting_role == v1::ROLE_INSPECTOR) {
+              if (absl::Status st = CheckAssignedInspector(who, r.row); !st.ok()) return st;
+            }
+            if (kind == "first-form" && LeadStateOf(r.row) != v1::LEAD_INQUIRY_REPLIED) {
+              return absl::FailedPreconditionError(
+                  "lead " + r.row.id + " is in " +
+                  std::string(domain::LeadStateName(LeadStateOf(r.row))) +
+                  "; a first-form measure is proposed after the inquiry reply (or in a "
+                  "verification report)");
+            }
+            const std::string date = FormatDate(Today());
+            event.reason = "method=" + kind;
+            event.state_after = std::string(domain::LeadStateName(next));
+            if (absl::Status st = storage::MeetDeadline(txn, r.row.id, "disposal_proposal", date);
+                !st.ok()) {
+              return st;
+            }
+            return AddSealedProposal(txn, r.row, kind, reason, date);
+          }),
       resp);
 }
 
@@ -444,18 +479,21 @@ storage::MutationFn DecideLeadProposal(const ServiceDeps& deps, const Caller& ca
                                        const v1::DecideProposalRequest& req, bool approve) {
   const std::string reason = req.reason();
   return ChangeLead(
-      deps, caller, req.id(), req.expected_version(), approve ? LeadAction::kApprove : LeadAction::kReject,
+      deps, caller, req.id(), req.expected_version(),
+      approve ? LeadAction::kApprove : LeadAction::kReject,
       approve ? "lead.approve" : "lead.reject",
       [deps, caller, reason, approve](storage::WriteTxn& txn, LeadRecord& r, v1::LeadState,
                                       storage::EventInput& event) -> absl::Status {
-        auto pending = std::find_if(r.proposals.rbegin(), r.proposals.rend(),
-                                    [](const storage::ProposalRow& p) { return p.outcome.empty(); });
+        auto pending =
+            std::find_if(r.proposals.rbegin(), r.proposals.rend(),
+                         [](const storage::ProposalRow& p) { return p.outcome.empty(); });
         if (pending == r.proposals.rend()) {
           return absl::FailedPreconditionError("lead " + r.row.id + " has no pending proposal");
         }
         storage::ProposalRow p = *pending;
         if (p.proposed_by == caller.user.user_id) {
-          return absl::PermissionDeniedError("a leader may not " + std::string(approve ? "approve" : "reject") +
+          return absl::PermissionDeniedError("a leader may not " +
+                                             std::string(approve ? "approve" : "reject") +
                                              " their own proposal (lead " + r.row.id + ")");
         }
         const absl::CivilDay today = Today();
@@ -469,12 +507,14 @@ storage::MutationFn DecideLeadProposal(const ServiceDeps& deps, const Caller& ca
           if ((next == v1::LEAD_CLOSED || next == v1::LEAD_TRANSFERRED) && r.row.report_required &&
               r.row.reported_date.empty()) {
             return absl::FailedPreconditionError(
-                "lead " + r.row.id + " must first be reported to the higher commission (第二十二条); "
+                "lead " + r.row.id +
+                " must first be reported to the higher commission (第二十二条); "
                 "allowed: report-higher");
           }
           if (next == v1::LEAD_VERIFICATION) {
-            if (absl::Status st = AddLeadDeadline(txn, *deps.calendar, r.row.id, "verification_report",
-                                                  today, rules.verification_working_days);
+            if (absl::Status st =
+                    AddLeadDeadline(txn, *deps.calendar, r.row.id, "verification_report", today,
+                                    rules.verification_working_days);
                 !st.ok()) {
               return st;
             }
@@ -485,17 +525,20 @@ storage::MutationFn DecideLeadProposal(const ServiceDeps& deps, const Caller& ca
           }
           if (next != v1::LEAD_HOLD) r.row.hold_review_date.clear();
         } else {
-          if (reason.empty()) return absl::InvalidArgumentError("reason: required to reject a proposal");
+          if (reason.empty())
+            return absl::InvalidArgumentError("reason: required to reject a proposal");
           v1::LeadState_Parse(p.return_state, &next);
           if (LeadStateOf(r.row) == v1::LEAD_VERIFICATION_REPORTED) next = v1::LEAD_VERIFICATION;
         }
         p.outcome = approve ? "approved" : "rejected";
         p.decided_by = caller.user.user_id;
-        absl::StatusOr<std::string> why = SealAt(txn.keyring(), KeyDomain::kContent, "lead_proposals",
-                                                 "decision_reason", ChildRowId(r.row.id, p.seq), reason);
+        absl::StatusOr<std::string> why =
+            SealAt(txn.keyring(), KeyDomain::kContent, "lead_proposals", "decision_reason",
+                   ChildRowId(r.row.id, p.seq), reason);
         if (!why.ok()) return why.status();
         p.decision_reason = *why;
-        event.reason = std::string(approve ? "approved " : "rejected ") + p.kind + " proposed_by=" + p.proposed_by;
+        event.reason = std::string(approve ? "approved " : "rejected ") + p.kind +
+                       " proposed_by=" + p.proposed_by;
         event.state_after = std::string(domain::LeadStateName(next));
         return storage::DecideProposal(txn, p);
       });
@@ -509,9 +552,11 @@ grpc::Status LeadServiceImpl::ApproveProposal(grpc::ServerContext* ctx,
   absl::StatusOr<Caller> caller = deps_.auth->Authorize(*ctx, Rpc("ApproveProposal"));
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::Status st = CheckLeadChange(req->request_id(), req->id(), req->expected_version());
-  if (st.ok()) st = domain::CheckText("reason", req->reason(), domain::kMaxReasonChars, false, true);
+  if (st.ok())
+    st = domain::CheckText("reason", req->reason(), domain::kMaxReasonChars, false, true);
   if (!st.ok()) return ToGrpcStatus(st);
-  return RunMutation(deps_, *caller, req->request_id(), DecideLeadProposal(deps_, *caller, *req, true), resp);
+  return RunMutation(deps_, *caller, req->request_id(),
+                     DecideLeadProposal(deps_, *caller, *req, true), resp);
 }
 
 grpc::Status LeadServiceImpl::RejectProposal(grpc::ServerContext* ctx,
@@ -522,15 +567,17 @@ grpc::Status LeadServiceImpl::RejectProposal(grpc::ServerContext* ctx,
   absl::Status st = CheckLeadChange(req->request_id(), req->id(), req->expected_version());
   if (st.ok()) st = domain::CheckText("reason", req->reason(), domain::kMaxReasonChars, true, true);
   if (!st.ok()) return ToGrpcStatus(st);
-  return RunMutation(deps_, *caller, req->request_id(), DecideLeadProposal(deps_, *caller, *req, false), resp);
+  return RunMutation(deps_, *caller, req->request_id(),
+                     DecideLeadProposal(deps_, *caller, *req, false), resp);
 }
 
 namespace {
 
 // Records a dated note by the assigned inspector (or, for the higher report, a case manager).
-grpc::Status NoteChange(const ServiceDeps& deps, const Caller& caller, const v1::LeadNoteRequest& req,
-                        LeadAction action, const std::string& kind, v1::LeadResponse* resp,
-                        std::function<absl::Status(storage::WriteTxn&, LeadRecord&, const std::string& date)> extra) {
+grpc::Status NoteChange(
+    const ServiceDeps& deps, const Caller& caller, const v1::LeadNoteRequest& req,
+    LeadAction action, const std::string& kind, v1::LeadResponse* resp,
+    std::function<absl::Status(storage::WriteTxn&, LeadRecord&, const std::string& date)> extra) {
   absl::Status st = CheckLeadChange(req.request_id(), req.id(), req.expected_version());
   if (st.ok()) st = domain::CheckText("text", req.text(), domain::kMaxMessageChars, true, true);
   if (!st.ok()) return ToGrpcStatus(st);
@@ -551,11 +598,13 @@ grpc::Status NoteChange(const ServiceDeps& deps, const Caller& caller, const v1:
                      storage::WriteTxn& txn, LeadRecord& r, v1::LeadState next,
                      storage::EventInput& event) -> absl::Status {
                    if (inspector_only) {
-                     if (absl::Status st = CheckAssignedInspector(caller, r.row); !st.ok()) return st;
+                     if (absl::Status st = CheckAssignedInspector(caller, r.row); !st.ok())
+                       return st;
                    }
                    if (date < r.row.registered_date) {
-                     return absl::InvalidArgumentError("date: must not be before the lead was registered (" +
-                                                       r.row.registered_date + ")");
+                     return absl::InvalidArgumentError(
+                         "date: must not be before the lead was registered (" +
+                         r.row.registered_date + ")");
                    }
                    event.state_after = std::string(domain::LeadStateName(next));
                    if (absl::Status st = extra(txn, r, date); !st.ok()) return st;
@@ -566,52 +615,59 @@ grpc::Status NoteChange(const ServiceDeps& deps, const Caller& caller, const v1:
 
 }  // namespace
 
-grpc::Status LeadServiceImpl::RecordInquirySent(grpc::ServerContext* ctx, const v1::LeadNoteRequest* req,
+grpc::Status LeadServiceImpl::RecordInquirySent(grpc::ServerContext* ctx,
+                                                const v1::LeadNoteRequest* req,
                                                 v1::LeadResponse* resp) {
   absl::StatusOr<Caller> caller = deps_.auth->Authorize(*ctx, Rpc("RecordInquirySent"));
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   const ServiceDeps deps = deps_;
-  return NoteChange(deps_, *caller, *req, LeadAction::kInquirySent, "inquiry_sent", resp,
-                    [deps](storage::WriteTxn& txn, LeadRecord& r, const std::string& date) -> absl::Status {
-                      for (const auto& n : r.notes) {
-                        if (n.kind == "inquiry_sent") {
-                          return absl::FailedPreconditionError("lead " + r.row.id + " already records its inquiry (" +
-                                                               n.date + ")");
-                        }
-                      }
-                      return AddLeadDeadline(txn, *deps.calendar, r.row.id, "inquiry_reply",
-                                             *domain::ParseDate("date", date),
-                                             deps.config->lead_rules.inquiry_reply_working_days);
-                    });
+  return NoteChange(
+      deps_, *caller, *req, LeadAction::kInquirySent, "inquiry_sent", resp,
+      [deps](storage::WriteTxn& txn, LeadRecord& r, const std::string& date) -> absl::Status {
+        for (const auto& n : r.notes) {
+          if (n.kind == "inquiry_sent") {
+            return absl::FailedPreconditionError("lead " + r.row.id +
+                                                 " already records its inquiry (" + n.date + ")");
+          }
+        }
+        return AddLeadDeadline(txn, *deps.calendar, r.row.id, "inquiry_reply",
+                               *domain::ParseDate("date", date),
+                               deps.config->lead_rules.inquiry_reply_working_days);
+      });
 }
 
-grpc::Status LeadServiceImpl::RecordInquiryReply(grpc::ServerContext* ctx, const v1::LeadNoteRequest* req,
+grpc::Status LeadServiceImpl::RecordInquiryReply(grpc::ServerContext* ctx,
+                                                 const v1::LeadNoteRequest* req,
                                                  v1::LeadResponse* resp) {
   absl::StatusOr<Caller> caller = deps_.auth->Authorize(*ctx, Rpc("RecordInquiryReply"));
   if (!caller.ok()) return ToGrpcStatus(caller.status());
-  return NoteChange(deps_, *caller, *req, LeadAction::kInquiryReply, "inquiry_reply", resp,
-                    [](storage::WriteTxn& txn, LeadRecord& r, const std::string& date) -> absl::Status {
-                      return storage::MeetDeadline(txn, r.row.id, "inquiry_reply", date);
-                    });
+  return NoteChange(
+      deps_, *caller, *req, LeadAction::kInquiryReply, "inquiry_reply", resp,
+      [](storage::WriteTxn& txn, LeadRecord& r, const std::string& date) -> absl::Status {
+        return storage::MeetDeadline(txn, r.row.id, "inquiry_reply", date);
+      });
 }
 
-grpc::Status LeadServiceImpl::RecordHigherReport(grpc::ServerContext* ctx, const v1::LeadNoteRequest* req,
+grpc::Status LeadServiceImpl::RecordHigherReport(grpc::ServerContext* ctx,
+                                                 const v1::LeadNoteRequest* req,
                                                  v1::LeadResponse* resp) {
   absl::StatusOr<Caller> caller = deps_.auth->Authorize(*ctx, Rpc("RecordHigherReport"));
   if (!caller.ok()) return ToGrpcStatus(caller.status());
-  return NoteChange(deps_, *caller, *req, LeadAction::kReportHigher, "higher_report", resp,
-                    [](storage::WriteTxn& txn, LeadRecord& r, const std::string& date) -> absl::Status {
-                      if (!r.row.reported_date.empty()) {
-                        return absl::FailedPreconditionError("lead " + r.row.id +
-                                                             " was already reported to the higher commission on " +
-                                                             r.row.reported_date);
-                      }
-                      r.row.reported_date = date;
-                      return storage::MeetDeadline(txn, r.row.id, "report_to_higher", date);
-                    });
+  return NoteChange(
+      deps_, *caller, *req, LeadAction::kReportHigher, "higher_report", resp,
+      [](storage::WriteTxn& txn, LeadRecord& r, const std::string& date) -> absl::Status {
+        if (!r.row.reported_date.empty()) {
+          return absl::FailedPreconditionError(
+              "lead " + r.row.id + " was already reported to the higher commission on " +
+              r.row.reported_date);
+        }
+        r.row.reported_date = date;
+        return storage::MeetDeadline(txn, r.row.id, "report_to_higher", date);
+      });
 }
 
-grpc::Status LeadServiceImpl::RecordVerificationPlan(grpc::ServerContext* ctx, const v1::LeadNoteRequest* req,
+grpc::Status LeadServiceImpl::RecordVerificationPlan(grpc::ServerContext* ctx,
+                                                     const v1::LeadNoteRequest* req,
                                                      v1::LeadResponse* resp) {
   absl::StatusOr<Caller> caller = deps_.auth->Authorize(*ctx, Rpc("RecordVerificationPlan"));
   if (!caller.ok()) return ToGrpcStatus(caller.status());
@@ -622,29 +678,30 @@ grpc::Status LeadServiceImpl::RecordVerificationPlan(grpc::ServerContext* ctx, c
     if (absl::Status st = domain::CheckUserId("team", member); !st.ok()) return ToGrpcStatus(st);
   }
   const std::vector<std::string> team(req->team().begin(), req->team().end());
-  return NoteChange(deps_, *caller, *req, LeadAction::kPlan, "verification_plan", resp,
-                    [team](storage::WriteTxn& txn, LeadRecord& r, const std::string&) -> absl::Status {
-                      for (const auto& n : r.notes) {
-                        if (n.kind == "verification_plan") {
-                          return absl::FailedPreconditionError("lead " + r.row.id + " already has its verification plan (" +
-                                                               n.date + ")");
-                        }
-                      }
-                      // Every member must be an enabled user free of a declared or apparent conflict.
-                      for (const std::string& member : team) {
-                        absl::StatusOr<storage::UserRecord> user = storage::GetUser(txn.db(), member);
-                        if (!user.ok() || !user->enabled) {
-                          return absl::FailedPreconditionError("team: " + member + " is not an enabled user");
-                        }
-                        absl::StatusOr<std::string> conflict = RecusalConflict(txn, r, *user);
-                        if (!conflict.ok()) return conflict.status();
-                        if (!conflict->empty()) {
-                          return absl::FailedPreconditionError("team: " + member + " may not work on lead " +
-                                                               r.row.id + " (回避)");
-                        }
-                      }
-                      return absl::OkStatus();
-                    });
+  return NoteChange(
+      deps_, *caller, *req, LeadAction::kPlan, "verification_plan", resp,
+      [team](storage::WriteTxn& txn, LeadRecord& r, const std::string&) -> absl::Status {
+        for (const auto& n : r.notes) {
+          if (n.kind == "verification_plan") {
+            return absl::FailedPreconditionError(
+                "lead " + r.row.id + " already has its verification plan (" + n.date + ")");
+          }
+        }
+        // Every member must be an enabled user free of a declared or apparent conflict.
+        for (const std::string& member : team) {
+          absl::StatusOr<storage::UserRecord> user = storage::GetUser(txn.db(), member);
+          if (!user.ok() || !user->enabled) {
+            return absl::FailedPreconditionError("team: " + member + " is not an enabled user");
+          }
+          absl::StatusOr<std::string> conflict = RecusalConflict(txn, r, *user);
+          if (!conflict.ok()) return conflict.status();
+          if (!conflict->empty()) {
+            return absl::FailedPreconditionError("team: " + member + " may not work on lead " +
+                                                 r.row.id + " (回避)");
+          }
+        }
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status LeadServiceImpl::SubmitVerificationReport(grpc::ServerContext* ctx,
@@ -655,7 +712,8 @@ grpc::Status LeadServiceImpl::SubmitVerificationReport(grpc::ServerContext* ctx,
   absl::Status st = CheckLeadChange(req->request_id(), req->id(), req->expected_version());
   const std::string kind(domain::ReportKind(req->proposal()));
   if (st.ok() && kind.empty()) {
-    st = absl::InvalidArgumentError("proposal: must be one of file-case, close, first-form, hold, transfer");
+    st = absl::InvalidArgumentError(
+        "proposal: must be one of file-case, close, first-form, hold, transfer");
   }
   if (st.ok()) st = domain::CheckText("text", req->text(), domain::kMaxContentChars, true, true);
   if (!st.ok()) return ToGrpcStatus(st);
@@ -663,26 +721,31 @@ grpc::Status LeadServiceImpl::SubmitVerificationReport(grpc::ServerContext* ctx,
   const Caller who = *caller;
   return RunMutation(
       deps_, *caller, req->request_id(),
-      ChangeLead(deps_, *caller, req->id(), req->expected_version(), LeadAction::kReport,
-                 "lead.verification_report",
-                 [who, kind, text](storage::WriteTxn& txn, LeadRecord& r, v1::LeadState next,
-                                   storage::EventInput& event) -> absl::Status {
-                   if (absl::Status st = CheckAssignedInspector(who, r.row); !st.ok()) return st;
-                   const std::string date = FormatDate(Today());
-                   event.reason = "proposal=" + kind;
-                   event.state_after = std::string(domain::LeadStateName(next));
-                   if (absl::Status st = storage::MeetDeadline(txn, r.row.id, "verification_report", date); !st.ok()) {
-                     return st;
-                   }
-                   if (absl::Status st = AddSealedNote(txn, r.row.id, "verification_report", date, text); !st.ok()) {
-                     return st;
-                   }
-                   return AddSealedProposal(txn, r.row, kind, "as in the verification report of " + date, date);
-                 }),
+      ChangeLead(
+          deps_, *caller, req->id(), req->expected_version(), LeadAction::kReport,
+          "lead.verification_report",
+          [who, kind, text](storage::WriteTxn& txn, LeadRecord& r, v1::LeadState next,
+                            storage::EventInput& event) -> absl::Status {
+            if (absl::Status st = CheckAssignedInspector(who, r.row); !st.ok()) return st;
+            const std::string date = FormatDate(Today());
+            event.reason = "proposal=" + kind;
+            event.state_after = std::string(domain::LeadStateName(next));
+            if (absl::Status st = storage::MeetDeadline(txn, r.row.id, "verification_report", date);
+                !st.ok()) {
+              return st;
+            }
+            if (absl::Status st = AddSealedNote(txn, r.row.id, "verification_report", date, text);
+                !st.ok()) {
+              return st;
+            }
+            return AddSealedProposal(txn, r.row, kind, "as in the verification report of " + date,
+                                     date);
+          }),
       resp);
 }
 
-grpc::Status LeadServiceImpl::DeclareRecusal(grpc::ServerContext* ctx, const v1::DeclareRecusalRequest* req,
+grpc::Status LeadServiceImpl::DeclareRecusal(grpc::ServerContext* ctx,
+                                             const v1::DeclareRecusalRequest* req,
                                              v1::DeclareRecusalResponse* resp) {
   absl::StatusOr<Caller> caller = deps_.auth->Authorize(*ctx, Rpc("DeclareRecusal"));
   if (!caller.ok()) return ToGrpcStatus(caller.status());
@@ -692,7 +755,8 @@ grpc::Status LeadServiceImpl::DeclareRecusal(grpc::ServerContext* ctx, const v1:
   if (st.ok() && by_subject == !req->reporter_of().empty()) {
     st = absl::InvalidArgumentError("subject_id_number or reporter_of: give exactly one");
   }
-  if (st.ok() && by_subject) st = domain::CheckIdNumber("subject_id_number", req->subject_id_number(), today);
+  if (st.ok() && by_subject)
+    st = domain::CheckIdNumber("subject_id_number", req->subject_id_number(), today);
   if (st.ok() && !by_subject) st = domain::CheckObjectId("reporter_of", "XF", req->reporter_of());
   static const std::set<std::string> kGrounds = {"relative", "witness", "interest", "other"};
   if (st.ok() && !kGrounds.count(req->ground())) {
@@ -700,34 +764,40 @@ grpc::Status LeadServiceImpl::DeclareRecusal(grpc::ServerContext* ctx, const v1:
   }
   if (st.ok()) st = domain::CheckText("reason", req->reason(), domain::kMaxReasonChars, true, true);
   if (!st.ok()) return ToGrpcStatus(st);
-  const std::string target = by_subject ? PersonIdDigest(deps_.store->keyring(), req->subject_id_number())
-                                        : req->reporter_of();
+  const std::string target = by_subject
+                                 ? PersonIdDigest(deps_.store->keyring(), req->subject_id_number())
+                                 : req->reporter_of();
   const v1::DeclareRecusalRequest request = *req;
   return RunMutation(
       deps_, *caller, req->request_id(),
       [request, target, by_subject](storage::WriteTxn& txn) -> absl::StatusOr<std::string> {
         const std::string user = txn.actor().user_id;
         if (!by_subject) {
-          if (absl::StatusOr<storage::PetitionRow> p = storage::GetPetition(txn.db(), request.reporter_of()); !p.ok()) {
+          if (absl::StatusOr<storage::PetitionRow> p =
+                  storage::GetPetition(txn.db(), request.reporter_of());
+              !p.ok()) {
             return p.status();
           }
         }
-        absl::StatusOr<std::string> reason = SealAt(txn.keyring(), KeyDomain::kContent, "recusals", "reason",
-                                                    user + "#" + (by_subject ? "subject" : request.reporter_of()),
-                                                    request.reason());
+        absl::StatusOr<std::string> reason =
+            SealAt(txn.keyring(), KeyDomain::kContent, "recusals", "reason",
+                   user + "#" + (by_subject ? "subject" : request.reporter_of()), request.reason());
         if (!reason.ok()) return reason.status();
         if (absl::Status st = storage::AddRecusal(
-                txn, {user, target, by_subject ? "subject" : "reporter_of", request.ground(), *reason});
+                txn,
+                {user, target, by_subject ? "subject" : "reporter_of", request.ground(), *reason});
             !st.ok()) {
           return st;
         }
         absl::StatusOr<int64_t> seq = txn.AppendEvent(
             {"recusal.declare", "user", user, "", "DECLARED",
-             "ground=" + request.ground() + (by_subject ? " about=subject" : " about=reporter_of:" + request.reporter_of())});
+             "ground=" + request.ground() +
+                 (by_subject ? " about=subject" : " about=reporter_of:" + request.reporter_of())});
         if (!seq.ok()) return seq.status();
         v1::DeclareRecusalResponse out;
         out.set_recorded(by_subject ? "conflict about a subject recorded"
-                                    : "conflict about the reporter of " + request.reporter_of() + " recorded");
+                                    : "conflict about the reporter of " + request.reporter_of() +
+                                          " recorded");
         return Serialized(out);
       },
       resp);

@@ -1,12 +1,11 @@
 // jijian-server: `init` creates a deployment; without a subcommand it serves one.
 #include <signal.h>
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
+#include <CLI/CLI.hpp>
 #include <iostream>
 #include <thread>
-
-#include <CLI/CLI.hpp>
-#include <spdlog/spdlog.h>
 
 #include "server/config.h"
 #include "server/init.h"

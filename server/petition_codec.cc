@@ -116,7 +116,8 @@ absl::StatusOr<v1::Petition> PetitionToProto(const storage::Keyring& keyring,
   }
   if (!row.anonymous) {
     if (view.identity) {
-      absl::StatusOr<std::string> bytes = OpenAt(keyring, kPetitions, "reporter", row.id, row.reporter);
+      absl::StatusOr<std::string> bytes =
+          OpenAt(keyring, kPetitions, "reporter", row.id, row.reporter);
       if (!bytes.ok()) return bytes.status();
       if (!p.mutable_reporter()->ParseFromString(*bytes)) {
         return absl::DataLossError("petition " + row.id + ": reporter record unreadable");

@@ -73,17 +73,20 @@ using ChangeFn = std::function<absl::Status(storage::WriteTxn&, PetitionRecord&,
 storage::MutationFn ChangePetition(const ServiceDeps& deps, std::string id, int64_t expected,
                                    PetitionAction action, std::string event_action,
                                    ChangeFn change) {
-  return [deps, id, expected, action, event_action, change](
-             storage::WriteTxn& txn) -> absl::StatusOr<std::string> {
+  return [deps, id, expected, action, event_action,
+          change](storage::WriteTxn& txn) -> absl::StatusOr<std::string> {
     if (absl::Status st = txn.CheckVersion(kTable, "id", id, expected); !st.ok()) return st;
     absl::StatusOr<PetitionRecord> record = LoadRecord(txn.db(), id);
     if (!record.ok()) return record.status();
     const v1::PetitionState from = PetitionStateOf(record->row);
     absl::StatusOr<v1::PetitionState> next = domain::NextPetitionState(id, from, action);
     if (!next.ok()) return next.status();
-    storage::EventInput event{event_action, "petition", id,
+    storage::EventInput event{event_action,
+                              "petition",
+                              id,
                               std::string(domain::PetitionStateName(from)),
-                              std::string(domain::PetitionStateName(*next)), ""};
+                              std::string(domain::PetitionStateName(*next)),
+                              ""};
     if (absl::Status st = change(txn, *record, *next, event); !st.ok()) return st;
     record->row.state = v1::PetitionState_Name(*next);
     if (absl::Status st = storage::UpdatePetition(txn, record->row); !st.ok()) return st;
@@ -105,7 +108,8 @@ absl::Status CheckChange(const std::string& request_id, const std::string& id, i
   if (absl::Status st = domain::CheckRequestId(request_id); !st.ok()) return st;
   if (absl::Status st = domain::CheckObjectId("id", "XF", id); !st.ok()) return st;
   if (version < 1) {
-    return absl::InvalidArgumentError("expected_version: required, the version you last read (>= 1)");
+    return absl::InvalidArgumentError(
+        "expected_version: required, the version you last read (>= 1)");
   }
   return absl::OkStatus();
 }
@@ -132,13 +136,15 @@ grpc::Status PetitionServiceImpl::RegisterPetition(grpc::ServerContext* ctx,
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   const absl::CivilDay today = Today();
   if (absl::Status st = domain::ValidateRegister(*req, today); !st.ok()) return ToGrpcStatus(st);
-  const absl::CivilDay received = *domain::DateNotInFuture("received_date", req->received_date(), today);
+  const absl::CivilDay received =
+      *domain::DateNotInFuture("received_date", req->received_date(), today);
   absl::StatusOr<std::string> receipt = storage::GenerateReceiptCode();
   if (!receipt.ok()) return ToGrpcStatus(receipt.status());
   const ServiceDeps deps = deps_;
   v1::RegisterPetitionRequest request = *req;
   if (!request.anonymous()) {
-    request.mutable_reporter()->set_id_number(domain::NormalizeIdNumber(request.reporter().id_number()));
+    request.mutable_reporter()->set_id_number(
+        domain::NormalizeIdNumber(request.reporter().id_number()));
   }
   for (v1::Subject& s : *request.mutable_subjects()) {
     if (!s.id_number().empty()) s.set_id_number(domain::NormalizeIdNumber(s.id_number()));
@@ -170,11 +176,13 @@ grpc::Status PetitionServiceImpl::RegisterPetition(grpc::ServerContext* ctx,
           if (!sealed.ok()) return sealed.status();
           row.reporter = *sealed;
         }
-        if (!(sealed = SealAt(keys, KeyDomain::kContent, kTable, "summary", id, request.summary())).ok()) {
+        if (!(sealed = SealAt(keys, KeyDomain::kContent, kTable, "summary", id, request.summary()))
+                 .ok()) {
           return sealed.status();
         }
         row.summary = *sealed;
-        if (!(sealed = SealAt(keys, KeyDomain::kContent, kTable, "content", id, request.content())).ok()) {
+        if (!(sealed = SealAt(keys, KeyDomain::kContent, kTable, "content", id, request.content()))
+                 .ok()) {
           return sealed.status();
         }
         row.content = *sealed;
@@ -185,9 +193,9 @@ grpc::Status PetitionServiceImpl::RegisterPetition(grpc::ServerContext* ctx,
 
         for (int i = 0; i < request.subjects_size(); ++i) {
           const v1::Subject& s = request.subjects(i);
-          absl::StatusOr<std::string> subject = SealAt(keys, KeyDomain::kIdentity, "petition_subjects",
-                                                       "subject", ChildRowId(id, i + 1),
-                                                       s.SerializeAsString());
+          absl::StatusOr<std::string> subject =
+              SealAt(keys, KeyDomain::kIdentity, "petition_subjects", "subject",
+                     ChildRowId(id, i + 1), s.SerializeAsString());
           if (!subject.ok()) return subject.status();
           if (absl::Status st = storage::InsertSubject(
                   txn, {id, i + 1, *subject, s.unit(), s.rank(), SubjectFlags(s)});
@@ -211,10 +219,10 @@ grpc::Status PetitionServiceImpl::RegisterPetition(grpc::ServerContext* ctx,
             return st;
           }
         }
-        absl::StatusOr<int64_t> seq = txn.AppendEvent(
-            {"petition.register", "petition", id, "", "REGISTERED",
-             "channel=" + row.channel + " category=" + row.category +
-                 (request.anonymous() ? " anonymous" : " real-name")});
+        absl::StatusOr<int64_t> seq =
+            txn.AppendEvent({"petition.register", "petition", id, "", "REGISTERED",
+                             "channel=" + row.channel + " category=" + row.category +
+                                 (request.anonymous() ? " anonymous" : " real-name")});
         if (!seq.ok()) return seq.status();
 
         absl::StatusOr<PetitionRecord> record = LoadRecord(txn.db(), id);
@@ -223,7 +231,8 @@ grpc::Status PetitionServiceImpl::RegisterPetition(grpc::ServerContext* ctx,
             keys, record->row, record->subjects, record->messages, record->deadlines,
             *deps.calendar, Today(), PetitionView{.content = true, .identity = false});
         if (!proto.ok()) return proto.status();
-        absl::StatusOr<std::vector<std::string>> related = storage::RelatedByPersonIndex(txn.db(), id);
+        absl::StatusOr<std::vector<std::string>> related =
+            storage::RelatedByPersonIndex(txn.db(), id);
         if (!related.ok()) return related.status();
         for (const std::string& other : *related) {
           if (other.rfind("XF-", 0) == 0) proto->add_possible_duplicates(other);
@@ -252,21 +261,20 @@ grpc::Status PetitionServiceImpl::GetPetition(grpc::ServerContext* ctx,
           "reveal_identity: only a registrar or a leader may reveal a reporter's identity"));
     }
     absl::StatusOr<std::string> logged = deps_.store->Apply(
-        caller->actor(), "",
-        [id](storage::WriteTxn& txn) -> absl::StatusOr<std::string> {
+        caller->actor(), "", [id](storage::WriteTxn& txn) -> absl::StatusOr<std::string> {
           absl::StatusOr<storage::PetitionRow> row = storage::GetPetition(txn.db(), id);
           if (!row.ok()) return row.status();
           const std::string state = PetitionStateText(row->state);
-          absl::StatusOr<int64_t> seq = txn.AppendEvent(
-              {"petition.reveal_identity", "petition", id, state, state, ""});
+          absl::StatusOr<int64_t> seq =
+              txn.AppendEvent({"petition.reveal_identity", "petition", id, state, state, ""});
           if (!seq.ok()) return seq.status();
           return std::string();
         });
     if (!logged.ok()) return ToGrpcStatus(logged.status());
   }
   const PetitionView view{.content = true, .identity = req->reveal_identity()};
-  absl::StatusOr<v1::Petition> petition = deps_.store->Read<v1::Petition>(
-      [&](storage::Db& db) -> absl::StatusOr<v1::Petition> {
+  absl::StatusOr<v1::Petition> petition =
+      deps_.store->Read<v1::Petition>([&](storage::Db& db) -> absl::StatusOr<v1::Petition> {
         absl::StatusOr<PetitionRecord> r = LoadRecord(db, id);
         if (!r.ok()) return r.status();
         absl::StatusOr<v1::Petition> p =
@@ -294,15 +302,18 @@ grpc::Status PetitionServiceImpl::ListPetitions(grpc::ServerContext* ctx,
   storage::PetitionFilter f;
   absl::Status st;
   if (req->state() != v1::PETITION_STATE_UNSPECIFIED) {
-    if (!v1::PetitionState_IsValid(req->state())) st = absl::InvalidArgumentError("state: unknown value");
+    if (!v1::PetitionState_IsValid(req->state()))
+      st = absl::InvalidArgumentError("state: unknown value");
     f.state = v1::PetitionState_Name(req->state());
   }
   if (req->channel() != v1::CHANNEL_UNSPECIFIED) {
-    if (!v1::Channel_IsValid(req->channel())) st = absl::InvalidArgumentError("channel: unknown value");
+    if (!v1::Channel_IsValid(req->channel()))
+      st = absl::InvalidArgumentError("channel: unknown value");
     f.channel = v1::Channel_Name(req->channel());
   }
   if (req->category() != v1::CATEGORY_UNSPECIFIED) {
-    if (!v1::Category_IsValid(req->category())) st = absl::InvalidArgumentError("category: unknown value");
+    if (!v1::Category_IsValid(req->category()))
+      st = absl::InvalidArgumentError("category: unknown value");
     f.category = v1::Category_Name(req->category());
   }
   for (auto [field, text, out] : {std::tuple<const char*, const std::string*, std::string*>{
@@ -310,15 +321,19 @@ grpc::Status PetitionServiceImpl::ListPetitions(grpc::ServerContext* ctx,
                                   {"received_to", &req->received_to(), &f.received_to}}) {
     if (st.ok() && !text->empty()) {
       absl::StatusOr<absl::CivilDay> d = domain::ParseDate(field, *text);
-      if (!d.ok()) st = d.status();
-      else *out = FormatDate(*d);
+      if (!d.ok())
+        st = d.status();
+      else
+        *out = FormatDate(*d);
     }
   }
-  if (st.ok()) st = domain::CheckText("subject_unit", req->subject_unit(), domain::kMaxUnitChars, false);
+  if (st.ok())
+    st = domain::CheckText("subject_unit", req->subject_unit(), domain::kMaxUnitChars, false);
   if (st.ok() && (req->page_size() < 0 || req->page_size() > kMaxPageSize)) {
     st = absl::InvalidArgumentError("page_size: from 1 to 500 (0 for the default of 50)");
   }
-  if (st.ok() && !req->page_token().empty()) st = domain::CheckObjectId("page_token", "XF", req->page_token());
+  if (st.ok() && !req->page_token().empty())
+    st = domain::CheckObjectId("page_token", "XF", req->page_token());
   if (!st.ok()) return ToGrpcStatus(st);
   f.subject_unit = req->subject_unit();
   f.overdue = req->overdue();
@@ -332,7 +347,8 @@ grpc::Status PetitionServiceImpl::ListPetitions(grpc::ServerContext* ctx,
         if (!rows.ok()) return rows.status();
         v1::ListPetitionsResponse list;
         for (const storage::PetitionRow& row : *rows) {
-          absl::StatusOr<std::vector<storage::DeadlineRow>> deadlines = storage::GetDeadlines(db, row.id);
+          absl::StatusOr<std::vector<storage::DeadlineRow>> deadlines =
+              storage::GetDeadlines(db, row.id);
           if (!deadlines.ok()) return deadlines.status();
           absl::StatusOr<v1::PetitionListItem> item = PetitionListItemFromRow(
               deps_.store->keyring(), row, *deadlines, *deps_.calendar, today);
@@ -367,7 +383,8 @@ grpc::Status PetitionServiceImpl::DecidePetition(grpc::ServerContext* ctx,
             const std::string id = r.row.id;
             const std::string date = FormatDate(today);
             const domain::PetitionDeadlineRules rules;
-            const absl::CivilDay received = *domain::ParseDate("received_date", r.row.received_date);
+            const absl::CivilDay received =
+                *domain::ParseDate("received_date", r.row.received_date);
             // Jurisdiction: some petitions may only be escalated.
             google::protobuf::RepeatedPtrField<v1::Subject> plain_subjects;
             for (const auto& s : r.subjects) {
@@ -375,8 +392,8 @@ grpc::Status PetitionServiceImpl::DecidePetition(grpc::ServerContext* ctx,
               p->set_rank(s.rank);
               p->set_commission_head(HasFlag(s.flags, "commission_head"));
             }
-            const std::string must_escalate =
-                domain::EscalationRequiredBecause(plain_subjects, deps.config->jurisdiction_max_rank);
+            const std::string must_escalate = domain::EscalationRequiredBecause(
+                plain_subjects, deps.config->jurisdiction_max_rank);
             const bool handled_here = action == PetitionAction::kAccept ||
                                       action == PetitionAction::kTransferDown ||
                                       action == PetitionAction::kAssignDown;
@@ -395,7 +412,8 @@ grpc::Status PetitionServiceImpl::DecidePetition(grpc::ServerContext* ctx,
             r.row.decided_date = date;
             event.reason = "mode=" + std::string(domain::PetitionActionName(action));
             if (!request.to_body().empty()) event.reason += " to=" + request.to_body();
-            if (absl::Status st = storage::MeetDeadline(txn, id, "proposal", date); !st.ok()) return st;
+            if (absl::Status st = storage::MeetDeadline(txn, id, "proposal", date); !st.ok())
+              return st;
 
             switch (action) {
               case PetitionAction::kEscalate:
@@ -413,8 +431,8 @@ grpc::Status PetitionServiceImpl::DecidePetition(grpc::ServerContext* ctx,
                 }
                 break;
               case PetitionAction::kAssignDown:
-                if (absl::Status st =
-                        storage::SetDeadline(txn, {id, "result_report", request.due_date(), false, ""});
+                if (absl::Status st = storage::SetDeadline(
+                        txn, {id, "result_report", request.due_date(), false, ""});
                     !st.ok()) {
                   return st;
                 }
@@ -422,8 +440,8 @@ grpc::Status PetitionServiceImpl::DecidePetition(grpc::ServerContext* ctx,
               case PetitionAction::kArchive:
                 r.row.closed_date = date;
                 if (!r.row.anonymous) {
-                  if (absl::Status st = AddDeadline(txn, *deps.calendar, id, "result_feedback", today,
-                                                    rules.feedback_working_days);
+                  if (absl::Status st = AddDeadline(txn, *deps.calendar, id, "result_feedback",
+                                                    today, rules.feedback_working_days);
                       !st.ok()) {
                     return st;
                   }
@@ -445,9 +463,9 @@ grpc::Status PetitionServiceImpl::DecidePetition(grpc::ServerContext* ctx,
                 const std::string original_state = PetitionStateText(original->state);
                 original->duplicate_count += 1;
                 if (absl::Status st = storage::UpdatePetition(txn, *original); !st.ok()) return st;
-                absl::StatusOr<int64_t> seq = txn.AppendEvent(
-                    {"petition.duplicate_linked", "petition", original->id, original_state,
-                     original_state, "duplicate=" + id});
+                absl::StatusOr<int64_t> seq =
+                    txn.AppendEvent({"petition.duplicate_linked", "petition", original->id,
+                                     original_state, original_state, "duplicate=" + id});
                 if (!seq.ok()) return seq.status();
                 if (absl::Status st = storage::AddObjectLink(txn, id, original->id, "duplicate_of");
                     !st.ok()) {
@@ -457,7 +475,8 @@ grpc::Status PetitionServiceImpl::DecidePetition(grpc::ServerContext* ctx,
                 r.row.closed_date = date;
                 event.reason += " duplicate_of=" + original->id;
                 // A duplicate gets no new acceptance notice (登记后留存备查).
-                if (absl::Status st = storage::DropDeadline(txn, id, "acceptance_notice"); !st.ok()) {
+                if (absl::Status st = storage::DropDeadline(txn, id, "acceptance_notice");
+                    !st.ok()) {
                   return st;
                 }
                 break;
@@ -483,32 +502,31 @@ grpc::Status PetitionServiceImpl::NotifyReporter(grpc::ServerContext* ctx,
   const v1::NotifyReporterRequest request = *req;
   return RunMutation(
       deps_, *caller, req->request_id(),
-      ChangePetition(deps_, req->id(), req->expected_version(), PetitionAction::kNotify,
-                     "petition.notify",
-                     [request](storage::WriteTxn& txn, PetitionRecord& r, v1::PetitionState,
-                               storage::EventInput& event) -> absl::Status {
-                       absl::StatusOr<std::string> date = ActDate("date", request.date(), r.row);
-                       if (!date.ok()) return date.status();
-                       for (const auto& m : r.messages) {
-                         if (m.kind == "acceptance_notice") {
-                           return absl::FailedPreconditionError(
-                               "petition " + r.row.id + " already has its acceptance notice (" +
-                               m.date + ")");
-                         }
-                       }
-                       if (r.row.anonymous && request.means() != "receipt") {
-                         return absl::InvalidArgumentError(
-                             "means: an anonymous reporter can only be answered through the "
-                             "receipt code (means=receipt)");
-                       }
-                       event.reason = "means=" + request.means();
-                       if (absl::Status st = storage::MeetDeadline(txn, r.row.id, "acceptance_notice", *date);
-                           !st.ok()) {
-                         return st;
-                       }
-                       return AddSealedPetitionMessage(txn, r.row.id, "acceptance_notice", *date,
-                                               request.means(), request.text());
-                     }),
+      ChangePetition(
+          deps_, req->id(), req->expected_version(), PetitionAction::kNotify, "petition.notify",
+          [request](storage::WriteTxn& txn, PetitionRecord& r, v1::PetitionState,
+                    storage::EventInput& event) -> absl::Status {
+            absl::StatusOr<std::string> date = ActDate("date", request.date(), r.row);
+            if (!date.ok()) return date.status();
+            for (const auto& m : r.messages) {
+              if (m.kind == "acceptance_notice") {
+                return absl::FailedPreconditionError(
+                    "petition " + r.row.id + " already has its acceptance notice (" + m.date + ")");
+              }
+            }
+            if (r.row.anonymous && request.means() != "receipt") {
+              return absl::InvalidArgumentError(
+                  "means: an anonymous reporter can only be answered through the "
+                  "receipt code (means=receipt)");
+            }
+            event.reason = "means=" + request.means();
+            if (absl::Status st = storage::MeetDeadline(txn, r.row.id, "acceptance_notice", *date);
+                !st.ok()) {
+              return st;
+            }
+            return AddSealedPetitionMessage(txn, r.row.id, "acceptance_notice", *date,
+                                            request.means(), request.text());
+          }),
       resp);
 }
 
@@ -533,12 +551,13 @@ grpc::Status PetitionServiceImpl::RecordResult(grpc::ServerContext* ctx,
                          return absl::FailedPreconditionError("petition " + r.row.id +
                                                               " already has its result report");
                        }
-                       if (absl::Status st = storage::MeetDeadline(txn, r.row.id, "result_report", *date);
+                       if (absl::Status st =
+                               storage::MeetDeadline(txn, r.row.id, "result_report", *date);
                            !st.ok()) {
                          return st;
                        }
                        return AddSealedPetitionMessage(txn, r.row.id, "result_report", *date, "",
-                                               request.text());
+                                                       request.text());
                      }),
       resp);
 }
@@ -549,7 +568,8 @@ grpc::Status PetitionServiceImpl::ClosePetition(grpc::ServerContext* ctx,
   absl::StatusOr<Caller> caller = deps_.auth->Authorize(*ctx, Rpc("ClosePetition"));
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::Status st = CheckChange(req->request_id(), req->id(), req->expected_version());
-  if (st.ok()) st = domain::CheckText("conclusion", req->conclusion(), domain::kMaxMessageChars, true, true);
+  if (st.ok())
+    st = domain::CheckText("conclusion", req->conclusion(), domain::kMaxMessageChars, true, true);
   if (!st.ok()) return ToGrpcStatus(st);
   const v1::ClosePetitionRequest request = *req;
   const ServiceDeps deps = deps_;
@@ -561,14 +581,16 @@ grpc::Status PetitionServiceImpl::ClosePetition(grpc::ServerContext* ctx,
                           storage::EventInput&) -> absl::Status {
             absl::StatusOr<std::string> date = ActDate("date", request.date(), r.row);
             if (!date.ok()) return date.status();
-            if (PetitionStateOf(r.row) == v1::PETITION_ASSIGNED_DOWN && !DeadlineMet(r, "result_report")) {
+            if (PetitionStateOf(r.row) == v1::PETITION_ASSIGNED_DOWN &&
+                !DeadlineMet(r, "result_report")) {
               return absl::FailedPreconditionError(
                   "petition " + r.row.id +
                   " is ASSIGNED_DOWN and its result report has not been recorded; allowed: "
                   "record-result");
             }
-            absl::StatusOr<std::string> conclusion = SealAt(
-                txn.keyring(), KeyDomain::kContent, kTable, "conclusion", r.row.id, request.conclusion());
+            absl::StatusOr<std::string> conclusion =
+                SealAt(txn.keyring(), KeyDomain::kContent, kTable, "conclusion", r.row.id,
+                       request.conclusion());
             if (!conclusion.ok()) return conclusion.status();
             r.row.conclusion = *conclusion;
             r.row.closed_date = *date;
@@ -590,52 +612,54 @@ grpc::Status PetitionServiceImpl::GiveFeedback(grpc::ServerContext* ctx,
   absl::Status st = CheckChange(req->request_id(), req->id(), req->expected_version());
   if (st.ok()) st = domain::CheckMeans("means", req->means());
   if (st.ok()) st = domain::CheckText("text", req->text(), domain::kMaxMessageChars, true, true);
-  if (st.ok()) st = domain::CheckText("objection", req->objection(), domain::kMaxMessageChars, false, true);
+  if (st.ok())
+    st = domain::CheckText("objection", req->objection(), domain::kMaxMessageChars, false, true);
   if (!st.ok()) return ToGrpcStatus(st);
   const v1::GiveFeedbackRequest request = *req;
   return RunMutation(
       deps_, *caller, req->request_id(),
-      ChangePetition(deps_, req->id(), req->expected_version(), PetitionAction::kFeedback,
-                     "petition.feedback",
-                     [request](storage::WriteTxn& txn, PetitionRecord& r, v1::PetitionState,
-                               storage::EventInput& event) -> absl::Status {
-                       absl::StatusOr<std::string> date = ActDate("date", request.date(), r.row);
-                       if (!date.ok()) return date.status();
-                       if (*date < r.row.closed_date) {
-                         return absl::InvalidArgumentError("date: must not be before the petition was concluded (" +
-                                                           r.row.closed_date + ")");
-                       }
-                       bool has_feedback = false;
-                       for (const auto& m : r.messages) has_feedback |= m.kind == "result_feedback";
-                       if (has_feedback && request.objection().empty()) {
-                         return absl::FailedPreconditionError(
-                             "petition " + r.row.id + " already has its result feedback; only an "
-                             "objection can be added");
-                       }
-                       if (r.row.anonymous && request.means() != "receipt") {
-                         return absl::InvalidArgumentError(
-                             "means: an anonymous reporter can only be answered through the "
-                             "receipt code (means=receipt)");
-                       }
-                       event.reason = "means=" + request.means() +
-                                      (request.objection().empty() ? "" : " objection");
-                       if (!has_feedback) {
-                         if (absl::Status st = storage::MeetDeadline(txn, r.row.id, "result_feedback", *date);
-                             !st.ok()) {
-                           return st;
-                         }
-                         if (absl::Status st = AddSealedPetitionMessage(txn, r.row.id, "result_feedback", *date,
-                                                                request.means(), request.text());
-                             !st.ok()) {
-                           return st;
-                         }
-                       }
-                       if (!request.objection().empty()) {
-                         return AddSealedPetitionMessage(txn, r.row.id, "objection", *date, request.means(),
-                                                 request.objection());
-                       }
-                       return absl::OkStatus();
-                     }),
+      ChangePetition(
+          deps_, req->id(), req->expected_version(), PetitionAction::kFeedback, "petition.feedback",
+          [request](storage::WriteTxn& txn, PetitionRecord& r, v1::PetitionState,
+                    storage::EventInput& event) -> absl::Status {
+            absl::StatusOr<std::string> date = ActDate("date", request.date(), r.row);
+            if (!date.ok()) return date.status();
+            if (*date < r.row.closed_date) {
+              return absl::InvalidArgumentError(
+                  "date: must not be before the petition was concluded (" + r.row.closed_date +
+                  ")");
+            }
+            bool has_feedback = false;
+            for (const auto& m : r.messages) has_feedback |= m.kind == "result_feedback";
+            if (has_feedback && request.objection().empty()) {
+              return absl::FailedPreconditionError("petition " + r.row.id +
+                                                   " already has its result feedback; only an "
+                                                   "objection can be added");
+            }
+            if (r.row.anonymous && request.means() != "receipt") {
+              return absl::InvalidArgumentError(
+                  "means: an anonymous reporter can only be answered through the "
+                  "receipt code (means=receipt)");
+            }
+            event.reason =
+                "means=" + request.means() + (request.objection().empty() ? "" : " objection");
+            if (!has_feedback) {
+              if (absl::Status st = storage::MeetDeadline(txn, r.row.id, "result_feedback", *date);
+                  !st.ok()) {
+                return st;
+              }
+              if (absl::Status st = AddSealedPetitionMessage(
+                      txn, r.row.id, "result_feedback", *date, request.means(), request.text());
+                  !st.ok()) {
+                return st;
+              }
+            }
+            if (!request.objection().empty()) {
+              return AddSealedPetitionMessage(txn, r.row.id, "objection", *date, request.means(),
+                                              request.objection());
+            }
+            return absl::OkStatus();
+          }),
       resp);
 }
 
@@ -644,21 +668,25 @@ grpc::Status PetitionServiceImpl::FindDuplicates(grpc::ServerContext* ctx,
                                                  v1::FindDuplicatesResponse* resp) {
   absl::StatusOr<Caller> caller = deps_.auth->Authorize(*ctx, Rpc("FindDuplicates"));
   if (!caller.ok()) return ToGrpcStatus(caller.status());
-  if (absl::Status st = domain::CheckObjectId("id", "XF", req->id()); !st.ok()) return ToGrpcStatus(st);
+  if (absl::Status st = domain::CheckObjectId("id", "XF", req->id()); !st.ok())
+    return ToGrpcStatus(st);
   const absl::CivilDay today = Today();
   absl::StatusOr<v1::FindDuplicatesResponse> out = deps_.store->Read<v1::FindDuplicatesResponse>(
       [&](storage::Db& db) -> absl::StatusOr<v1::FindDuplicatesResponse> {
-        if (absl::StatusOr<storage::PetitionRow> self = storage::GetPetition(db, req->id()); !self.ok()) {
+        if (absl::StatusOr<storage::PetitionRow> self = storage::GetPetition(db, req->id());
+            !self.ok()) {
           return self.status();
         }
-        absl::StatusOr<std::vector<std::string>> related = storage::RelatedByPersonIndex(db, req->id());
+        absl::StatusOr<std::vector<std::string>> related =
+            storage::RelatedByPersonIndex(db, req->id());
         if (!related.ok()) return related.status();
         v1::FindDuplicatesResponse found;
         for (const std::string& id : *related) {
           if (id.rfind("XF-", 0) != 0) continue;
           absl::StatusOr<storage::PetitionRow> row = storage::GetPetition(db, id);
           if (!row.ok()) return row.status();
-          absl::StatusOr<std::vector<storage::DeadlineRow>> deadlines = storage::GetDeadlines(db, id);
+          absl::StatusOr<std::vector<storage::DeadlineRow>> deadlines =
+              storage::GetDeadlines(db, id);
           if (!deadlines.ok()) return deadlines.status();
           absl::StatusOr<v1::PetitionListItem> item = PetitionListItemFromRow(
               deps_.store->keyring(), *row, *deadlines, *deps_.calendar, today);

@@ -28,7 +28,8 @@ absl::StatusOr<v1::MyQueueResponse> BuildQueue(const ServiceDeps& deps, const Ca
       [&](storage::Db& db) -> absl::StatusOr<v1::MyQueueResponse> {
         v1::MyQueueResponse queue;
         auto add = [&](const storage::LeadRow& row, const std::string& next) -> absl::Status {
-          absl::StatusOr<std::vector<storage::DeadlineRow>> deadlines = storage::GetDeadlines(db, row.id);
+          absl::StatusOr<std::vector<storage::DeadlineRow>> deadlines =
+              storage::GetDeadlines(db, row.id);
           if (!deadlines.ok()) return deadlines.status();
           v1::LeadQueueItem* item = queue.add_items();
           item->set_id(row.id);
@@ -40,10 +41,12 @@ absl::StatusOr<v1::MyQueueResponse> BuildQueue(const ServiceDeps& deps, const Ca
             if (item->due_date().empty() || d.due_date < item->due_date()) {
               item->set_due_date(d.due_date);
               absl::StatusOr<absl::CivilDay> due = domain::ParseDate("due", d.due_date);
-              item->set_working_days_late(due.ok() && *due < today ? deps.calendar->WorkingDaysBetween(*due, today) : 0);
+              item->set_working_days_late(
+                  due.ok() && *due < today ? deps.calendar->WorkingDaysBetween(*due, today) : 0);
             }
           }
-          absl::StatusOr<std::string> summary = OpenAt(deps.store->keyring(), kLeads, "summary", row.id, row.summary);
+          absl::StatusOr<std::string> summary =
+              OpenAt(deps.store->keyring(), kLeads, "summary", row.id, row.summary);
           if (!summary.ok()) return summary.status();
           item->set_summary(*summary);
           return absl::OkStatus();
@@ -58,26 +61,40 @@ absl::StatusOr<v1::MyQueueResponse> BuildQueue(const ServiceDeps& deps, const Ca
           std::string next;
           if (has(v1::ROLE_INSPECTOR) && row.inspector == caller.user.user_id) {
             switch (state) {
-              case v1::LEAD_REGISTERED: next = "propose a disposal method"; break;
-              case v1::LEAD_INQUIRY: next = "hold the talk or send the inquiry letter, record the reply"; break;
-              case v1::LEAD_INQUIRY_REPLIED: next = "propose: close, verification or hold"; break;
-              case v1::LEAD_VERIFICATION: next = "submit the verification report"; break;
-              default: break;
+              case v1::LEAD_REGISTERED:
+                next = "propose a disposal method";
+                break;
+              case v1::LEAD_INQUIRY:
+                next = "hold the talk or send the inquiry letter, record the reply";
+                break;
+              case v1::LEAD_INQUIRY_REPLIED:
+                next = "propose: close, verification or hold";
+                break;
+              case v1::LEAD_VERIFICATION:
+                next = "submit the verification report";
+                break;
+              default:
+                break;
             }
           }
           if (next.empty() && has(v1::ROLE_LEADER) &&
               (state == v1::LEAD_PROPOSED || state == v1::LEAD_VERIFICATION_REPORTED)) {
-            absl::StatusOr<std::vector<storage::ProposalRow>> proposals = storage::GetProposals(db, row.id);
+            absl::StatusOr<std::vector<storage::ProposalRow>> proposals =
+                storage::GetProposals(db, row.id);
             if (!proposals.ok()) return proposals.status();
             if (!proposals->empty() && proposals->back().proposed_by != caller.user.user_id) {
               next = "approve or reject: " + proposals->back().kind;
             }
           }
           if (next.empty() && has(v1::ROLE_CASE_MANAGER)) {
-            if (state == v1::LEAD_REGISTERED && row.inspector.empty()) next = "assign an inspector";
-            else if (state == v1::LEAD_CASE_PENDING && row.case_id.empty()) next = "draft the filing request (case file)";
-            else if (row.report_required && row.reported_date.empty()) next = "report to the higher commission (第二十二条)";
-            else if (state == v1::LEAD_HOLD && !row.hold_review_date.empty() && row.hold_review_date <= f.today) {
+            if (state == v1::LEAD_REGISTERED && row.inspector.empty())
+              next = "assign an inspector";
+            else if (state == v1::LEAD_CASE_PENDING && row.case_id.empty())
+              next = "draft the filing request (case file)";
+            else if (row.report_required && row.reported_date.empty())
+              next = "report to the higher commission (第二十二条)";
+            else if (state == v1::LEAD_HOLD && !row.hold_review_date.empty() &&
+                     row.hold_review_date <= f.today) {
               next = "review the held lead";
             }
           }
@@ -95,15 +112,22 @@ absl::StatusOr<v1::MyQueueResponse> BuildQueue(const ServiceDeps& deps, const Ca
           v1::CaseState_Parse(c.state, &cs);
           std::string next;
           const bool mine = c.inspector == caller.user.user_id;
-          if (has(v1::ROLE_INSPECTOR) && mine && cs == v1::CASE_INVESTIGATION) next = "write the investigation report";
-          else if (has(v1::ROLE_INSPECTOR) && mine && cs == v1::CASE_INVESTIGATED) next = "transfer to review";
-          else if (has(v1::ROLE_REVIEWER) && cs == v1::CASE_IN_REVIEW) next = "give the review opinion";
-          else if (has(v1::ROLE_LEADER) && cs == v1::CASE_FILING_REQUESTED && c.requested_by != caller.user.user_id) {
+          if (has(v1::ROLE_INSPECTOR) && mine && cs == v1::CASE_INVESTIGATION)
+            next = "write the investigation report";
+          else if (has(v1::ROLE_INSPECTOR) && mine && cs == v1::CASE_INVESTIGATED)
+            next = "transfer to review";
+          else if (has(v1::ROLE_REVIEWER) && cs == v1::CASE_IN_REVIEW)
+            next = "give the review opinion";
+          else if (has(v1::ROLE_LEADER) && cs == v1::CASE_FILING_REQUESTED &&
+                   c.requested_by != caller.user.user_id) {
             next = "approve filing";
-          } else if (has(v1::ROLE_LEADER) && cs == v1::CASE_REVIEWED) next = "decide on each person";
-          else if (has(v1::ROLE_CASE_MANAGER) && cs == v1::CASE_DECIDED) next = "record execution, then close";
+          } else if (has(v1::ROLE_LEADER) && cs == v1::CASE_REVIEWED)
+            next = "decide on each person";
+          else if (has(v1::ROLE_CASE_MANAGER) && cs == v1::CASE_DECIDED)
+            next = "record execution, then close";
           if (next.empty()) continue;
-          absl::StatusOr<std::vector<storage::DeadlineRow>> deadlines = storage::GetDeadlines(db, c.id);
+          absl::StatusOr<std::vector<storage::DeadlineRow>> deadlines =
+              storage::GetDeadlines(db, c.id);
           if (!deadlines.ok()) return deadlines.status();
           v1::LeadQueueItem* item = queue.add_items();
           item->set_id(c.id);
@@ -119,7 +143,8 @@ absl::StatusOr<v1::MyQueueResponse> BuildQueue(const ServiceDeps& deps, const Ca
         }
         std::stable_sort(queue.mutable_items()->begin(), queue.mutable_items()->end(),
                          [](const v1::LeadQueueItem& a, const v1::LeadQueueItem& b) {
-                           if (a.due_date().empty() != b.due_date().empty()) return !a.due_date().empty();
+                           if (a.due_date().empty() != b.due_date().empty())
+                             return !a.due_date().empty();
                            return a.due_date() < b.due_date();
                          });
         return queue;

@@ -1,10 +1,9 @@
-#include "server/petition_service.h"
-
 #include "server/domain/calendar.h"
 #include "server/domain/petition_rules.h"
 #include "server/domain/petition_validate.h"
 #include "server/domain/validate.h"
 #include "server/petition_codec.h"
+#include "server/petition_service.h"
 #include "storage/receipt.h"
 
 namespace jijian::server {
@@ -33,18 +32,20 @@ grpc::Status ReporterServiceImpl::CheckStatus(grpc::ServerContext* ctx,
   const std::string digest = storage::ReceiptDigest(deps_.store->keyring(), *code);
   absl::StatusOr<v1::CheckStatusResponse> out = deps_.store->Read<v1::CheckStatusResponse>(
       [&](storage::Db& db) -> absl::StatusOr<v1::CheckStatusResponse> {
-        absl::StatusOr<std::optional<storage::PetitionRow>> row = storage::FindPetitionByReceipt(db, digest);
+        absl::StatusOr<std::optional<storage::PetitionRow>> row =
+            storage::FindPetitionByReceipt(db, digest);
         if (!row.ok()) return row.status();
         if (!row->has_value()) return absl::NotFoundError("no petition matches this receipt code");
         v1::CheckStatusResponse status;
         status.set_status(std::string(domain::CoarseStatus(PetitionStateOf(**row))));
         status.set_received_date((*row)->received_date);
-        absl::StatusOr<std::vector<storage::MessageRow>> messages = storage::GetMessages(db, (*row)->id);
+        absl::StatusOr<std::vector<storage::MessageRow>> messages =
+            storage::GetMessages(db, (*row)->id);
         if (!messages.ok()) return messages.status();
         for (const storage::MessageRow& m : *messages) {
           if (m.kind != "acceptance_notice" && m.kind != "result_feedback") continue;
-          absl::StatusOr<std::string> text = OpenAt(deps_.store->keyring(), "petition_messages", "body",
-                                                    ChildRowId((*row)->id, m.seq), m.body);
+          absl::StatusOr<std::string> text = OpenAt(deps_.store->keyring(), "petition_messages",
+                                                    "body", ChildRowId((*row)->id, m.seq), m.body);
           if (!text.ok()) return text.status();
           v1::PetitionMessage* reply = status.add_replies();
           reply->set_kind(m.kind);
@@ -54,7 +55,8 @@ grpc::Status ReporterServiceImpl::CheckStatus(grpc::ServerContext* ctx,
         return status;
       });
   if (!out.ok()) {
-    if (out.status().code() == absl::StatusCode::kNotFound) throttle_.RecordFailure(key, absl::Now());
+    if (out.status().code() == absl::StatusCode::kNotFound)
+      throttle_.RecordFailure(key, absl::Now());
     return ToGrpcStatus(out.status());
   }
   *resp = *std::move(out);
@@ -91,7 +93,9 @@ grpc::Status ReporterServiceImpl::AddMaterial(grpc::ServerContext* ctx,
             domain::NextPetitionState(p.id, PetitionStateOf(p), PetitionAction::kAddMaterial);
         if (!next.ok()) return next.status();
         const std::string date = FormatDate(Today());
-        if (absl::Status st = AddSealedPetitionMessage(txn, p.id, "material", date, "receipt", text); !st.ok()) {
+        if (absl::Status st =
+                AddSealedPetitionMessage(txn, p.id, "material", date, "receipt", text);
+            !st.ok()) {
           return st;
         }
         const std::string state = PetitionStateText(p.state);

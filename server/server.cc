@@ -1,13 +1,13 @@
 #include "server/server.h"
 
-#include <fstream>
-#include <sstream>
-
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
 #include <spdlog/spdlog.h>
+
+#include <fstream>
+#include <sstream>
 
 #include "absl/time/clock.h"
 
@@ -47,7 +47,8 @@ absl::StatusOr<std::unique_ptr<JijianServer>> JijianServer::Start(const ServerCo
   if (config.calendar_path.empty()) {
     s->calendar_ = domain::WorkCalendar::BuiltIn();
   } else {
-    absl::StatusOr<domain::WorkCalendar> calendar = domain::WorkCalendar::LoadFile(config.calendar_path);
+    absl::StatusOr<domain::WorkCalendar> calendar =
+        domain::WorkCalendar::LoadFile(config.calendar_path);
     if (!calendar.ok()) return calendar.status();
     s->calendar_ = *std::move(calendar);
   }
@@ -102,7 +103,8 @@ JijianServer::~JijianServer() {
 void JijianServer::Shutdown(absl::Duration grace) {
   std::call_once(shutdown_once_, [&] {
     if (!server_) return;
-    spdlog::info("jijian-server draining in-flight calls (up to {} s)", absl::ToInt64Seconds(grace));
+    spdlog::info("jijian-server draining in-flight calls (up to {} s)",
+                 absl::ToInt64Seconds(grace));
     server_->GetHealthCheckService()->SetServingStatus(false);
     server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   });

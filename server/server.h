@@ -3,19 +3,19 @@
 #ifndef JIJIAN_SERVER_SERVER_H_
 #define JIJIAN_SERVER_SERVER_H_
 
-#include <memory>
-
 #include <grpcpp/server.h>
+
+#include <memory>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/admin_service.h"
 #include "server/audit_service.h"
+#include "server/auth.h"
 #include "server/case_service.h"
+#include "server/config.h"
 #include "server/lead_service.h"
 #include "server/petition_service.h"
-#include "server/auth.h"
-#include "server/config.h"
 #include "server/pki.h"
 #include "storage/store.h"
 

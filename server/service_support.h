@@ -3,9 +3,9 @@
 #ifndef JIJIAN_SERVER_SERVICE_SUPPORT_H_
 #define JIJIAN_SERVER_SERVICE_SUPPORT_H_
 
-#include <string>
-
 #include <grpcpp/support/status.h>
+
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"

@@ -67,8 +67,8 @@ class LevelCursor {
 class HeadCursor {
  public:
   absl::Status Start(storage::Db& db) {
-    absl::StatusOr<storage::Stmt> q = db.Prepare(
-        "SELECT tree_size, root, ts_us, signature FROM tree_heads ORDER BY tree_size");
+    absl::StatusOr<storage::Stmt> q =
+        db.Prepare("SELECT tree_size, root, ts_us, signature FROM tree_heads ORDER BY tree_size");
     if (!q.ok()) return q.status();
     stmt_.emplace(*std::move(q));
     stmt_->Bind();
@@ -94,7 +94,8 @@ class HeadCursor {
 
 // The first field where the columns differ from the event parsed from the leaf blob.
 std::string FirstDifference(const storage::AuditEvent& columns, const storage::AuditEvent& leaf) {
-  if (columns.seq != leaf.seq) return absl::StrCat("seq is ", columns.seq, ", the leaf has ", leaf.seq);
+  if (columns.seq != leaf.seq)
+    return absl::StrCat("seq is ", columns.seq, ", the leaf has ", leaf.seq);
   if (columns.ts_us != leaf.ts_us) {
     return absl::StrCat("ts_us is ", columns.ts_us, ", the leaf has ", leaf.ts_us);
   }
@@ -120,9 +121,8 @@ std::string FirstDifference(const storage::AuditEvent& columns, const storage::A
 }
 
 // The public key: from the flag, else derived from the KEK through the wrapped keys.
-absl::StatusOr<std::string> AuditPublicKey(const VerifyOptions& options,
-                                           const ServerConfig& config, storage::Db& db,
-                                           std::string& source) {
+absl::StatusOr<std::string> AuditPublicKey(const VerifyOptions& options, const ServerConfig& config,
+                                           storage::Db& db, std::string& source) {
   if (!options.audit_key_hex.empty()) {
     absl::StatusOr<std::string> key = storage::FromHex(options.audit_key_hex);
     if (!key.ok() || key->size() != storage::kEd25519KeyBytes) {
@@ -208,13 +208,13 @@ class Verifier {
       for (int64_t k = next_seq_; k < seq; ++k) {
         absl::StatusOr<std::optional<std::string>> stored = Node(0, k);
         if (!stored.ok()) return stored.status();
-        if (absl::Status st = AddLeaf(stored->value_or(std::string(kHashBytes, '\0')));
-            !st.ok()) {
+        if (absl::Status st = AddLeaf(stored->value_or(std::string(kHashBytes, '\0'))); !st.ok()) {
           return st;
         }
       }
     }
-    const std::string recomputed = storage::merkle::LeafHash(storage::CanonicalEventBytes(row.columns));
+    const std::string recomputed =
+        storage::merkle::LeafHash(storage::CanonicalEventBytes(row.columns));
     absl::StatusOr<std::optional<std::string>> stored = Node(0, seq);
     if (!stored.ok()) return stored.status();
     if (!stored->has_value()) {
@@ -276,8 +276,8 @@ class Verifier {
       if (!stored.ok()) return stored.status();
       ++report_.nodes;
       if (!stored->has_value()) {
-        Problem(absl::StrCat("NODE: Merkle node (level ", left.first, ", index ", idx,
-                             ") is missing"));
+        Problem(
+            absl::StrCat("NODE: Merkle node (level ", left.first, ", index ", idx, ") is missing"));
       } else if (**stored != left.second) {
         Problem(absl::StrCat("NODE: Merkle node (level ", left.first, ", index ", idx,
                              ") differs from the hash of the events below it"));
@@ -295,8 +295,8 @@ class Verifier {
     report_.newest_size = head.tree_size;
     report_.newest_root_hex = storage::ToHex(head.root);
     if (head.tree_size != next_seq_) {
-      Problem(absl::StrCat("HEAD: a signed head has size ", head.tree_size,
-                           ", which the log skipped"));
+      Problem(
+          absl::StrCat("HEAD: a signed head has size ", head.tree_size, ", which the log skipped"));
       return;
     }
     std::string root = stack_.back().second;
@@ -304,13 +304,13 @@ class Verifier {
       root = storage::merkle::NodeHash(stack_[i].second, root);
     }
     if (root != head.root) {
-      Problem(absl::StrCat("HEAD: the root of the first ", head.tree_size,
-                           " events is ", storage::ToHex(root), ", the signed head says ",
+      Problem(absl::StrCat("HEAD: the root of the first ", head.tree_size, " events is ",
+                           storage::ToHex(root), ", the signed head says ",
                            storage::ToHex(head.root)));
     }
-    if (!storage::Ed25519Verify(
-            public_key_, storage::TreeHeadSignedBytes(head.tree_size, head.ts_us, head.root),
-            head.signature)) {
+    if (!storage::Ed25519Verify(public_key_,
+                                storage::TreeHeadSignedBytes(head.tree_size, head.ts_us, head.root),
+                                head.signature)) {
       Problem(absl::StrCat("SIGNATURE: the head of size ", head.tree_size,
                            " is not signed by the audit key"));
     }

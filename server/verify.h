@@ -24,9 +24,9 @@ struct VerifyOptions {
 
 // What an offline verification found.
 struct VerifyReport {
-  int64_t events = 0;      // event rows read
-  int64_t heads = 0;       // signed heads checked
-  int64_t nodes = 0;       // stored interior nodes compared
+  int64_t events = 0;       // event rows read
+  int64_t heads = 0;        // signed heads checked
+  int64_t nodes = 0;        // stored interior nodes compared
   int64_t newest_size = 0;  // size of the newest signed head
   std::string newest_root_hex;
   std::string key_source;  // where the public key came from

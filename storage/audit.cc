@@ -102,9 +102,9 @@ std::string CanonicalEventBytes(const AuditEvent& e) {
   out.push_back(static_cast<char>(kAuditEventFormatV1));
   PutU64(out, static_cast<uint64_t>(e.seq));
   PutU64(out, static_cast<uint64_t>(e.ts_us));
-  for (const std::string* s : {&e.actor, &e.role, &e.cert_fingerprint, &e.action, &e.object_type,
-                               &e.object_id, &e.state_before, &e.state_after, &e.reason,
-                               &e.request_id}) {
+  for (const std::string* s :
+       {&e.actor, &e.role, &e.cert_fingerprint, &e.action, &e.object_type, &e.object_id,
+        &e.state_before, &e.state_after, &e.reason, &e.request_id}) {
     PutString(out, *s);
   }
   return out;
@@ -120,8 +120,7 @@ absl::StatusOr<AuditEvent> ParseCanonicalEvent(std::string_view bytes) {
   AuditEvent e;
   bool ok = r.U64(seq) && r.U64(ts);
   for (std::string* s : {&e.actor, &e.role, &e.cert_fingerprint, &e.action, &e.object_type,
-                         &e.object_id, &e.state_before, &e.state_after, &e.reason,
-                         &e.request_id}) {
+                         &e.object_id, &e.state_before, &e.state_after, &e.reason, &e.request_id}) {
     ok = ok && r.String(*s);
   }
   if (!ok || !r.done()) return absl::InvalidArgumentError("audit event: malformed bytes");
@@ -142,7 +141,8 @@ absl::Status AppendAuditEvent(Db& db, const AuditEvent& e) {
   if (absl::Status st = ins->Run(); !st.ok()) return st;
 
   // Store the leaf, then every subtree this leaf completes (one per trailing 1 bit).
-  absl::StatusOr<Stmt> put = db.Prepare("INSERT INTO merkle_nodes(level, idx, hash) VALUES (?,?,?)");
+  absl::StatusOr<Stmt> put =
+      db.Prepare("INSERT INTO merkle_nodes(level, idx, hash) VALUES (?,?,?)");
   if (!put.ok()) return put.status();
   std::string hash = merkle::LeafHash(leaf);
   put->Bind(int64_t{0}, e.seq, Blob{hash});
@@ -156,7 +156,8 @@ absl::Status AppendAuditEvent(Db& db, const AuditEvent& e) {
     hash = merkle::NodeHash(*left, hash);
     ++level;
     idx /= 2;
-    absl::StatusOr<Stmt> up = db.Prepare("INSERT INTO merkle_nodes(level, idx, hash) VALUES (?,?,?)");
+    absl::StatusOr<Stmt> up =
+        db.Prepare("INSERT INTO merkle_nodes(level, idx, hash) VALUES (?,?,?)");
     if (!up.ok()) return up.status();
     up->Bind(level, idx, Blob{hash});
     if (absl::Status st = up->Run(); !st.ok()) return st;
@@ -194,8 +195,8 @@ std::string TreeHeadSignedBytes(int64_t tree_size, int64_t ts_us, std::string_vi
 }
 
 absl::StatusOr<std::vector<AuditEvent>> ReadAuditEvents(Db& db, int64_t from, int64_t to) {
-  absl::StatusOr<Stmt> q = db.Prepare(
-      "SELECT leaf FROM audit_events WHERE seq >= ? AND seq < ? ORDER BY seq");
+  absl::StatusOr<Stmt> q =
+      db.Prepare("SELECT leaf FROM audit_events WHERE seq >= ? AND seq < ? ORDER BY seq");
   if (!q.ok()) return q.status();
   q->Bind(from, to);
   std::vector<AuditEvent> out;
@@ -223,8 +224,8 @@ absl::StatusOr<TreeHead> LatestTreeHead(Db& db) {
 namespace jijian::storage {
 
 absl::StatusOr<TreeHead> TreeHeadAt(Db& db, int64_t tree_size) {
-  absl::StatusOr<Stmt> q = db.Prepare(
-      "SELECT tree_size, root, ts_us, signature FROM tree_heads WHERE tree_size = ?");
+  absl::StatusOr<Stmt> q =
+      db.Prepare("SELECT tree_size, root, ts_us, signature FROM tree_heads WHERE tree_size = ?");
   if (!q.ok()) return q.status();
   q->Bind(tree_size);
   return HeadFromQuery(*q, absl::StrCat("no signed tree head of size ", tree_size,
@@ -233,8 +234,9 @@ absl::StatusOr<TreeHead> TreeHeadAt(Db& db, int64_t tree_size) {
 
 absl::StatusOr<std::vector<StoredAuditEvent>> ReadStoredAuditEvents(Db& db, int64_t from,
                                                                     int64_t to) {
-  absl::StatusOr<Stmt> q = db.Prepare(absl::StrCat(
-      "SELECT ", kStoredEventColumns, " FROM audit_events WHERE seq >= ? AND seq <= ? ORDER BY seq"));
+  absl::StatusOr<Stmt> q =
+      db.Prepare(absl::StrCat("SELECT ", kStoredEventColumns,
+                              " FROM audit_events WHERE seq >= ? AND seq <= ? ORDER BY seq"));
   if (!q.ok()) return q.status();
   q->Bind(from, to);
   std::vector<StoredAuditEvent> out;
@@ -244,8 +246,8 @@ absl::StatusOr<std::vector<StoredAuditEvent>> ReadStoredAuditEvents(Db& db, int6
 
 absl::Status ForEachStoredAuditEvent(
     Db& db, const std::function<absl::Status(const StoredAuditEvent&)>& fn) {
-  absl::StatusOr<Stmt> q = db.Prepare(
-      absl::StrCat("SELECT ", kStoredEventColumns, " FROM audit_events ORDER BY seq"));
+  absl::StatusOr<Stmt> q =
+      db.Prepare(absl::StrCat("SELECT ", kStoredEventColumns, " FROM audit_events ORDER BY seq"));
   if (!q.ok()) return q.status();
   q->Bind();
   while (true) {
@@ -273,18 +275,17 @@ absl::StatusOr<std::vector<StoredAuditEvent>> ReadStoredAuditEventsOfObject(
     after = next_type->Text(0);
     types.push_back(after);
   }
-  absl::StatusOr<Stmt> q = db.Prepare(
-      absl::StrCat("SELECT ", kStoredEventColumns,
-                   " FROM audit_events WHERE object_type = ? AND object_id = ? ORDER BY seq LIMIT ?"));
+  absl::StatusOr<Stmt> q = db.Prepare(absl::StrCat(
+      "SELECT ", kStoredEventColumns,
+      " FROM audit_events WHERE object_type = ? AND object_id = ? ORDER BY seq LIMIT ?"));
   if (!q.ok()) return q.status();
   std::vector<StoredAuditEvent> out;
   for (const std::string& type : types) {
     q->Bind(type, object_id, static_cast<int64_t>(max_events + 1));
     if (absl::Status st = CollectStoredEvents(*q, out); !st.ok()) return st;
     if (out.size() > max_events) {
-      return absl::ResourceExhaustedError(absl::StrCat("object ", std::string(object_id),
-                                                       " has more than ", max_events,
-                                                       " audit events"));
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "object ", std::string(object_id), " has more than ", max_events, " audit events"));
     }
   }
   std::sort(out.begin(), out.end(), [](const StoredAuditEvent& a, const StoredAuditEvent& b) {

@@ -87,8 +87,8 @@ absl::StatusOr<std::vector<StoredAuditEvent>> ReadStoredAuditEvents(Db& db, int6
 
 // Calls fn on every stored event in seq order, one row in memory at a time; stops at and
 // returns the first error fn returns. For whole-log verification.
-absl::Status ForEachStoredAuditEvent(Db& db,
-                                     const std::function<absl::Status(const StoredAuditEvent&)>& fn);
+absl::Status ForEachStoredAuditEvent(
+    Db& db, const std::function<absl::Status(const StoredAuditEvent&)>& fn);
 
 // Every stored event about object_id (of any object type), in seq order. RESOURCE_EXHAUSTED
 // if there are more than max_events. Costs one index seek per distinct object type plus the

@@ -10,7 +10,7 @@ constexpr char kCaseColumns[] =
     "external_date, filed_date, closed_date, created_us, updated_us";
 
 CaseRow CaseFromRow(const Stmt& q) {
-  return CaseRow{q.Text(0), q.Int(1),    q.Text(2), q.Text(3),  q.Text(4), q.Text(5), q.Text(6),
+  return CaseRow{q.Text(0),   q.Int(1),  q.Text(2), q.Text(3),  q.Text(4), q.Text(5), q.Text(6),
                  q.BlobAt(7), q.Text(8), q.Text(9), q.Text(10), q.Int(11), q.Int(12)};
 }
 
@@ -35,7 +35,8 @@ absl::Status UpdateCase(WriteTxn& txn, CaseRow& row) {
 }
 
 absl::StatusOr<CaseRow> GetCase(Db& db, const std::string& id) {
-  absl::StatusOr<Stmt> q = db.Prepare(absl::StrCat("SELECT ", kCaseColumns, " FROM cases WHERE id = ?"));
+  absl::StatusOr<Stmt> q =
+      db.Prepare(absl::StrCat("SELECT ", kCaseColumns, " FROM cases WHERE id = ?"));
   if (!q.ok()) return q.status();
   q->Bind(id);
   absl::StatusOr<bool> row = q->Step();
@@ -45,12 +46,13 @@ absl::StatusOr<CaseRow> GetCase(Db& db, const std::string& id) {
 }
 
 absl::StatusOr<std::vector<CaseRow>> ListCases(Db& db, const CaseFilter& f) {
-  absl::StatusOr<Stmt> q = db.Prepare(absl::StrCat(
-      "SELECT ", kCaseColumns, " FROM cases c WHERE c.id > ?1 "
-      "AND (?2 = '' OR c.state = ?2) AND (?3 = '' OR c.inspector = ?3) "
-      "AND (?4 = 0 OR EXISTS (SELECT 1 FROM deadlines d WHERE d.object_id = c.id "
-      "                       AND d.met_date = '' AND d.due_date < ?5)) "
-      "ORDER BY c.id LIMIT ?6"));
+  absl::StatusOr<Stmt> q = db.Prepare(
+      absl::StrCat("SELECT ", kCaseColumns,
+                   " FROM cases c WHERE c.id > ?1 "
+                   "AND (?2 = '' OR c.state = ?2) AND (?3 = '' OR c.inspector = ?3) "
+                   "AND (?4 = 0 OR EXISTS (SELECT 1 FROM deadlines d WHERE d.object_id = c.id "
+                   "                       AND d.met_date = '' AND d.due_date < ?5)) "
+                   "ORDER BY c.id LIMIT ?6"));
   if (!q.ok()) return q.status();
   q->Bind(f.after_id, f.state, f.inspector, f.overdue, f.today, static_cast<int64_t>(f.limit));
   return q->Collect<CaseRow>(CaseFromRow);
@@ -73,7 +75,7 @@ absl::StatusOr<std::vector<CasePersonRow>> GetCasePersons(Db& db, const std::str
   if (!q.ok()) return q.status();
   q->Bind(case_id);
   return q->Collect<CasePersonRow>([](const Stmt& s) {
-    return CasePersonRow{s.Text(0), s.Int(1),      s.BlobAt(2), s.BlobAt(3), s.Text(4),
+    return CasePersonRow{s.Text(0),     s.Int(1),  s.BlobAt(2), s.BlobAt(3), s.Text(4),
                          s.Int(5) == 1, s.Text(6), s.Text(7),   s.Text(8)};
   });
 }

@@ -9,7 +9,8 @@ namespace {
 
 // Maps an SQLite result code to a Status code by meaning.
 absl::Status SqliteError(sqlite3* db, int rc, std::string_view what) {
-  std::string msg = absl::StrCat(std::string(what), ": ", db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  std::string msg =
+      absl::StrCat(std::string(what), ": ", db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
   switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:

@@ -67,8 +67,7 @@ struct WrappedKey {
 absl::StatusOr<WrappedKey> NewWrappedKey(const Kek& kek, KeyDomain domain);
 
 // Re-wraps a stored key under another KEK (KEK rotation).
-absl::StatusOr<WrappedKey> RewrapKey(const Kek& old_kek, const Kek& new_kek,
-                                     const WrappedKey& key);
+absl::StatusOr<WrappedKey> RewrapKey(const Kek& old_kek, const Kek& new_kek, const WrappedKey& key);
 
 // Holds the unwrapped DEKs. Immutable after construction, so thread-safe.
 class Keyring {
@@ -110,7 +109,7 @@ class Keyring {
  private:
   Keyring() = default;
   std::map<std::string, std::string, std::less<>> keys_;  // key id -> raw key
-  std::map<KeyDomain, std::string> active_;             // domain -> key id
+  std::map<KeyDomain, std::string> active_;               // domain -> key id
   std::string audit_public_key_;
 };
 

@@ -43,8 +43,8 @@ absl::Status WriteLead(WriteTxn& txn, const LeadRow& r, const char* verb) {
 }
 
 absl::StatusOr<int64_t> NextSeq(Db& db, const char* table, const std::string& lead_id) {
-  absl::StatusOr<Stmt> q =
-      db.Prepare(absl::StrCat("SELECT COALESCE(MAX(seq), 0) + 1 FROM ", table, " WHERE lead_id = ?"));
+  absl::StatusOr<Stmt> q = db.Prepare(
+      absl::StrCat("SELECT COALESCE(MAX(seq), 0) + 1 FROM ", table, " WHERE lead_id = ?"));
   if (!q.ok()) return q.status();
   q->Bind(lead_id);
   absl::StatusOr<bool> row = q->Step();
@@ -63,7 +63,8 @@ absl::Status UpdateLead(WriteTxn& txn, LeadRow& row) {
 }
 
 absl::StatusOr<LeadRow> GetLead(Db& db, const std::string& id) {
-  absl::StatusOr<Stmt> q = db.Prepare(absl::StrCat("SELECT ", kLeadColumns, " FROM leads WHERE id = ?"));
+  absl::StatusOr<Stmt> q =
+      db.Prepare(absl::StrCat("SELECT ", kLeadColumns, " FROM leads WHERE id = ?"));
   if (!q.ok()) return q.status();
   q->Bind(id);
   absl::StatusOr<bool> row = q->Step();
@@ -73,14 +74,15 @@ absl::StatusOr<LeadRow> GetLead(Db& db, const std::string& id) {
 }
 
 absl::StatusOr<std::vector<LeadRow>> ListLeads(Db& db, const LeadFilter& f) {
-  absl::StatusOr<Stmt> q = db.Prepare(absl::StrCat(
-      "SELECT ", kLeadColumns, " FROM leads l WHERE l.id > ?1 "
-      "AND (?2 = '' OR l.state = ?2) AND (?3 = '' OR l.inspector = ?3) "
-      "AND (?4 = 0 OR EXISTS (SELECT 1 FROM deadlines d WHERE d.object_id = l.id "
-      "                       AND d.met_date = '' AND d.due_date < ?6)) "
-      "AND (?5 = 0 OR (l.hold_review_date != '' AND l.hold_review_date <= ?6 "
-      "                AND l.state = 'LEAD_HOLD')) "
-      "ORDER BY l.id LIMIT ?7"));
+  absl::StatusOr<Stmt> q = db.Prepare(
+      absl::StrCat("SELECT ", kLeadColumns,
+                   " FROM leads l WHERE l.id > ?1 "
+                   "AND (?2 = '' OR l.state = ?2) AND (?3 = '' OR l.inspector = ?3) "
+                   "AND (?4 = 0 OR EXISTS (SELECT 1 FROM deadlines d WHERE d.object_id = l.id "
+                   "                       AND d.met_date = '' AND d.due_date < ?6)) "
+                   "AND (?5 = 0 OR (l.hold_review_date != '' AND l.hold_review_date <= ?6 "
+                   "                AND l.state = 'LEAD_HOLD')) "
+                   "ORDER BY l.id LIMIT ?7"));
   if (!q.ok()) return q.status();
   q->Bind(f.after_id, f.state, f.inspector, f.overdue, f.hold_due, f.today,
           static_cast<int64_t>(f.limit));
@@ -137,8 +139,8 @@ absl::StatusOr<std::vector<ProposalRow>> GetProposals(Db& db, const std::string&
   if (!q.ok()) return q.status();
   q->Bind(lead_id);
   return q->Collect<ProposalRow>([](const Stmt& s) {
-    return ProposalRow{s.Text(0), s.Int(1), s.Text(2), s.BlobAt(3), s.Text(4),
-                       s.Text(5), s.Text(6), s.Text(7), s.Text(8), s.BlobAt(9)};
+    return ProposalRow{s.Text(0), s.Int(1),  s.Text(2), s.BlobAt(3), s.Text(4),
+                       s.Text(5), s.Text(6), s.Text(7), s.Text(8),   s.BlobAt(9)};
   });
 }
 

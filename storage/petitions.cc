@@ -111,16 +111,17 @@ absl::StatusOr<std::optional<PetitionRow>> FindPetitionByReceipt(Db& db,
 
 absl::StatusOr<std::vector<PetitionRow>> ListPetitions(Db& db, const PetitionFilter& f) {
   // Every filter is optional: an empty value matches all (the SQL keeps one plan).
-  absl::StatusOr<Stmt> q = db.Prepare(absl::StrCat(
-      "SELECT ", kPetitionColumns, " FROM petitions p WHERE p.id > ?1 "
-      "AND (?2 = '' OR p.state = ?2) AND (?3 = '' OR p.channel = ?3) "
-      "AND (?4 = '' OR p.category = ?4) AND (?5 = '' OR p.received_date >= ?5) "
-      "AND (?6 = '' OR p.received_date <= ?6) "
-      "AND (?7 = '' OR EXISTS (SELECT 1 FROM petition_subjects s "
-      "                        WHERE s.petition_id = p.id AND s.unit = ?7)) "
-      "AND (?8 = 0 OR EXISTS (SELECT 1 FROM deadlines d WHERE d.object_id = p.id "
-      "                       AND d.met_date = '' AND d.due_date < ?9)) "
-      "ORDER BY p.id LIMIT ?10"));
+  absl::StatusOr<Stmt> q = db.Prepare(
+      absl::StrCat("SELECT ", kPetitionColumns,
+                   " FROM petitions p WHERE p.id > ?1 "
+                   "AND (?2 = '' OR p.state = ?2) AND (?3 = '' OR p.channel = ?3) "
+                   "AND (?4 = '' OR p.category = ?4) AND (?5 = '' OR p.received_date >= ?5) "
+                   "AND (?6 = '' OR p.received_date <= ?6) "
+                   "AND (?7 = '' OR EXISTS (SELECT 1 FROM petition_subjects s "
+                   "                        WHERE s.petition_id = p.id AND s.unit = ?7)) "
+                   "AND (?8 = 0 OR EXISTS (SELECT 1 FROM deadlines d WHERE d.object_id = p.id "
+                   "                       AND d.met_date = '' AND d.due_date < ?9)) "
+                   "ORDER BY p.id LIMIT ?10"));
   if (!q.ok()) return q.status();
   q->Bind(f.after_id, f.state, f.channel, f.category, f.received_from, f.received_to,
           f.subject_unit, f.overdue, f.today, static_cast<int64_t>(f.limit));
@@ -138,8 +139,9 @@ absl::Status InsertSubject(WriteTxn& txn, const SubjectRow& r, std::string_view 
 
 absl::StatusOr<std::vector<SubjectRow>> GetSubjects(Db& db, const std::string& petition_id,
                                                     std::string_view table) {
-  absl::StatusOr<Stmt> q = db.Prepare(absl::StrCat("SELECT petition_id, idx, subject, unit, rank, flags FROM ",
-                                                   std::string(table), " WHERE petition_id = ? ORDER BY idx"));
+  absl::StatusOr<Stmt> q =
+      db.Prepare(absl::StrCat("SELECT petition_id, idx, subject, unit, rank, flags FROM ",
+                              std::string(table), " WHERE petition_id = ? ORDER BY idx"));
   if (!q.ok()) return q.status();
   q->Bind(petition_id);
   return q->Collect<SubjectRow>([](const Stmt& s) {
@@ -197,14 +199,15 @@ absl::Status AddMessage(WriteTxn& txn, const MessageRow& r, std::string_view tab
 }
 
 absl::Status DropDeadline(WriteTxn& txn, const std::string& object_id, const std::string& name) {
-  absl::StatusOr<Stmt> q = txn.db().Prepare(
-      "DELETE FROM deadlines WHERE object_id = ? AND name = ? AND met_date = ''");
+  absl::StatusOr<Stmt> q =
+      txn.db().Prepare("DELETE FROM deadlines WHERE object_id = ? AND name = ? AND met_date = ''");
   if (!q.ok()) return q.status();
   q->Bind(object_id, name);
   return q->Run();
 }
 
-absl::StatusOr<std::vector<std::string>> RelatedByPersonIndex(Db& db, const std::string& object_id) {
+absl::StatusOr<std::vector<std::string>> RelatedByPersonIndex(Db& db,
+                                                              const std::string& object_id) {
   absl::StatusOr<Stmt> q = db.Prepare(
       "SELECT DISTINCT b.object_id FROM person_index a JOIN person_index b "
       "ON a.digest = b.digest WHERE a.object_id = ?1 AND b.object_id != ?1 ORDER BY b.object_id");

@@ -12,8 +12,8 @@
 namespace jijian::storage {
 namespace {
 
-constexpr KeyDomain kAllDomains[] = {KeyDomain::kIdentity, KeyDomain::kContent,
-                                     KeyDomain::kIndex, KeyDomain::kAuditSigning};
+constexpr KeyDomain kAllDomains[] = {KeyDomain::kIdentity, KeyDomain::kContent, KeyDomain::kIndex,
+                                     KeyDomain::kAuditSigning};
 
 bool FileExists(const std::string& path) {
   struct stat st;
@@ -66,7 +66,8 @@ absl::Status WriteTxn::CheckVersion(std::string_view table, std::string_view key
   q->Bind(id);
   absl::StatusOr<bool> row = q->Step();
   if (!row.ok()) return row.status();
-  if (!*row) return absl::NotFoundError(absl::StrCat(table_name, " ", object_id, " does not exist"));
+  if (!*row)
+    return absl::NotFoundError(absl::StrCat(table_name, " ", object_id, " does not exist"));
   int64_t current = q->Int(0);
   if (current != expected) {
     return absl::AbortedError(absl::StrCat(table_name, " ", object_id, " is at version ", current,
@@ -81,7 +82,8 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Create(const Options& options, con
     return absl::AlreadyExistsError(
         absl::StrCat("database ", options.path, " already exists; refusing to overwrite it"));
   }
-  absl::StatusOr<std::unique_ptr<Db>> db = Db::Open(options.path, {.read_only = false, .create = true});
+  absl::StatusOr<std::unique_ptr<Db>> db =
+      Db::Open(options.path, {.read_only = false, .create = true});
   if (!db.ok()) return db.status();
   if (absl::Status st = Migrate(**db); !st.ok()) return st;
   if (absl::Status st = (*db)->Exec("BEGIN IMMEDIATE"); !st.ok()) return st;
@@ -110,16 +112,14 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const Options& options, const
 }
 
 absl::StatusOr<std::unique_ptr<Store>> Store::Finish(const Options& options,
-                                                     std::unique_ptr<Db> writer,
-                                                     const Kek& kek) {
+                                                     std::unique_ptr<Db> writer, const Kek& kek) {
   absl::StatusOr<std::vector<WrappedKey>> keys = LoadWrappedKeys(*writer);
   if (!keys.ok()) return keys.status();
   absl::StatusOr<std::unique_ptr<Keyring>> keyring = Keyring::Open(kek, *keys);
   if (!keyring.ok()) return keyring.status();
   absl::StatusOr<int64_t> size = AuditLogSize(*writer);
   if (!size.ok()) return size.status();
-  std::unique_ptr<Store> store(
-      new Store(options, std::move(writer), *std::move(keyring), *size));
+  std::unique_ptr<Store> store(new Store(options, std::move(writer), *std::move(keyring), *size));
   for (int i = 0; i < std::max(1, options.reader_connections); ++i) {
     absl::StatusOr<std::unique_ptr<Db>> reader = Db::Open(options.path, {.read_only = true});
     if (!reader.ok()) return reader.status();
@@ -172,9 +172,8 @@ void Store::WriterLoop() {
     {
       absl::MutexLock lock(&mu_);
       mu_.Await(absl::Condition(
-          +[](Store* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->mu_) {
-            return !s->queue_.empty() || s->stopping_;
-          },
+          +[](Store* s)
+               ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->mu_) { return !s->queue_.empty() || s->stopping_; },
           this));
       if (queue_.empty()) return;  // stopping, and everything queued has been run
       while (!queue_.empty() && batch.size() < options_.max_batch) {
@@ -216,9 +215,8 @@ void Store::RunBatch(std::vector<Pending*>& batch) {
   if (!st.ok()) {
     (void)db.Exec("ROLLBACK");
     next_seq_ = seq_at_start;
-    absl::Status failed = absl::UnavailableError(
-        absl::StrCat("the write batch was not committed and nothing of it was stored: ",
-                     st.message()));
+    absl::Status failed = absl::UnavailableError(absl::StrCat(
+        "the write batch was not committed and nothing of it was stored: ", st.message()));
     for (Pending* p : batch) p->result = failed;
   }
 }
@@ -245,8 +243,8 @@ absl::StatusOr<std::string> Store::RunOne(Pending& p, int64_t now_us) {
   absl::StatusOr<std::string> sealed = keyring_->Seal(
       KeyDomain::kContent, {"requests", "result", p.actor.user_id + "/" + p.request_id}, *result);
   if (!sealed.ok()) return sealed.status();
-  absl::StatusOr<Stmt> ins = db.Prepare(
-      "INSERT INTO requests(actor, request_id, result, created_us) VALUES (?,?,?,?)");
+  absl::StatusOr<Stmt> ins =
+      db.Prepare("INSERT INTO requests(actor, request_id, result, created_us) VALUES (?,?,?,?)");
   if (!ins.ok()) return ins.status();
   ins->Bind(p.actor.user_id, p.request_id, Blob{*sealed}, now_us);
   if (absl::Status st = ins->Run(); !st.ok()) return st;
@@ -255,10 +253,12 @@ absl::StatusOr<std::string> Store::RunOne(Pending& p, int64_t now_us) {
 
 absl::Status Store::SignHead() {
   Db& db = *writer_db_;
-  absl::StatusOr<std::string> root = merkle::Root(static_cast<uint64_t>(next_seq_), StoredSubtrees(db));
+  absl::StatusOr<std::string> root =
+      merkle::Root(static_cast<uint64_t>(next_seq_), StoredSubtrees(db));
   if (!root.ok()) return root.status();
   const int64_t ts_us = absl::ToUnixMicros(absl::Now());
-  absl::StatusOr<std::string> sig = keyring_->SignAudit(TreeHeadSignedBytes(next_seq_, ts_us, *root));
+  absl::StatusOr<std::string> sig =
+      keyring_->SignAudit(TreeHeadSignedBytes(next_seq_, ts_us, *root));
   if (!sig.ok()) return sig.status();
   absl::StatusOr<Stmt> ins =
       db.Prepare("INSERT INTO tree_heads(tree_size, root, ts_us, signature) VALUES (?,?,?,?)");

@@ -45,7 +45,11 @@ class WriteTxn {
  public:
   WriteTxn(Db& db, const Keyring& keyring, const Actor& actor, const std::string& request_id,
            int64_t now_us, int64_t& next_seq)
-      : db_(db), keyring_(keyring), actor_(actor), request_id_(request_id), now_us_(now_us),
+      : db_(db),
+        keyring_(keyring),
+        actor_(actor),
+        request_id_(request_id),
+        now_us_(now_us),
         next_seq_(next_seq) {}
 
   Db& db() { return db_; }
@@ -78,9 +82,9 @@ using MutationFn = std::function<absl::StatusOr<std::string>(WriteTxn& txn)>;
 class Store {
  public:
   struct Options {
-    std::string path;           // the SQLite file
+    std::string path;            // the SQLite file
     int reader_connections = 4;  // size of the read pool
-    size_t max_batch = 512;     // most mutations in one group commit
+    size_t max_batch = 512;      // most mutations in one group commit
   };
 
   // Creates a new database file (ALREADY_EXISTS if path exists), its schema, and fresh data
@@ -135,8 +139,7 @@ class Store {
   Store(Options options, std::unique_ptr<Db> writer, std::unique_ptr<Keyring> keyring,
         int64_t log_size);
   static absl::StatusOr<std::unique_ptr<Store>> Finish(const Options& options,
-                                                       std::unique_ptr<Db> writer,
-                                                       const Kek& kek);
+                                                       std::unique_ptr<Db> writer, const Kek& kek);
   void WriterLoop();
   void RunBatch(std::vector<Pending*>& batch);
   absl::StatusOr<std::string> RunOne(Pending& p, int64_t now_us);

@@ -137,30 +137,32 @@ TEST_F(StoreTest, ConcurrentWritersAreGroupCommittedAndAllSurviveReopen) {
   std::unique_ptr<Store> store = *Store::Open(options_, TestKek());
   EXPECT_EQ(CountUsers(*store), kThreads * kPerThread);
   // The audit log is gap-free and its stored Merkle root matches one recomputed from leaves.
-  store->Read<int>([&](Db& db) -> absl::StatusOr<int> {
-    absl::StatusOr<int64_t> size = AuditLogSize(db);
-    EXPECT_EQ(*size, kThreads * kPerThread);
-    EXPECT_EQ(*db.QueryInt("SELECT COUNT(DISTINCT seq) FROM audit_events"), *size);
-    std::vector<AuditEvent> events = *ReadAuditEvents(db, 0, *size);
-    std::vector<std::string> leaves;
-    for (size_t i = 0; i < events.size(); ++i) {
-      EXPECT_EQ(events[i].seq, static_cast<int64_t>(i));
-      leaves.push_back(merkle::LeafHash(CanonicalEventBytes(events[i])));
-    }
-    absl::StatusOr<TreeHead> head = LatestTreeHead(db);
-    EXPECT_TRUE(head.ok()) << head.status();
-    EXPECT_EQ(head->tree_size, *size);
-    std::vector<std::vector<std::string>> levels = merkle::BuildLevels(leaves);
-    merkle::SubtreeFn mem = [&](uint64_t level, uint64_t idx) -> absl::StatusOr<std::string> {
-      return levels[level][idx];
-    };
-    EXPECT_EQ(head->root, *merkle::Root(leaves.size(), mem));
-    EXPECT_EQ(head->root, *merkle::Root(leaves.size(), StoredSubtrees(db)));
-    EXPECT_TRUE(Ed25519Verify(store->keyring().audit_public_key(),
-                              TreeHeadSignedBytes(head->tree_size, head->ts_us, head->root),
-                              head->signature));
-    return 0;
-  }).IgnoreError();
+  store
+      ->Read<int>([&](Db& db) -> absl::StatusOr<int> {
+        absl::StatusOr<int64_t> size = AuditLogSize(db);
+        EXPECT_EQ(*size, kThreads * kPerThread);
+        EXPECT_EQ(*db.QueryInt("SELECT COUNT(DISTINCT seq) FROM audit_events"), *size);
+        std::vector<AuditEvent> events = *ReadAuditEvents(db, 0, *size);
+        std::vector<std::string> leaves;
+        for (size_t i = 0; i < events.size(); ++i) {
+          EXPECT_EQ(events[i].seq, static_cast<int64_t>(i));
+          leaves.push_back(merkle::LeafHash(CanonicalEventBytes(events[i])));
+        }
+        absl::StatusOr<TreeHead> head = LatestTreeHead(db);
+        EXPECT_TRUE(head.ok()) << head.status();
+        EXPECT_EQ(head->tree_size, *size);
+        std::vector<std::vector<std::string>> levels = merkle::BuildLevels(leaves);
+        merkle::SubtreeFn mem = [&](uint64_t level, uint64_t idx) -> absl::StatusOr<std::string> {
+          return levels[level][idx];
+        };
+        EXPECT_EQ(head->root, *merkle::Root(leaves.size(), mem));
+        EXPECT_EQ(head->root, *merkle::Root(leaves.size(), StoredSubtrees(db)));
+        EXPECT_TRUE(Ed25519Verify(store->keyring().audit_public_key(),
+                                  TreeHeadSignedBytes(head->tree_size, head->ts_us, head->root),
+                                  head->signature));
+        return 0;
+      })
+      .IgnoreError();
 }
 
 TEST_F(StoreTest, FailingMutationRollsBackAloneWithinItsBatch) {

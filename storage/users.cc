@@ -11,8 +11,8 @@ constexpr std::string_view kCertColumns =
     "serial_hex, user_id, fingerprint, not_before, not_after, revoked_at, issued_by, issued_us";
 
 UserRecord UserFromRow(const Stmt& q) {
-  return UserRecord{q.Text(0), q.Text(1), q.Text(2), q.Text(3),
-                    q.Int(4) == 1, q.Int(5), q.Int(6), q.Int(7)};
+  return UserRecord{q.Text(0),     q.Text(1), q.Text(2), q.Text(3),
+                    q.Int(4) == 1, q.Int(5),  q.Int(6),  q.Int(7)};
 }
 
 CertRecord CertFromRow(const Stmt& q) {
@@ -21,9 +21,9 @@ CertRecord CertFromRow(const Stmt& q) {
 }
 
 absl::StatusOr<CertRecord> GetCertWhere(Db& db, std::string_view column, const std::string& value) {
-  absl::StatusOr<Stmt> q = db.Prepare(absl::StrCat("SELECT ", std::string(kCertColumns),
-                                                   " FROM certificates WHERE ",
-                                                   std::string(column), " = ?"));
+  absl::StatusOr<Stmt> q =
+      db.Prepare(absl::StrCat("SELECT ", std::string(kCertColumns), " FROM certificates WHERE ",
+                              std::string(column), " = ?"));
   if (!q.ok()) return q.status();
   q->Bind(value);
   absl::StatusOr<bool> row = q->Step();

@@ -2,15 +2,13 @@
 // pinned key, every inclusion and consistency proof verified by the client's own verifier,
 // forged proofs and foreign signatures rejected, bad input named, timelines following
 // object links, and the `jijian audit` commands.
-#include <gtest/gtest.h>
-
 #include <google/protobuf/util/json_util.h>
+#include <gtest/gtest.h>
 
 #include <sstream>
 #include <tuple>
 
 #include "absl/strings/escaping.h"
-
 #include "client/audit_commands.h"
 #include "client/audit_state.h"
 #include "client/audit_verify.h"
@@ -75,8 +73,7 @@ class AuditTest : public ::testing::Test {
   // Links two objects as the petition code will (object_links, schema v2).
   void Link(const std::string& from, const std::string& to, const std::string& kind) {
     absl::StatusOr<std::string> done = deploy_->server().store().Apply(
-        {"system", "system", ""}, "",
-        [&](storage::WriteTxn& txn) -> absl::StatusOr<std::string> {
+        {"system", "system", ""}, "", [&](storage::WriteTxn& txn) -> absl::StatusOr<std::string> {
           absl::StatusOr<storage::Stmt> ins = txn.db().Prepare(
               "INSERT INTO object_links(from_id, to_id, kind, created_us) VALUES (?,?,?,?)");
           if (!ins.ok()) return ins.status();
@@ -114,9 +111,11 @@ TEST_F(AuditTest, HeadIsSignedByThePinnedKeyAndNoOther) {
 
   // A head the other key signed properly is still refused under the pinned key.
   v1::SignedTreeHead forged = head;
-  forged.set_signature(*storage::Ed25519Sign(other->private_key, client::TreeHeadSignedBytes(head)));
+  forged.set_signature(
+      *storage::Ed25519Sign(other->private_key, client::TreeHeadSignedBytes(head)));
   EXPECT_TRUE(client::CheckEd25519(other->public_key, client::TreeHeadSignedBytes(forged),
-                                   forged.signature()).ok());
+                                   forged.signature())
+                  .ok());
   EXPECT_EQ(client::CheckHead(forged, key_).code(), absl::StatusCode::kDataLoss);
   // Any changed field breaks the real signature.
   v1::SignedTreeHead bigger = head;
@@ -157,7 +156,8 @@ TEST_F(AuditTest, EveryInclusionAndConsistencyProofVerifies) {
     ASSERT_TRUE(Consistency(h.tree_size(), 0, &resp).ok());
     std::vector<std::string> hashes(resp.proof().hashes().begin(), resp.proof().hashes().end());
     EXPECT_TRUE(client::CheckConsistency(h.tree_size(), head.tree_size(), h.root_hash(),
-                                         head.root_hash(), hashes).ok())
+                                         head.root_hash(), hashes)
+                    .ok())
         << h.tree_size();
   }
 }
@@ -208,20 +208,25 @@ TEST_F(AuditTest, ForgedProofsAreRejectedByTheClientVerifier) {
   ASSERT_GE(hashes.size(), 2u);
   const std::string old_root = cons.has_from_head() ? cons.from_head().root_hash() : "";
   if (!old_root.empty()) {
-    ASSERT_TRUE(client::CheckConsistency(3, head.tree_size(), old_root, head.root_hash(), hashes).ok());
+    ASSERT_TRUE(
+        client::CheckConsistency(3, head.tree_size(), old_root, head.root_hash(), hashes).ok());
     std::vector<std::string> swapped_c = hashes;
     std::swap(swapped_c[0], swapped_c[1]);
-    EXPECT_FALSE(client::CheckConsistency(3, head.tree_size(), old_root, head.root_hash(), swapped_c).ok());
+    EXPECT_FALSE(
+        client::CheckConsistency(3, head.tree_size(), old_root, head.root_hash(), swapped_c).ok());
     std::vector<std::string> short_c(hashes.begin(), hashes.end() - 1);
-    EXPECT_FALSE(client::CheckConsistency(3, head.tree_size(), old_root, head.root_hash(), short_c).ok());
-    EXPECT_FALSE(client::CheckConsistency(3, head.tree_size() + 1, old_root, head.root_hash(), hashes).ok());
+    EXPECT_FALSE(
+        client::CheckConsistency(3, head.tree_size(), old_root, head.root_hash(), short_c).ok());
+    EXPECT_FALSE(
+        client::CheckConsistency(3, head.tree_size() + 1, old_root, head.root_hash(), hashes).ok());
   }
 }
 
 TEST_F(AuditTest, BadInputIsInvalidArgumentNamingTheField) {
   const int64_t size = Newest().tree_size();
   auto expect = [](const grpc::Status& st, const std::string& field) {
-    EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << field << ": " << st.error_message();
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+        << field << ": " << st.error_message();
     EXPECT_EQ(st.error_message().rfind(field + ":", 0), 0u) << st.error_message();
   };
   v1::GetInclusionProofResponse p;
@@ -318,7 +323,8 @@ TEST_F(AuditTest, JsonPrintsHashesAsHexAndLeavesAsBase64) {
   client::PrintAuditJson(out, resp);
   const std::string json = out.str();
   EXPECT_NE(json.find("\"root_hash\": \"" + storage::ToHex(resp.head().root_hash()) + "\""),
-            std::string::npos) << json;
+            std::string::npos)
+      << json;
   EXPECT_NE(json.find("\"" + storage::ToHex(resp.proof().hashes(0)) + "\""), std::string::npos);
   std::string b64;
   absl::Base64Escape(resp.event().leaf(), &b64);
@@ -354,7 +360,8 @@ TEST_F(AuditTest, CliVerifiesHeadTimelineAndHistoryAndStoresTheState) {
   out = Cli({"audit", "verify"}, &code, &err)[0];
   ASSERT_EQ(code, 0) << err;
   EXPECT_NE(out.find("consistent with the head of size " + std::to_string(first_size)),
-            std::string::npos) << out;
+            std::string::npos)
+      << out;
   EXPECT_NE(out.find("2 checked one by one"), std::string::npos) << out;  // only the new ones
 
   out = Cli({"audit", "timeline", "later.one", "--verify"}, &code, &err)[0];
@@ -365,7 +372,8 @@ TEST_F(AuditTest, CliVerifiesHeadTimelineAndHistoryAndStoresTheState) {
   out = Cli({"--json", "audit", "head"}, &code, &err)[0];
   EXPECT_EQ(code, 0) << err;
   EXPECT_NE(out.find("\"root_hash\": \"" + storage::ToHex(Newest().root_hash()) + "\""),
-            std::string::npos) << out;
+            std::string::npos)
+      << out;
 
   // A state that claims a bigger log than the server now shows: reported loudly.
   state = client::LoadAuditState(state_path);

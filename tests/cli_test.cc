@@ -1,15 +1,14 @@
 // The real `jijian` and `jijian-server` binaries, as a user runs them.
+#include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <fcntl.h>
 
 #include <filesystem>
 #include <regex>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "client/profile.h"
 #include "tests/test_server.h"
@@ -82,7 +81,8 @@ TEST_F(CliTest, AdminManagesUsersAndCertificates) {
   EXPECT_NE(list.out.find("admin"), std::string::npos);
 
   std::string profile = NewTempPath("lisi") + ".toml";
-  CommandResult issue = Jijian({"--profile", admin_, "admin", "cert", "issue", "li.si", "--out", profile});
+  CommandResult issue =
+      Jijian({"--profile", admin_, "admin", "cert", "issue", "li.si", "--out", profile});
   ASSERT_EQ(issue.exit_code, 0) << issue.err;
   struct stat st;
   ASSERT_EQ(::stat(profile.c_str(), &st), 0);
@@ -92,7 +92,8 @@ TEST_F(CliTest, AdminManagesUsersAndCertificates) {
   ASSERT_EQ(who.exit_code, 0) << who.err;
   EXPECT_NE(who.out.find("li.si"), std::string::npos);
   // Writing over an existing profile is refused.
-  CommandResult again = Jijian({"--profile", admin_, "admin", "cert", "issue", "li.si", "--out", profile});
+  CommandResult again =
+      Jijian({"--profile", admin_, "admin", "cert", "issue", "li.si", "--out", profile});
   EXPECT_EQ(again.exit_code, 1);
   EXPECT_NE(again.err.find("--out"), std::string::npos);
 
@@ -111,12 +112,12 @@ TEST_F(CliTest, AdminManagesUsersAndCertificates) {
 }
 
 TEST_F(CliTest, BadArgumentsGiveOneLineNamingTheField) {
-  CommandResult role = Jijian({"--profile", admin_, "admin", "user", "add", "x.y", "--name", "X",
-                               "--role", "boss"});
+  CommandResult role =
+      Jijian({"--profile", admin_, "admin", "user", "add", "x.y", "--name", "X", "--role", "boss"});
   EXPECT_NE(role.exit_code, 0);
   EXPECT_NE(role.err.find("--role"), std::string::npos) << role.err;
-  CommandResult id = Jijian({"--profile", admin_, "admin", "user", "add", "Bad Id", "--name", "X",
-                             "--role", "admin"});
+  CommandResult id = Jijian(
+      {"--profile", admin_, "admin", "user", "add", "Bad Id", "--name", "X", "--role", "admin"});
   EXPECT_EQ(id.exit_code, 1);
   EXPECT_NE(id.err.find("INVALID_ARGUMENT: user_id"), std::string::npos) << id.err;
   CommandResult missing = Jijian({"--profile", admin_, "admin", "user", "add", "x.y"});
@@ -126,17 +127,23 @@ TEST_F(CliTest, BadArgumentsGiveOneLineNamingTheField) {
 
 TEST_F(CliTest, RegistrarRunsAPetitionFromTheCommandLine) {
   std::string reg = deploy_->AddUser("reg", "registrar");
-  CommandResult r = Jijian({"--profile", reg, "petition", "register", "--channel", "letter",
-                            "--category", "accusation", "--received", "2026-02-10",
-                            "--reporter-name", "张三", "--reporter-id", "11010519491231002X",
-                            "--subject", "name=李四,unit=某县财政局,rank=section,party=yes",
-                            "--discipline", "integrity,work", "--summary", "反映李四收受礼金",
-                            "--content", "详情"});
+  CommandResult r = Jijian({"--profile",       reg,
+                            "petition",        "register",
+                            "--channel",       "letter",
+                            "--category",      "accusation",
+                            "--received",      "2026-02-10",
+                            "--reporter-name", "张三",
+                            "--reporter-id",   "11010519491231002X",
+                            "--subject",       "name=李四,unit=某县财政局,rank=section,party=yes",
+                            "--discipline",    "integrity,work",
+                            "--summary",       "反映李四收受礼金",
+                            "--content",       "详情"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("registered XF-2026-000001"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("2026-03-09"), std::string::npos) << r.out;  // 15 working days
   std::smatch m;
-  ASSERT_TRUE(std::regex_search(r.out, m, std::regex("receipt code[^:]*: ([0-9A-Z-]{23})"))) << r.out;
+  ASSERT_TRUE(std::regex_search(r.out, m, std::regex("receipt code[^:]*: ([0-9A-Z-]{23})")))
+      << r.out;
   const std::string receipt = m[1];
 
   CommandResult overdue = Jijian({"--profile", reg, "petition", "list", "--overdue"});
@@ -148,7 +155,8 @@ TEST_F(CliTest, RegistrarRunsAPetitionFromTheCommandLine) {
   ASSERT_EQ(show.exit_code, 0) << show.err;
   EXPECT_NE(show.out.find("[sealed"), std::string::npos);
   EXPECT_EQ(show.out.find("张三"), std::string::npos);
-  CommandResult reveal = Jijian({"--profile", reg, "petition", "show", "XF-2026-000001", "--reveal-identity"});
+  CommandResult reveal =
+      Jijian({"--profile", reg, "petition", "show", "XF-2026-000001", "--reveal-identity"});
   EXPECT_NE(reveal.out.find("张三"), std::string::npos) << reveal.out;
 
   CommandResult decide = Jijian({"--profile", reg, "petition", "decide", "XF-2026-000001", "--mode",
@@ -159,14 +167,16 @@ TEST_F(CliTest, RegistrarRunsAPetitionFromTheCommandLine) {
                                 "accept", "--reason", "x"});
   EXPECT_EQ(wrong.exit_code, 1);
   EXPECT_NE(wrong.err.find("FAILED_PRECONDITION: petition XF-2026-000001 is in TRANSFERRED_DOWN"),
-            std::string::npos) << wrong.err;
+            std::string::npos)
+      << wrong.err;
 
-  CommandResult json = Jijian({"--profile", reg, "--json", "reporter", "status", "--receipt", receipt});
+  CommandResult json =
+      Jijian({"--profile", reg, "--json", "reporter", "status", "--receipt", receipt});
   ASSERT_EQ(json.exit_code, 0) << json.err;
   EXPECT_NE(json.out.find("\"status\": \"in_progress\""), std::string::npos) << json.out;
   CommandResult bad = Jijian({"--profile", reg, "petition", "register", "--channel", "fax",
-                              "--category", "accusation", "--anonymous", "--subject", "name=a,unit=b",
-                              "--summary", "s", "--content", "c"});
+                              "--category", "accusation", "--anonymous", "--subject",
+                              "name=a,unit=b", "--summary", "s", "--content", "c"});
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.err.find("--channel"), std::string::npos) << bad.err;
 }
@@ -189,7 +199,8 @@ pid_t SpawnServer(const std::string& data_dir, const std::string& log) {
 
 TEST(ServerProcessTest, InitServeAndStopOnSigterm) {
   std::string dir = NewTempPath("proc");
-  CommandResult init = RunBinary("jijian-server", {"init", "--data", dir, "--listen", "127.0.0.1:0"});
+  CommandResult init =
+      RunBinary("jijian-server", {"init", "--data", dir, "--listen", "127.0.0.1:0"});
   ASSERT_EQ(init.exit_code, 0) << init.err;
   EXPECT_NE(init.out.find("profiles/admin.toml"), std::string::npos);
   struct stat st;

@@ -1,9 +1,9 @@
 // The staff port over real mutual TLS on loopback: authentication, authorization,
 // idempotency, optimistic concurrency, validation, health checking and reflection.
-#include <future>
-
 #include <grpcpp/generic/generic_stub.h>
 #include <gtest/gtest.h>
+
+#include <future>
 
 #include "jijian/v1/admin.grpc.pb.h"
 #include "server/pki.h"
@@ -63,9 +63,11 @@ TEST_F(IntegrationTest, NoClientCertificateIsRefused) {
 }
 
 TEST_F(IntegrationTest, CertificateFromAnotherCaIsRefused) {
-  absl::StatusOr<server::KeyAndCert> other_ca = server::CreateCa("jijian deployment CA", absl::Hours(24));
+  absl::StatusOr<server::KeyAndCert> other_ca =
+      server::CreateCa("jijian deployment CA", absl::Hours(24));
   ASSERT_TRUE(other_ca.ok());
-  absl::StatusOr<server::KeyAndCert> forged = server::IssueClientCert(*other_ca, "admin", absl::Hours(24));
+  absl::StatusOr<server::KeyAndCert> forged =
+      server::IssueClientCert(*other_ca, "admin", absl::Hours(24));
   ASSERT_TRUE(forged.ok());
   client::Profile p = AdminProfile();
   p.cert_pem = forged->cert_pem;
@@ -176,7 +178,8 @@ TEST_F(IntegrationTest, StaleVersionIsAbortedAndChangesNothing) {
   grpc::Status st = admin_->DisableUser(&ctx, req, &out);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::ABORTED);
   v1::WhoAmIResponse resp;
-  EXPECT_TRUE(WhoAmI(deploy_->Channel(deploy_->data_dir() + "/profiles/zhou.jiu.toml"), &resp).ok());
+  EXPECT_TRUE(
+      WhoAmI(deploy_->Channel(deploy_->data_dir() + "/profiles/zhou.jiu.toml"), &resp).ok());
 }
 
 TEST_F(IntegrationTest, BadInputNamesTheFieldAndWritesNothing) {
@@ -220,8 +223,9 @@ TEST_F(IntegrationTest, BadInputNamesTheFieldAndWritesNothing) {
 TEST_F(IntegrationTest, EveryChangeIsAnAuditEventNamingActorRoleAndCertificate) {
   const int64_t before = AuditLogSize();
   deploy_->AddUser("wu.shi", "reviewer");
-  std::vector<storage::AuditEvent> events = *deploy_->server().store().Read<std::vector<storage::AuditEvent>>(
-      [&](storage::Db& db) { return storage::ReadAuditEvents(db, before, before + 10); });
+  std::vector<storage::AuditEvent> events =
+      *deploy_->server().store().Read<std::vector<storage::AuditEvent>>(
+          [&](storage::Db& db) { return storage::ReadAuditEvents(db, before, before + 10); });
   ASSERT_EQ(events.size(), 2u);
   EXPECT_EQ(events[0].action, "user.add");
   EXPECT_EQ(events[0].object_id, "wu.shi");
@@ -256,7 +260,8 @@ TEST_F(IntegrationTest, ReflectionListsTheServices) {
   grpc::GenericStub stub(deploy_->Channel(deploy_->admin_profile()));
   grpc::CompletionQueue cq;
   grpc::ClientContext ctx;
-  auto call = stub.PrepareCall(&ctx, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
+  auto call =
+      stub.PrepareCall(&ctx, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
   void* tag;
   bool ok;
   call->StartCall(reinterpret_cast<void*>(1));

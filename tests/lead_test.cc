@@ -21,7 +21,8 @@ class LeadTest : public ::testing::Test {
   void SetUp() override {
     deploy_ = TestDeployment::Start();
     ASSERT_NE(deploy_, nullptr);
-    registrar_ = v1::PetitionService::NewStub(deploy_->Channel(deploy_->AddUser("reg", "registrar")));
+    registrar_ =
+        v1::PetitionService::NewStub(deploy_->Channel(deploy_->AddUser("reg", "registrar")));
     cm_ = Stub("cm", "case-manager");
     insp1_ = Stub("insp1", "inspector");
     insp2_ = Stub("insp2", "inspector");
@@ -30,10 +31,14 @@ class LeadTest : public ::testing::Test {
     boss_ = Stub("boss", "case-manager,leader");  // proposes and would approve
     reviewer_ = v1::CaseService::NewStub(deploy_->Channel(deploy_->AddUser("rev", "reviewer")));
     c_cm_ = v1::CaseService::NewStub(deploy_->Channel(deploy_->data_dir() + "/profiles/cm.toml"));
-    c_insp1_ = v1::CaseService::NewStub(deploy_->Channel(deploy_->data_dir() + "/profiles/insp1.toml"));
-    c_insp2_ = v1::CaseService::NewStub(deploy_->Channel(deploy_->data_dir() + "/profiles/insp2.toml"));
-    c_leader_ = v1::CaseService::NewStub(deploy_->Channel(deploy_->data_dir() + "/profiles/ldr.toml"));
-    c_boss_ = v1::CaseService::NewStub(deploy_->Channel(deploy_->data_dir() + "/profiles/boss.toml"));
+    c_insp1_ =
+        v1::CaseService::NewStub(deploy_->Channel(deploy_->data_dir() + "/profiles/insp1.toml"));
+    c_insp2_ =
+        v1::CaseService::NewStub(deploy_->Channel(deploy_->data_dir() + "/profiles/insp2.toml"));
+    c_leader_ =
+        v1::CaseService::NewStub(deploy_->Channel(deploy_->data_dir() + "/profiles/ldr.toml"));
+    c_boss_ =
+        v1::CaseService::NewStub(deploy_->Channel(deploy_->data_dir() + "/profiles/boss.toml"));
   }
 
   // A lead taken to CASE_PENDING by the usual path; returns its id.
@@ -138,7 +143,8 @@ class LeadTest : public ::testing::Test {
     return cm_->AssignLead(&ctx, req, &resp);
   }
 
-  grpc::Status Propose(v1::LeadService::Stub& stub, const std::string& id, v1::DisposalMethod method) {
+  grpc::Status Propose(v1::LeadService::Stub& stub, const std::string& id,
+                       v1::DisposalMethod method) {
     v1::ProposeDisposalRequest req;
     req.set_request_id("pr-" + std::to_string(n_++));
     req.set_id(id);
@@ -159,13 +165,14 @@ class LeadTest : public ::testing::Test {
     req.set_reason(approve ? "同意" : "依据不足，退回");
     grpc::ClientContext ctx;
     v1::LeadResponse resp;
-    grpc::Status st = approve ? stub.ApproveProposal(&ctx, req, &resp) : stub.RejectProposal(&ctx, req, &resp);
+    grpc::Status st =
+        approve ? stub.ApproveProposal(&ctx, req, &resp) : stub.RejectProposal(&ctx, req, &resp);
     if (out) *out = resp.lead();
     return st;
   }
 
-  grpc::Status NoteCall(v1::LeadService::Stub& stub, const std::string& id, const std::string& which,
-                        v1::Lead* out = nullptr) {
+  grpc::Status NoteCall(v1::LeadService::Stub& stub, const std::string& id,
+                        const std::string& which, v1::Lead* out = nullptr) {
     v1::LeadNoteRequest req;
     req.set_request_id("n-" + std::to_string(n_++));
     req.set_id(id);
@@ -193,7 +200,8 @@ class LeadTest : public ::testing::Test {
   }
 
   int64_t AuditLogSize() {
-    return *deploy_->server().store().Read<int64_t>([](storage::Db& db) { return storage::AuditLogSize(db); });
+    return *deploy_->server().store().Read<int64_t>(
+        [](storage::Db& db) { return storage::AuditLogSize(db); });
   }
 
   static const v1::Deadline* FindDeadline(const v1::Lead& l, const std::string& name) {
@@ -227,7 +235,8 @@ TEST_F(LeadTest, PetitionToLeadToInquiryToVerificationToCaseFiling) {
   again.set_petition_id(petition);
   grpc::ClientContext ctx;
   v1::LeadResponse resp;
-  EXPECT_EQ(cm_->RegisterLead(&ctx, again, &resp).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(cm_->RegisterLead(&ctx, again, &resp).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
 
   ASSERT_TRUE(Assign(id, "insp1").ok());
   ASSERT_TRUE(Propose(*insp1_, id, v1::DISPOSAL_TALK_INQUIRY).ok());
@@ -257,12 +266,14 @@ TEST_F(LeadTest, PetitionToLeadToInquiryToVerificationToCaseFiling) {
     plan.add_team("nobody");
     grpc::ClientContext c1;
     v1::LeadResponse r1;
-    EXPECT_EQ(insp1_->RecordVerificationPlan(&c1, plan, &r1).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+    EXPECT_EQ(insp1_->RecordVerificationPlan(&c1, plan, &r1).error_code(),
+              grpc::StatusCode::FAILED_PRECONDITION);
     plan.set_team(1, "insp2");
     grpc::ClientContext c2;
     ASSERT_TRUE(insp1_->RecordVerificationPlan(&c2, plan, &r1).ok());
     EXPECT_EQ(r1.lead().notes(r1.lead().notes_size() - 1).kind(), "verification_plan");
-    EXPECT_NE(r1.lead().notes(r1.lead().notes_size() - 1).text().find("team: insp1, insp2"), std::string::npos);
+    EXPECT_NE(r1.lead().notes(r1.lead().notes_size() - 1).text().find("team: insp1, insp2"),
+              std::string::npos);
   }
   const v1::Deadline* report_due = FindDeadline(verifying, "verification_report");
   ASSERT_NE(report_due, nullptr);
@@ -283,8 +294,9 @@ TEST_F(LeadTest, PetitionToLeadToInquiryToVerificationToCaseFiling) {
   EXPECT_EQ(pending.proposals(3).decided_by(), "ldr2");
 
   // The petition's timeline reaches the lead through the link.
-  std::vector<storage::AuditEvent> events = *deploy_->server().store().Read<std::vector<storage::AuditEvent>>(
-      [](storage::Db& db) { return storage::ReadAuditEvents(db, 0, 1000); });
+  std::vector<storage::AuditEvent> events =
+      *deploy_->server().store().Read<std::vector<storage::AuditEvent>>(
+          [](storage::Db& db) { return storage::ReadAuditEvents(db, 0, 1000); });
   int lead_events = 0;
   for (const auto& e : events) {
     if (e.object_id == id) ++lead_events;
@@ -299,7 +311,8 @@ TEST_F(LeadTest, FirstFormMeasureAfterAnInquiryReplyClosesTheLead) {
   std::string id = Register(AcceptedPetition("蒋十六")).id();
   ASSERT_TRUE(Assign(id, "insp1").ok());
   // Not before the inquiry.
-  EXPECT_EQ(Propose(*insp1_, id, v1::DISPOSAL_FIRST_FORM).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Propose(*insp1_, id, v1::DISPOSAL_FIRST_FORM).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
   ASSERT_TRUE(Propose(*insp1_, id, v1::DISPOSAL_TALK_INQUIRY).ok());
   ASSERT_TRUE(Decide(*leader_, id, true).ok());
   ASSERT_TRUE(NoteCall(*insp1_, id, "sent").ok());
@@ -325,7 +338,8 @@ TEST_F(LeadTest, NobodyApprovesTheirOwnProposal) {
   req.set_expected_version(Version(id));
   grpc::ClientContext ctx;
   v1::LeadResponse resp;
-  EXPECT_EQ(cm_->ApproveProposal(&ctx, req, &resp).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(cm_->ApproveProposal(&ctx, req, &resp).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
   v1::Lead closed;
   ASSERT_TRUE(Decide(*leader_, id, true, &closed).ok());
   EXPECT_EQ(closed.state(), v1::LEAD_CLOSED);
@@ -443,7 +457,8 @@ TEST_F(LeadTest, DisallowedTransitionsAreRefusedAndWriteNothing) {
   EXPECT_EQ(AuditLogSize(), events);
   // PROPOSED: no second proposal.
   ASSERT_TRUE(Propose(*cm_, id, v1::DISPOSAL_HOLD).ok());
-  EXPECT_EQ(Propose(*cm_, id, v1::DISPOSAL_CLOSE).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Propose(*cm_, id, v1::DISPOSAL_CLOSE).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
   v1::Lead held;
   ASSERT_TRUE(Decide(*leader_, id, true, &held).ok());
   EXPECT_EQ(held.state(), v1::LEAD_HOLD);
@@ -540,14 +555,22 @@ TEST_F(LeadTest, EveryActionNotInTheTableIsRefusedOverTheWireAndWritesNothing) {
   // Each action with valid inputs from a user allowed to take it, so that only the state refuses.
   auto act = [&](domain_action a, const std::string& id) -> grpc::Status {
     switch (a) {
-      case domain_action::kAssign: return Assign(id, "insp1");
-      case domain_action::kPropose: return Propose(*cm_, id, v1::DISPOSAL_CLOSE);
-      case domain_action::kApprove: return Decide(*leader2_, id, true);
-      case domain_action::kReject: return Decide(*leader2_, id, false);
-      case domain_action::kInquirySent: return NoteCall(*insp1_, id, "sent");
-      case domain_action::kInquiryReply: return NoteCall(*insp1_, id, "reply");
-      case domain_action::kReport: return Report(id, v1::REPORT_CLOSE);
-      case domain_action::kReportHigher: return NoteCall(*cm_, id, "higher");
+      case domain_action::kAssign:
+        return Assign(id, "insp1");
+      case domain_action::kPropose:
+        return Propose(*cm_, id, v1::DISPOSAL_CLOSE);
+      case domain_action::kApprove:
+        return Decide(*leader2_, id, true);
+      case domain_action::kReject:
+        return Decide(*leader2_, id, false);
+      case domain_action::kInquirySent:
+        return NoteCall(*insp1_, id, "sent");
+      case domain_action::kInquiryReply:
+        return NoteCall(*insp1_, id, "reply");
+      case domain_action::kReport:
+        return Report(id, v1::REPORT_CLOSE);
+      case domain_action::kReportHigher:
+        return NoteCall(*cm_, id, "higher");
       case domain_action::kPlan: {
         v1::LeadNoteRequest req;
         req.set_request_id("plan-" + std::to_string(n_++));
@@ -562,11 +585,10 @@ TEST_F(LeadTest, EveryActionNotInTheTableIsRefusedOverTheWireAndWritesNothing) {
     }
     return grpc::Status::OK;
   };
-  const domain_action kActions[] = {domain_action::kAssign,      domain_action::kPropose,
-                                    domain_action::kApprove,     domain_action::kReject,
-                                    domain_action::kInquirySent, domain_action::kInquiryReply,
-                                    domain_action::kPlan,        domain_action::kReport,
-                                    domain_action::kReportHigher};
+  const domain_action kActions[] = {
+      domain_action::kAssign, domain_action::kPropose,     domain_action::kApprove,
+      domain_action::kReject, domain_action::kInquirySent, domain_action::kInquiryReply,
+      domain_action::kPlan,   domain_action::kReport,      domain_action::kReportHigher};
   int refused = 0;
   for (const auto& [state, id] : leads) {
     ASSERT_EQ(Get(*cm_, id).state(), state) << id;
@@ -576,8 +598,8 @@ TEST_F(LeadTest, EveryActionNotInTheTableIsRefusedOverTheWireAndWritesNothing) {
       const int64_t version = Version(id);
       grpc::Status st = act(a, id);
       EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
-          << server::domain::LeadStateName(state) << " " << server::domain::LeadActionName(a) << ": "
-          << st.error_message();
+          << server::domain::LeadStateName(state) << " " << server::domain::LeadActionName(a)
+          << ": " << st.error_message();
       EXPECT_NE(st.error_message().find("allowed: "), std::string::npos);
       EXPECT_EQ(AuditLogSize(), events);
       EXPECT_EQ(Version(id), version);
@@ -607,7 +629,11 @@ TEST_F(LeadTest, WholePathFromPetitionToAClosedCase) {
   approve.set_external_approver("县委书记某某");
   approve.set_external_approval_date("2026-11-30");
   v1::Case c;
-  ASSERT_TRUE(CaseCall(approve, id, [&](auto* x, const auto& r, auto* o) { return c_leader_->ApproveFiling(x, r, o); }, &c).ok());
+  ASSERT_TRUE(
+      CaseCall(
+          approve, id,
+          [&](auto* x, const auto& r, auto* o) { return c_leader_->ApproveFiling(x, r, o); }, &c)
+          .ok());
   EXPECT_EQ(c.state(), v1::CASE_INVESTIGATION);
   EXPECT_EQ(c.approved_by(), "ldr");
   EXPECT_EQ(c.external_approver(), "县委书记某某");
@@ -623,47 +649,81 @@ TEST_F(LeadTest, WholePathFromPetitionToAClosedCase) {
   EXPECT_EQ(c_insp2_->GetCase(&ctx2, get, &seen).error_code(), grpc::StatusCode::NOT_FOUND);
   v1::CaseNoteRequest report;
   report.set_text("审查调查报告");
-  EXPECT_EQ(CaseCall(report, id, [&](auto* x, const auto& r, auto* o) { return reviewer_->SubmitInvestigationReport(x, r, o); })
+  EXPECT_EQ(CaseCall(report, id,
+                     [&](auto* x, const auto& r, auto* o) {
+                       return reviewer_->SubmitInvestigationReport(x, r, o);
+                     })
                 .error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
   // Review before transfer is not allowed; the message names the state.
   v1::CaseNoteRequest opinion;
   opinion.set_text("审理意见：给予党内严重警告处分");
-  grpc::Status early = CaseCall(opinion, id, [&](auto* x, const auto& r, auto* o) { return reviewer_->SubmitReviewOpinion(x, r, o); });
+  grpc::Status early = CaseCall(opinion, id, [&](auto* x, const auto& r, auto* o) {
+    return reviewer_->SubmitReviewOpinion(x, r, o);
+  });
   EXPECT_EQ(early.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_NE(early.error_message().find("is in INVESTIGATION"), std::string::npos);
 
-  ASSERT_TRUE(CaseCall(report, id, [&](auto* x, const auto& r, auto* o) { return c_insp1_->SubmitInvestigationReport(x, r, o); }).ok());
-  ASSERT_TRUE(CaseCall(v1::CaseStepRequest(), id, [&](auto* x, const auto& r, auto* o) { return c_insp1_->TransferToReview(x, r, o); }).ok());
-  ASSERT_TRUE(CaseCall(opinion, id, [&](auto* x, const auto& r, auto* o) { return reviewer_->SubmitReviewOpinion(x, r, o); }, &c).ok());
+  ASSERT_TRUE(CaseCall(report, id, [&](auto* x, const auto& r, auto* o) {
+                return c_insp1_->SubmitInvestigationReport(x, r, o);
+              }).ok());
+  ASSERT_TRUE(CaseCall(v1::CaseStepRequest(), id, [&](auto* x, const auto& r, auto* o) {
+                return c_insp1_->TransferToReview(x, r, o);
+              }).ok());
+  ASSERT_TRUE(
+      CaseCall(
+          opinion, id,
+          [&](auto* x, const auto& r, auto* o) { return reviewer_->SubmitReviewOpinion(x, r, o); },
+          &c)
+          .ok());
   EXPECT_EQ(c.state(), v1::CASE_REVIEWED);
 
   // Closing needs every decision and every execution step.
-  grpc::Status close = CaseCall(v1::CaseStepRequest(), id, [&](auto* x, const auto& r, auto* o) { return c_cm_->CloseCase(x, r, o); });
+  grpc::Status close = CaseCall(v1::CaseStepRequest(), id, [&](auto* x, const auto& r, auto* o) {
+    return c_cm_->CloseCase(x, r, o);
+  });
   EXPECT_EQ(close.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   v1::RecordDecisionRequest decide;
   decide.set_person(1);
   decide.set_decision("党内严重警告");
-  ASSERT_TRUE(CaseCall(decide, id, [&](auto* x, const auto& r, auto* o) { return c_leader_->RecordDecision(x, r, o); }, &c).ok());
+  ASSERT_TRUE(
+      CaseCall(
+          decide, id,
+          [&](auto* x, const auto& r, auto* o) { return c_leader_->RecordDecision(x, r, o); }, &c)
+          .ok());
   EXPECT_EQ(c.state(), v1::CASE_DECIDED);
-  close = CaseCall(v1::CaseStepRequest(), id, [&](auto* x, const auto& r, auto* o) { return c_cm_->CloseCase(x, r, o); });
+  close = CaseCall(v1::CaseStepRequest(), id,
+                   [&](auto* x, const auto& r, auto* o) { return c_cm_->CloseCase(x, r, o); });
   EXPECT_EQ(close.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_NE(close.error_message().find("宣布"), std::string::npos) << close.error_message();
   v1::RecordExecutionRequest exec;
   exec.set_person(1);
   exec.set_step("delivered");  // before it was announced
-  EXPECT_EQ(CaseCall(exec, id, [&](auto* x, const auto& r, auto* o) { return c_cm_->RecordExecution(x, r, o); }).error_code(),
-            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(
+      CaseCall(exec, id,
+               [&](auto* x, const auto& r, auto* o) { return c_cm_->RecordExecution(x, r, o); })
+          .error_code(),
+      grpc::StatusCode::FAILED_PRECONDITION);
   for (const char* step : {"announced", "delivered", "filed"}) {
     exec.set_step(step);
-    ASSERT_TRUE(CaseCall(exec, id, [&](auto* x, const auto& r, auto* o) { return c_cm_->RecordExecution(x, r, o); }).ok()) << step;
+    ASSERT_TRUE(
+        CaseCall(exec, id,
+                 [&](auto* x, const auto& r, auto* o) { return c_cm_->RecordExecution(x, r, o); })
+            .ok())
+        << step;
   }
-  ASSERT_TRUE(CaseCall(v1::CaseStepRequest(), id, [&](auto* x, const auto& r, auto* o) { return c_cm_->CloseCase(x, r, o); }, &c).ok());
+  ASSERT_TRUE(CaseCall(
+                  v1::CaseStepRequest(), id,
+                  [&](auto* x, const auto& r, auto* o) { return c_cm_->CloseCase(x, r, o); }, &c)
+                  .ok());
   EXPECT_EQ(c.state(), v1::CASE_CLOSED);
   EXPECT_FALSE(c.closed_date().empty());
   // After closure nothing more can be recorded.
-  EXPECT_EQ(CaseCall(decide, id, [&](auto* x, const auto& r, auto* o) { return c_leader_->RecordDecision(x, r, o); }).error_code(),
-            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(
+      CaseCall(decide, id,
+               [&](auto* x, const auto& r, auto* o) { return c_leader_->RecordDecision(x, r, o); })
+          .error_code(),
+      grpc::StatusCode::FAILED_PRECONDITION);
 }
 
 TEST_F(LeadTest, FilingIsApprovedByAnotherLeaderAndOnlyOnce) {
@@ -678,18 +738,22 @@ TEST_F(LeadTest, FilingIsApprovedByAnotherLeaderAndOnlyOnce) {
   v1::ApproveFilingRequest approve;
   approve.set_external_approver("县委书记");
   approve.set_external_approval_date("2026-11-30");
-  grpc::Status own = CaseCall(approve, filed.case_().id(),
-                              [&](auto* x, const auto& r, auto* o) { return c_boss_->ApproveFiling(x, r, o); });
+  grpc::Status own = CaseCall(approve, filed.case_().id(), [&](auto* x, const auto& r, auto* o) {
+    return c_boss_->ApproveFiling(x, r, o);
+  });
   EXPECT_EQ(own.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   // The external approval is required.
   v1::ApproveFilingRequest missing;
-  EXPECT_EQ(CaseCall(missing, filed.case_().id(),
-                     [&](auto* x, const auto& r, auto* o) { return c_leader_->ApproveFiling(x, r, o); }).error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(
+      CaseCall(missing, filed.case_().id(),
+               [&](auto* x, const auto& r, auto* o) { return c_leader_->ApproveFiling(x, r, o); })
+          .error_code(),
+      grpc::StatusCode::INVALID_ARGUMENT);
   // A second filing request for the same lead is refused.
   file.set_request_id("file-again");
   grpc::ClientContext ctx2;
-  EXPECT_EQ(c_cm_->FileCase(&ctx2, file, &filed).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(c_cm_->FileCase(&ctx2, file, &filed).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
   // A lead that is not CASE_PENDING cannot be filed.
   std::string fresh = Register(AcceptedPetition("卫十五")).id();
   file.set_request_id("file-fresh");

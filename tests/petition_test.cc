@@ -23,8 +23,8 @@ class PetitionTest : public ::testing::Test {
     reporters_ = v1::ReporterService::NewStub(registrar);
   }
 
-  static v1::RegisterPetitionRequest RealName(const std::string& received, const std::string& subject,
-                                              const std::string& unit) {
+  static v1::RegisterPetitionRequest RealName(const std::string& received,
+                                              const std::string& subject, const std::string& unit) {
     v1::RegisterPetitionRequest req;
     req.set_request_id("reg-" + std::to_string(counter_++));
     req.set_channel(v1::CHANNEL_LETTER);
@@ -43,7 +43,8 @@ class PetitionTest : public ::testing::Test {
     return req;
   }
 
-  static v1::RegisterPetitionRequest Anonymous(const std::string& received, const std::string& subject,
+  static v1::RegisterPetitionRequest Anonymous(const std::string& received,
+                                               const std::string& subject,
                                                const std::string& unit) {
     v1::RegisterPetitionRequest req = RealName(received, subject, unit);
     req.set_anonymous(true);
@@ -199,11 +200,12 @@ TEST_F(PetitionTest, EveryHandlingModeToClosure) {
   for (const Flow& f : flows) {
     SCOPED_TRACE(v1::HandlingMode_Name(f.mode));
     const std::string subject = "对象" + std::to_string(++n);
-    v1::RegisterPetitionResponse r = Register(f.real_name ? RealName("2026-09-01", subject, "某单位")
-                                                          : Anonymous("2026-09-01", subject, "某单位"));
+    v1::RegisterPetitionResponse r =
+        Register(f.real_name ? RealName("2026-09-01", subject, "某单位")
+                             : Anonymous("2026-09-01", subject, "某单位"));
     const std::string id = r.petition().id();
-    const bool needs_body = f.mode == v1::HANDLING_TRANSFER_DOWN || f.mode == v1::HANDLING_ASSIGN_DOWN ||
-                            f.mode == v1::HANDLING_REFER_OUT;
+    const bool needs_body = f.mode == v1::HANDLING_TRANSFER_DOWN ||
+                            f.mode == v1::HANDLING_ASSIGN_DOWN || f.mode == v1::HANDLING_REFER_OUT;
     v1::Petition p;
     grpc::Status st = Decide(id, f.mode, &p, needs_body ? "某机关" : "",
                              f.mode == v1::HANDLING_ASSIGN_DOWN ? "2027-01-29" : "");
@@ -261,7 +263,8 @@ TEST_F(PetitionTest, EveryHandlingModeToClosure) {
   EXPECT_EQ(dup.duplicate_of(), original.petition().id());
   EXPECT_EQ(FindDeadline(dup, "acceptance_notice"), nullptr);
   EXPECT_EQ(Get(original.petition().id()).duplicate_count(), 1);
-  EXPECT_EQ(Close(repeat.petition().id(), nullptr).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Close(repeat.petition().id(), nullptr).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
 }
 
 TEST_F(PetitionTest, SubjectsAboveJurisdictionMustBeEscalated) {
@@ -340,7 +343,9 @@ TEST_F(PetitionTest, InvalidRequestsAreRefusedAndWriteNothing) {
   cases.push_back({"unknown rank", base, "subjects[1].rank"});
   cases.back().req.mutable_subjects(0)->set_rank("emperor");
   cases.push_back({"control character", base, "summary"});
-  cases.back().req.set_summary("a\x07" "b");
+  cases.back().req.set_summary(
+      "a\x07"
+      "b");
   for (const Case& c : cases) {
     grpc::ClientContext ctx;
     v1::RegisterPetitionResponse resp;
@@ -464,8 +469,9 @@ TEST_F(PetitionTest, IdentityIsRedactedUnlessRevealedAndRevealingIsAudited) {
   EXPECT_EQ(resp.petition().reporter().name(), "张三");
   EXPECT_EQ(resp.petition().reporter().id_number(), kIdNumber);
   ASSERT_EQ(AuditLogSize(), before + 1);
-  std::vector<storage::AuditEvent> events = *deploy_->server().store().Read<std::vector<storage::AuditEvent>>(
-      [&](storage::Db& db) { return storage::ReadAuditEvents(db, before, before + 1); });
+  std::vector<storage::AuditEvent> events =
+      *deploy_->server().store().Read<std::vector<storage::AuditEvent>>(
+          [&](storage::Db& db) { return storage::ReadAuditEvents(db, before, before + 1); });
   EXPECT_EQ(events[0].action, "petition.reveal_identity");
   EXPECT_EQ(events[0].object_id, id);
   EXPECT_EQ(events[0].actor, "reg");
@@ -477,9 +483,9 @@ TEST_F(PetitionTest, IdentityIsRedactedUnlessRevealedAndRevealingIsAudited) {
 }
 
 TEST_F(PetitionTest, ReporterIdentityAndContentNeverReachTheDiskInPlain) {
-  const std::string markers[] = {"举报人MARKERNAME", "MARKERPHONE-13912345678", "MARKERADDR北京",
-                                 "MARKERCONTENT详情", "MARKERSUMMARY摘要", "被反映人MARKERSUBJ",
-                                 "MARKERREASON理由", "MARKERNOTICE告知"};
+  const std::string markers[] = {
+      "举报人MARKERNAME",  "MARKERPHONE-13912345678", "MARKERADDR北京",   "MARKERCONTENT详情",
+      "MARKERSUMMARY摘要", "被反映人MARKERSUBJ",      "MARKERREASON理由", "MARKERNOTICE告知"};
   v1::RegisterPetitionRequest req = RealName("2026-09-01", markers[5], "MARKERUNIT-plain");
   req.mutable_reporter()->set_name(markers[0]);
   req.mutable_reporter()->set_phone("13912345678");

@@ -1,9 +1,9 @@
 // Walks the whole policy table (RPC × role) against a live server: a user holding only
 // one role calls every RPC; the server must refuse exactly the calls the table forbids.
-#include <future>
-
 #include <grpcpp/generic/generic_stub.h>
 #include <gtest/gtest.h>
+
+#include <future>
 
 #include "server/domain/policy.h"
 #include "tests/test_server.h"

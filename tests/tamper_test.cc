@@ -42,14 +42,17 @@ class TamperTest : public ::testing::Test {
   void Tamper(const std::string& sql) {
     absl::StatusOr<std::unique_ptr<storage::Db>> db = storage::Db::Open(DbPath(), {});
     ASSERT_TRUE(db.ok()) << db.status();
-    ASSERT_TRUE((*db)->Exec("DROP TRIGGER audit_events_no_update; "
-                            "DROP TRIGGER audit_events_no_delete;").ok());
+    ASSERT_TRUE((*db)
+                    ->Exec("DROP TRIGGER audit_events_no_update; "
+                           "DROP TRIGGER audit_events_no_delete;")
+                    .ok());
     absl::Status st = (*db)->Exec(sql);
     ASSERT_TRUE(st.ok()) << st;
   }
 
   int64_t Int(const std::string& sql) {
-    absl::StatusOr<std::unique_ptr<storage::Db>> db = storage::Db::Open(DbPath(), {.read_only = true});
+    absl::StatusOr<std::unique_ptr<storage::Db>> db =
+        storage::Db::Open(DbPath(), {.read_only = true});
     return (*(*db)->QueryInt(sql)).value_or(-1);
   }
 
@@ -63,7 +66,8 @@ class TamperTest : public ::testing::Test {
     absl::StatusOr<server::ServerConfig> config =
         server::LoadConfig(server::ConfigPath(deploy_->data_dir()));
     ASSERT_TRUE(config.ok());
-    absl::StatusOr<std::unique_ptr<server::JijianServer>> srv = server::JijianServer::Start(*config);
+    absl::StatusOr<std::unique_ptr<server::JijianServer>> srv =
+        server::JijianServer::Start(*config);
     ASSERT_TRUE(srv.ok()) << srv.status();
     server_ = *std::move(srv);
     absl::StatusOr<client::Profile> p = client::LoadProfile(auditor_);
@@ -99,12 +103,14 @@ class TamperTest : public ::testing::Test {
 TEST_F(TamperTest, EditedEventIsNamed) {
   Tamper("UPDATE audit_events SET state_after = 'DISABLED' WHERE seq = 5");
   CommandResult off = Offline();
-  EXPECT_NE(off.err.find("event 5: EDITED: column state_after is \"DISABLED\""),
-            std::string::npos) << off.err;
+  EXPECT_NE(off.err.find("event 5: EDITED: column state_after is \"DISABLED\""), std::string::npos)
+      << off.err;
   ExpectDetected("EDITED", "EDITED: event 5");
   // The event's own timeline shows it too.
-  absl::StatusOr<std::unique_ptr<storage::Db>> db = storage::Db::Open(DbPath(), {.read_only = true});
-  absl::StatusOr<storage::Stmt> q = (*db)->Prepare("SELECT object_id FROM audit_events WHERE seq = 5");
+  absl::StatusOr<std::unique_ptr<storage::Db>> db =
+      storage::Db::Open(DbPath(), {.read_only = true});
+  absl::StatusOr<storage::Stmt> q =
+      (*db)->Prepare("SELECT object_id FROM audit_events WHERE seq = 5");
   q->Bind();
   ASSERT_TRUE(*q->Step());
   CommandResult t = Jijian({"audit", "timeline", q->Text(0), "--verify"});
@@ -145,12 +151,14 @@ TEST_F(TamperTest, DeletedEventIsNamed) {
 }
 
 TEST_F(TamperTest, ReorderedEventsAreNamed) {
-  Tamper("UPDATE audit_events SET seq = -1 WHERE seq = 6; "
-         "UPDATE audit_events SET seq = 6 WHERE seq = 7; "
-         "UPDATE audit_events SET seq = 7 WHERE seq = -1;");
+  Tamper(
+      "UPDATE audit_events SET seq = -1 WHERE seq = 6; "
+      "UPDATE audit_events SET seq = 6 WHERE seq = 7; "
+      "UPDATE audit_events SET seq = 7 WHERE seq = -1;");
   CommandResult off = Offline();
   EXPECT_NE(off.err.find("event 6: REORDERED: the row at seq 6 holds the event recorded as seq 7"),
-            std::string::npos) << off.err;
+            std::string::npos)
+      << off.err;
   ExpectDetected("REORDERED", "REORDERED: event 6 carries the leaf of event 7");
 }
 
@@ -166,12 +174,13 @@ TEST_F(TamperTest, TruncationThatAlsoRemovesTreeAndHeadsIsARollback) {
   // Everything after an earlier head goes: events, tree nodes and heads. The files are
   // consistent again, so only a client that saw the longer log can tell.
   const int64_t size = Int("SELECT MAX(tree_size) FROM tree_heads");
-  const int64_t keep = Int("SELECT MAX(tree_size) FROM tree_heads WHERE tree_size < " +
-                           std::to_string(size - 2));
+  const int64_t keep =
+      Int("SELECT MAX(tree_size) FROM tree_heads WHERE tree_size < " + std::to_string(size - 2));
   ASSERT_GT(keep, 0);
   const std::string k = std::to_string(keep);
-  Tamper("DELETE FROM audit_events WHERE seq >= " + k + "; DELETE FROM tree_heads WHERE tree_size > " +
-         k + "; DELETE FROM merkle_nodes WHERE (idx + 1) * (1 << level) > " + k + ";");
+  Tamper("DELETE FROM audit_events WHERE seq >= " + k +
+         "; DELETE FROM tree_heads WHERE tree_size > " + k +
+         "; DELETE FROM merkle_nodes WHERE (idx + 1) * (1 << level) > " + k + ";");
   EXPECT_EQ(Offline().exit_code, 0);  // documented: offline needs an outside reference here
   Restart();
   CommandResult r = Jijian({"audit", "verify"});
@@ -184,7 +193,9 @@ TEST_F(TamperTest, TruncationThatAlsoRemovesTreeAndHeadsIsARollback) {
 }
 
 TEST_F(TamperTest, ForgedHeadIsNamed) {
-  Tamper("UPDATE tree_heads SET root = zeroblob(32) WHERE tree_size = (SELECT MAX(tree_size) FROM tree_heads)");
+  Tamper(
+      "UPDATE tree_heads SET root = zeroblob(32) WHERE tree_size = (SELECT MAX(tree_size) FROM "
+      "tree_heads)");
   CommandResult off = Offline();
   EXPECT_EQ(off.exit_code, 1);
   EXPECT_NE(off.err.find("HEAD"), std::string::npos) << off.err;

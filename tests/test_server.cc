@@ -1,6 +1,7 @@
 #include "tests/test_server.h"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -10,8 +11,6 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include <gtest/gtest.h>
 
 #include "client/csr.h"
 #include "jijian/v1/admin.grpc.pb.h"
@@ -124,8 +123,13 @@ std::string TestDeployment::AddUser(const std::string& user_id, const std::strin
   v1::IssueCertificateResponse resp;
   grpc::Status st = stub->IssueCertificate(&ctx, issue, &resp);
   EXPECT_TRUE(st.ok()) << st.error_message();
-  client::Profile p{"", resp.server_address(), user_id, resp.audit_public_key_hex(),
-                    resp.ca_pem(), resp.certificate_pem(), csr->key_pem};
+  client::Profile p{"",
+                    resp.server_address(),
+                    user_id,
+                    resp.audit_public_key_hex(),
+                    resp.ca_pem(),
+                    resp.certificate_pem(),
+                    csr->key_pem};
   std::string path = data_dir_ + "/profiles/" + user_id + ".toml";
   EXPECT_TRUE(client::WriteProfile(p, path).ok());
   return path;

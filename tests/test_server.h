@@ -4,11 +4,11 @@
 #ifndef JIJIAN_TESTS_TEST_SERVER_H_
 #define JIJIAN_TESTS_TEST_SERVER_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
 
 #include "client/profile.h"
 #include "server/server.h"

@@ -25,26 +25,41 @@ const std::vector<CaseTransition>& CaseTransitions() {
 
 std::string_view CaseStateName(CaseState state) {
   switch (state) {
-    case v1::CASE_FILING_REQUESTED: return "FILING_REQUESTED";
-    case v1::CASE_INVESTIGATION: return "INVESTIGATION";
-    case v1::CASE_INVESTIGATED: return "INVESTIGATED";
-    case v1::CASE_IN_REVIEW: return "IN_REVIEW";
-    case v1::CASE_REVIEWED: return "REVIEWED";
-    case v1::CASE_DECIDED: return "DECIDED";
-    case v1::CASE_CLOSED: return "CLOSED";
-    default: return "UNSPECIFIED";
+    case v1::CASE_FILING_REQUESTED:
+      return "FILING_REQUESTED";
+    case v1::CASE_INVESTIGATION:
+      return "INVESTIGATION";
+    case v1::CASE_INVESTIGATED:
+      return "INVESTIGATED";
+    case v1::CASE_IN_REVIEW:
+      return "IN_REVIEW";
+    case v1::CASE_REVIEWED:
+      return "REVIEWED";
+    case v1::CASE_DECIDED:
+      return "DECIDED";
+    case v1::CASE_CLOSED:
+      return "CLOSED";
+    default:
+      return "UNSPECIFIED";
   }
 }
 
 std::string_view CaseActionName(CaseAction action) {
   switch (action) {
-    case A::kApproveFiling: return "approve";
-    case A::kInvestigationReport: return "investigation-report";
-    case A::kTransferToReview: return "transfer-review";
-    case A::kReviewOpinion: return "review-opinion";
-    case A::kDecide: return "decide";
-    case A::kExecute: return "execute";
-    case A::kClose: return "close";
+    case A::kApproveFiling:
+      return "approve";
+    case A::kInvestigationReport:
+      return "investigation-report";
+    case A::kTransferToReview:
+      return "transfer-review";
+    case A::kReviewOpinion:
+      return "review-opinion";
+    case A::kDecide:
+      return "decide";
+    case A::kExecute:
+      return "execute";
+    case A::kClose:
+      return "close";
   }
   return "unknown";
 }
@@ -59,8 +74,8 @@ absl::StatusOr<CaseState> NextCaseState(std::string_view id, CaseState from, Cas
   }
   return absl::FailedPreconditionError(
       "case " + std::string(id) + " is in " + std::string(CaseStateName(from)) + "; " +
-      std::string(CaseActionName(action)) + " is not allowed; allowed: " +
-      (allowed.empty() ? "none" : allowed));
+      std::string(CaseActionName(action)) +
+      " is not allowed; allowed: " + (allowed.empty() ? "none" : allowed));
 }
 
 const std::vector<std::string_view>& ExecutionSteps() {

@@ -7,9 +7,13 @@
 namespace jijian::server::domain {
 namespace {
 
-const CaseAction kAll[] = {CaseAction::kApproveFiling, CaseAction::kInvestigationReport,
-                           CaseAction::kTransferToReview, CaseAction::kReviewOpinion,
-                           CaseAction::kDecide, CaseAction::kExecute, CaseAction::kClose};
+const CaseAction kAll[] = {CaseAction::kApproveFiling,
+                           CaseAction::kInvestigationReport,
+                           CaseAction::kTransferToReview,
+                           CaseAction::kReviewOpinion,
+                           CaseAction::kDecide,
+                           CaseAction::kExecute,
+                           CaseAction::kClose};
 
 TEST(CaseRulesTest, TableRowsWorkAndEverythingElseIsRefused) {
   std::set<std::pair<int, int>> rows;
@@ -22,7 +26,8 @@ TEST(CaseRulesTest, TableRowsWorkAndEverythingElseIsRefused) {
       if (rows.count({s, static_cast<int>(a)})) continue;
       absl::Status st = NextCaseState("LA-2026-000001", static_cast<CaseState>(s), a).status();
       EXPECT_EQ(st.code(), absl::StatusCode::kFailedPrecondition);
-      EXPECT_NE(st.message().find(std::string(CaseStateName(static_cast<CaseState>(s)))), std::string::npos);
+      EXPECT_NE(st.message().find(std::string(CaseStateName(static_cast<CaseState>(s)))),
+                std::string::npos);
     }
   }
   EXPECT_EQ(NextCaseState("x", v1::CASE_CLOSED, CaseAction::kExecute).status().message(),
@@ -31,7 +36,8 @@ TEST(CaseRulesTest, TableRowsWorkAndEverythingElseIsRefused) {
 
 TEST(CaseRulesTest, CloseNeedsEveryDecisionAndEveryExecutionStep) {
   EXPECT_EQ(CaseCloseBlocker({{1, true, "d", "d", "d"}, {2, true, "d", "d", "d"}}), "");
-  EXPECT_EQ(CaseCloseBlocker({{1, true, "d", "d", "d"}, {2, false, "", "", ""}}), "person 2 has no decision");
+  EXPECT_EQ(CaseCloseBlocker({{1, true, "d", "d", "d"}, {2, false, "", "", ""}}),
+            "person 2 has no decision");
   EXPECT_NE(CaseCloseBlocker({{1, true, "", "", ""}}).find("宣布"), std::string::npos);
   EXPECT_NE(CaseCloseBlocker({{1, true, "d", "", ""}}).find("送达"), std::string::npos);
   EXPECT_NE(CaseCloseBlocker({{1, true, "d", "d", ""}}).find("归档"), std::string::npos);

@@ -59,32 +59,53 @@ const std::vector<LeadTransition>& LeadTransitions() {
 
 std::string_view LeadStateName(LeadState state) {
   switch (state) {
-    case v1::LEAD_REGISTERED: return "REGISTERED";
-    case v1::LEAD_PROPOSED: return "PROPOSED";
-    case v1::LEAD_INQUIRY: return "INQUIRY";
-    case v1::LEAD_INQUIRY_REPLIED: return "INQUIRY_REPLIED";
-    case v1::LEAD_VERIFICATION: return "VERIFICATION";
-    case v1::LEAD_VERIFICATION_REPORTED: return "VERIFICATION_REPORTED";
-    case v1::LEAD_HOLD: return "HOLD";
-    case v1::LEAD_CASE_PENDING: return "CASE_PENDING";
-    case v1::LEAD_CASE_FILED: return "CASE_FILED";
-    case v1::LEAD_CLOSED: return "CLOSED";
-    case v1::LEAD_TRANSFERRED: return "TRANSFERRED";
-    default: return "UNSPECIFIED";
+    case v1::LEAD_REGISTERED:
+      return "REGISTERED";
+    case v1::LEAD_PROPOSED:
+      return "PROPOSED";
+    case v1::LEAD_INQUIRY:
+      return "INQUIRY";
+    case v1::LEAD_INQUIRY_REPLIED:
+      return "INQUIRY_REPLIED";
+    case v1::LEAD_VERIFICATION:
+      return "VERIFICATION";
+    case v1::LEAD_VERIFICATION_REPORTED:
+      return "VERIFICATION_REPORTED";
+    case v1::LEAD_HOLD:
+      return "HOLD";
+    case v1::LEAD_CASE_PENDING:
+      return "CASE_PENDING";
+    case v1::LEAD_CASE_FILED:
+      return "CASE_FILED";
+    case v1::LEAD_CLOSED:
+      return "CLOSED";
+    case v1::LEAD_TRANSFERRED:
+      return "TRANSFERRED";
+    default:
+      return "UNSPECIFIED";
   }
 }
 
 std::string_view LeadActionName(LeadAction action) {
   switch (action) {
-    case A::kAssign: return "assign";
-    case A::kPropose: return "propose";
-    case A::kApprove: return "approve";
-    case A::kReject: return "reject";
-    case A::kInquirySent: return "inquiry-sent";
-    case A::kInquiryReply: return "inquiry-reply";
-    case A::kPlan: return "verification-plan";
-    case A::kReport: return "report";
-    case A::kReportHigher: return "report-higher";
+    case A::kAssign:
+      return "assign";
+    case A::kPropose:
+      return "propose";
+    case A::kApprove:
+      return "approve";
+    case A::kReject:
+      return "reject";
+    case A::kInquirySent:
+      return "inquiry-sent";
+    case A::kInquiryReply:
+      return "inquiry-reply";
+    case A::kPlan:
+      return "verification-plan";
+    case A::kReport:
+      return "report";
+    case A::kReportHigher:
+      return "report-higher";
   }
   return "unknown";
 }
@@ -99,29 +120,41 @@ absl::StatusOr<LeadState> NextLeadState(std::string_view id, LeadState from, Lea
   }
   return absl::FailedPreconditionError(
       "lead " + std::string(id) + " is in " + std::string(LeadStateName(from)) + "; " +
-      std::string(LeadActionName(action)) + " is not allowed; allowed: " +
-      (allowed.empty() ? "none" : allowed));
+      std::string(LeadActionName(action)) +
+      " is not allowed; allowed: " + (allowed.empty() ? "none" : allowed));
 }
 
 std::string_view DisposalKind(v1::DisposalMethod method) {
   switch (method) {
-    case v1::DISPOSAL_TALK_INQUIRY: return "talk-inquiry";
-    case v1::DISPOSAL_VERIFICATION: return "verification";
-    case v1::DISPOSAL_HOLD: return "hold";
-    case v1::DISPOSAL_CLOSE: return "close";
-    case v1::DISPOSAL_FIRST_FORM: return "first-form";
-    default: return "";
+    case v1::DISPOSAL_TALK_INQUIRY:
+      return "talk-inquiry";
+    case v1::DISPOSAL_VERIFICATION:
+      return "verification";
+    case v1::DISPOSAL_HOLD:
+      return "hold";
+    case v1::DISPOSAL_CLOSE:
+      return "close";
+    case v1::DISPOSAL_FIRST_FORM:
+      return "first-form";
+    default:
+      return "";
   }
 }
 
 std::string_view ReportKind(v1::ReportProposal proposal) {
   switch (proposal) {
-    case v1::REPORT_FILE_CASE: return "file-case";
-    case v1::REPORT_CLOSE: return "close";
-    case v1::REPORT_FIRST_FORM: return "first-form";
-    case v1::REPORT_HOLD: return "hold";
-    case v1::REPORT_TRANSFER: return "transfer";
-    default: return "";
+    case v1::REPORT_FILE_CASE:
+      return "file-case";
+    case v1::REPORT_CLOSE:
+      return "close";
+    case v1::REPORT_FIRST_FORM:
+      return "first-form";
+    case v1::REPORT_HOLD:
+      return "hold";
+    case v1::REPORT_TRANSFER:
+      return "transfer";
+    default:
+      return "";
   }
 }
 

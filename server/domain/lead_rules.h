@@ -15,15 +15,15 @@ namespace jijian::server::domain {
 using ::jijian::v1::LeadState;
 
 enum class LeadAction {
-  kAssign,         // 分办 / 改派 (case manager)
-  kPropose,        // 提出处置方式 (case manager or the assigned inspector)
-  kApprove,        // 批准 (a leader other than the proposer)
-  kReject,         // 不批准, back with the reason
-  kInquirySent,    // 谈话 / 函询 done; the reply is due
-  kInquiryReply,   // 函询回复 recorded
-  kPlan,           // 初核方案 and team
-  kReport,         // 初步核实报告 with a proposal
-  kReportHigher,   // 向上级报告 (第二十二条)
+  kAssign,        // 分办 / 改派 (case manager)
+  kPropose,       // 提出处置方式 (case manager or the assigned inspector)
+  kApprove,       // 批准 (a leader other than the proposer)
+  kReject,        // 不批准, back with the reason
+  kInquirySent,   // 谈话 / 函询 done; the reply is due
+  kInquiryReply,  // 函询回复 recorded
+  kPlan,          // 初核方案 and team
+  kReport,        // 初步核实报告 with a proposal
+  kReportHigher,  // 向上级报告 (第二十二条)
 };
 
 // In state `from`, `action` leads to `to`; kDecidedByProposal means the approved or rejected
@@ -37,7 +37,7 @@ struct LeadTransition {
 
 const std::vector<LeadTransition>& LeadTransitions();
 
-std::string_view LeadStateName(LeadState state);    // "REGISTERED", ...
+std::string_view LeadStateName(LeadState state);     // "REGISTERED", ...
 std::string_view LeadActionName(LeadAction action);  // "assign", "propose", ...
 
 // The state after action (kDecidedByProposal for approve/reject), or FAILED_PRECONDITION
@@ -57,11 +57,11 @@ bool ReportToHigherRequired(const google::protobuf::RepeatedPtrField<v1::Subject
 
 // Time limits (DOMAIN.md §3; the [unconfirmed] ones come from server.toml).
 struct LeadDeadlineRules {
-  int proposal_calendar_days = 30;       // a disposal proposal after registration [unconfirmed]
-  int inquiry_reply_working_days = 15;   // reply to a talk or written inquiry [unconfirmed]
-  int verification_working_days = 60;    // preliminary verification report [unconfirmed]
-  int hold_review_days = 180;            // review of a held lead [practice]
-  int case_investigation_days = 90;      // investigation report after filing [unconfirmed]
+  int proposal_calendar_days = 30;      // a disposal proposal after registration [unconfirmed]
+  int inquiry_reply_working_days = 15;  // reply to a talk or written inquiry [unconfirmed]
+  int verification_working_days = 60;   // preliminary verification report [unconfirmed]
+  int hold_review_days = 180;           // review of a held lead [practice]
+  int case_investigation_days = 90;     // investigation report after filing [unconfirmed]
 };
 
 }  // namespace jijian::server::domain

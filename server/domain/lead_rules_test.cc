@@ -7,11 +7,10 @@
 namespace jijian::server::domain {
 namespace {
 
-const LeadAction kAllActions[] = {LeadAction::kAssign,      LeadAction::kPropose,
-                                  LeadAction::kApprove,     LeadAction::kReject,
-                                  LeadAction::kInquirySent, LeadAction::kInquiryReply,
-                                  LeadAction::kPlan,        LeadAction::kReport,
-                                  LeadAction::kReportHigher};
+const LeadAction kAllActions[] = {
+    LeadAction::kAssign, LeadAction::kPropose,     LeadAction::kApprove,
+    LeadAction::kReject, LeadAction::kInquirySent, LeadAction::kInquiryReply,
+    LeadAction::kPlan,   LeadAction::kReport,      LeadAction::kReportHigher};
 
 TEST(LeadRulesTest, EveryPairOutsideTheTableIsRefusedNamingTheAllowedActions) {
   std::set<std::pair<int, int>> in_table;

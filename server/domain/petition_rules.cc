@@ -59,46 +59,75 @@ const std::vector<PetitionTransition>& PetitionTransitions() {
 
 std::string_view PetitionStateName(PetitionState state) {
   switch (state) {
-    case v1::PETITION_REGISTERED: return "REGISTERED";
-    case v1::PETITION_ACCEPTED: return "ACCEPTED";
-    case v1::PETITION_ESCALATED: return "ESCALATED";
-    case v1::PETITION_TRANSFERRED_DOWN: return "TRANSFERRED_DOWN";
-    case v1::PETITION_ASSIGNED_DOWN: return "ASSIGNED_DOWN";
-    case v1::PETITION_REFERRED_OUT: return "REFERRED_OUT";
-    case v1::PETITION_ARCHIVED: return "ARCHIVED";
-    case v1::PETITION_DUPLICATE: return "DUPLICATE";
-    case v1::PETITION_CLOSED: return "CLOSED";
-    default: return "UNSPECIFIED";
+    case v1::PETITION_REGISTERED:
+      return "REGISTERED";
+    case v1::PETITION_ACCEPTED:
+      return "ACCEPTED";
+    case v1::PETITION_ESCALATED:
+      return "ESCALATED";
+    case v1::PETITION_TRANSFERRED_DOWN:
+      return "TRANSFERRED_DOWN";
+    case v1::PETITION_ASSIGNED_DOWN:
+      return "ASSIGNED_DOWN";
+    case v1::PETITION_REFERRED_OUT:
+      return "REFERRED_OUT";
+    case v1::PETITION_ARCHIVED:
+      return "ARCHIVED";
+    case v1::PETITION_DUPLICATE:
+      return "DUPLICATE";
+    case v1::PETITION_CLOSED:
+      return "CLOSED";
+    default:
+      return "UNSPECIFIED";
   }
 }
 
 std::string_view PetitionActionName(PetitionAction action) {
   switch (action) {
-    case A::kAccept: return "accept";
-    case A::kEscalate: return "escalate";
-    case A::kTransferDown: return "transfer-down";
-    case A::kAssignDown: return "assign-down";
-    case A::kReferOut: return "refer-out";
-    case A::kArchive: return "archive";
-    case A::kDuplicate: return "duplicate";
-    case A::kNotify: return "notify";
-    case A::kRecordResult: return "record-result";
-    case A::kClose: return "close";
-    case A::kFeedback: return "feedback";
-    case A::kAddMaterial: return "add-material";
+    case A::kAccept:
+      return "accept";
+    case A::kEscalate:
+      return "escalate";
+    case A::kTransferDown:
+      return "transfer-down";
+    case A::kAssignDown:
+      return "assign-down";
+    case A::kReferOut:
+      return "refer-out";
+    case A::kArchive:
+      return "archive";
+    case A::kDuplicate:
+      return "duplicate";
+    case A::kNotify:
+      return "notify";
+    case A::kRecordResult:
+      return "record-result";
+    case A::kClose:
+      return "close";
+    case A::kFeedback:
+      return "feedback";
+    case A::kAddMaterial:
+      return "add-material";
   }
   return "unknown";
 }
 
 absl::StatusOr<PetitionAction> ActionForMode(HandlingMode mode) {
   switch (mode) {
-    case v1::HANDLING_ACCEPT: return A::kAccept;
-    case v1::HANDLING_ESCALATE: return A::kEscalate;
-    case v1::HANDLING_TRANSFER_DOWN: return A::kTransferDown;
-    case v1::HANDLING_ASSIGN_DOWN: return A::kAssignDown;
-    case v1::HANDLING_REFER_OUT: return A::kReferOut;
-    case v1::HANDLING_ARCHIVE: return A::kArchive;
-    case v1::HANDLING_DUPLICATE: return A::kDuplicate;
+    case v1::HANDLING_ACCEPT:
+      return A::kAccept;
+    case v1::HANDLING_ESCALATE:
+      return A::kEscalate;
+    case v1::HANDLING_TRANSFER_DOWN:
+      return A::kTransferDown;
+    case v1::HANDLING_ASSIGN_DOWN:
+      return A::kAssignDown;
+    case v1::HANDLING_REFER_OUT:
+      return A::kReferOut;
+    case v1::HANDLING_ARCHIVE:
+      return A::kArchive;
+    case v1::HANDLING_DUPLICATE:
+      return A::kDuplicate;
     default:
       return absl::InvalidArgumentError(
           "mode: must be one of accept, escalate, transfer-down, assign-down, refer-out, "
@@ -116,9 +145,9 @@ absl::StatusOr<PetitionState> NextPetitionState(std::string_view id, PetitionSta
     allowed += PetitionActionName(t.action);
   }
   return absl::FailedPreconditionError(
-      "petition " + std::string(id) + " is in " + std::string(PetitionStateName(from)) +
-      "; " + std::string(PetitionActionName(action)) + " is not allowed; allowed: " +
-      (allowed.empty() ? "none" : allowed));
+      "petition " + std::string(id) + " is in " + std::string(PetitionStateName(from)) + "; " +
+      std::string(PetitionActionName(action)) +
+      " is not allowed; allowed: " + (allowed.empty() ? "none" : allowed));
 }
 
 bool IsConcluded(PetitionState state) {
@@ -133,8 +162,8 @@ std::string_view CoarseStatus(PetitionState state) {
 
 const std::vector<std::string_view>& RankLevels() {
   // 国家级, 省部级, 厅局级, 县处级, 乡科级, 科员及以下
-  static const std::vector<std::string_view> kLevels = {
-      "national", "provincial", "department", "division", "section", "staff"};
+  static const std::vector<std::string_view> kLevels = {"national", "provincial", "department",
+                                                        "division", "section",    "staff"};
   return kLevels;
 }
 

@@ -63,11 +63,11 @@ std::string_view CoarseStatus(PetitionState state);
 
 // Deadlines in working days (DOMAIN.md §2; [unconfirmed] ones are configurable).
 struct PetitionDeadlineRules {
-  int proposal_working_days = 15;    // a handling proposal, after receipt [unconfirmed]
-  int notice_working_days = 15;      // real-name acceptance notice, after receipt
-  int escalation_working_days = 5;   // 上报, after receipt
-  int transfer_working_days = 5;     // 转送, after receipt
-  int feedback_working_days = 15;    // real-name result feedback, after conclusion
+  int proposal_working_days = 15;   // a handling proposal, after receipt [unconfirmed]
+  int notice_working_days = 15;     // real-name acceptance notice, after receipt
+  int escalation_working_days = 5;  // 上报, after receipt
+  int transfer_working_days = 5;    // 转送, after receipt
+  int feedback_working_days = 15;   // real-name result feedback, after conclusion
 };
 
 // Rank levels, highest first: national, provincial, department, division, section, staff.
@@ -78,8 +78,9 @@ absl::StatusOr<int> RankOrder(std::string_view field, std::string_view rank);
 // Why a petition must be escalated (上报) rather than handled here, or "" if it need not:
 // a subject is this commission's own head, or ranks above the highest rank this commission
 // has jurisdiction over (jurisdiction_max_rank, a RankLevels name).
-std::string EscalationRequiredBecause(const google::protobuf::RepeatedPtrField<v1::Subject>& subjects,
-                                      std::string_view jurisdiction_max_rank);
+std::string EscalationRequiredBecause(
+    const google::protobuf::RepeatedPtrField<v1::Subject>& subjects,
+    std::string_view jurisdiction_max_rank);
 
 }  // namespace jijian::server::domain
 

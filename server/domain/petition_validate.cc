@@ -54,8 +54,8 @@ std::string FormatObjectId(std::string_view kind, int64_t year, int64_t number) 
 }
 
 absl::Status CheckObjectId(std::string_view field, std::string_view kind, std::string_view id) {
-  const std::string rule = std::string(field) + ": must look like " + std::string(kind) +
-                           "-YYYY-NNNNNN";
+  const std::string rule =
+      std::string(field) + ": must look like " + std::string(kind) + "-YYYY-NNNNNN";
   if (id.size() != kind.size() + 12 || id.substr(0, kind.size()) != kind ||
       id[kind.size()] != '-' || id[kind.size() + 5] != '-') {
     return Invalid(rule);
@@ -97,7 +97,8 @@ absl::Status ValidateRegister(const v1::RegisterPetitionRequest& req, absl::Civi
         "category: must be one of accusation, complaint, appeal, suggestion, out-of-scope, "
         "no-substance");
   }
-  if (absl::StatusOr<absl::CivilDay> d = DateNotInFuture("received_date", req.received_date(), today);
+  if (absl::StatusOr<absl::CivilDay> d =
+          DateNotInFuture("received_date", req.received_date(), today);
       !d.ok()) {
     return d.status();
   }
@@ -108,14 +109,19 @@ absl::Status ValidateRegister(const v1::RegisterPetitionRequest& req, absl::Civi
     if (any_identity) return Invalid("reporter: must be empty for an anonymous petition");
   } else {
     if (!any_identity) {
-      return Invalid("reporter: a real-name petition needs the reporter's name and ID number "
-                     "(or mark it anonymous)");
+      return Invalid(
+          "reporter: a real-name petition needs the reporter's name and ID number "
+          "(or mark it anonymous)");
     }
-    if (absl::Status st = CheckText("reporter.name", r.name(), kMaxNameChars, true); !st.ok()) return st;
-    if (r.id_number().empty()) return Invalid("reporter.id_number: required for a real-name petition");
-    if (absl::Status st = CheckIdNumber("reporter.id_number", r.id_number(), today); !st.ok()) return st;
+    if (absl::Status st = CheckText("reporter.name", r.name(), kMaxNameChars, true); !st.ok())
+      return st;
+    if (r.id_number().empty())
+      return Invalid("reporter.id_number: required for a real-name petition");
+    if (absl::Status st = CheckIdNumber("reporter.id_number", r.id_number(), today); !st.ok())
+      return st;
     if (absl::Status st = CheckPhone("reporter.phone", r.phone()); !st.ok()) return st;
-    if (absl::Status st = CheckText("reporter.address", r.address(), kMaxAddressChars, false); !st.ok()) {
+    if (absl::Status st = CheckText("reporter.address", r.address(), kMaxAddressChars, false);
+        !st.ok()) {
       return st;
     }
   }
@@ -128,7 +134,8 @@ absl::Status ValidateRegister(const v1::RegisterPetitionRequest& req, absl::Civi
     }
     if (!seen.insert(d).second) return Invalid("disciplines: listed twice");
   }
-  if (absl::Status st = CheckText("summary", req.summary(), kMaxSummaryChars, true); !st.ok()) return st;
+  if (absl::Status st = CheckText("summary", req.summary(), kMaxSummaryChars, true); !st.ok())
+    return st;
   return CheckText("content", req.content(), kMaxContentChars, true, /*multiline=*/true);
 }
 
@@ -143,7 +150,8 @@ absl::Status ValidateDecide(const v1::DecidePetitionRequest& req, absl::CivilDay
   if (absl::Status st = CheckText("reason", req.reason(), kMaxReasonChars, true, true); !st.ok()) {
     return st;
   }
-  if (absl::Status st = CheckText("to_body", req.to_body(), kMaxBodyChars, false); !st.ok()) return st;
+  if (absl::Status st = CheckText("to_body", req.to_body(), kMaxBodyChars, false); !st.ok())
+    return st;
   const bool needs_body = *action == PetitionAction::kReferOut ||
                           *action == PetitionAction::kTransferDown ||
                           *action == PetitionAction::kAssignDown;
@@ -155,7 +163,8 @@ absl::Status ValidateDecide(const v1::DecidePetitionRequest& req, absl::CivilDay
     return Invalid("to_body: only for refer-out, transfer-down and assign-down");
   }
   if (*action == PetitionAction::kAssignDown) {
-    if (req.due_date().empty()) return Invalid("due_date: required for assign-down (when the result report is due)");
+    if (req.due_date().empty())
+      return Invalid("due_date: required for assign-down (when the result report is due)");
     absl::StatusOr<absl::CivilDay> due = ParseDate("due_date", req.due_date());
     if (!due.ok()) return due.status();
     if (*due <= today) return Invalid("due_date: must be after today");
@@ -163,7 +172,8 @@ absl::Status ValidateDecide(const v1::DecidePetitionRequest& req, absl::CivilDay
     return Invalid("due_date: only for assign-down");
   }
   if (*action == PetitionAction::kDuplicate) {
-    if (absl::Status st = CheckObjectId("duplicate_of", "XF", req.duplicate_of()); !st.ok()) return st;
+    if (absl::Status st = CheckObjectId("duplicate_of", "XF", req.duplicate_of()); !st.ok())
+      return st;
     if (req.duplicate_of() == req.id()) return Invalid("duplicate_of: must be another petition");
   } else if (!req.duplicate_of().empty()) {
     return Invalid("duplicate_of: only for the duplicate mode");
@@ -172,8 +182,8 @@ absl::Status ValidateDecide(const v1::DecidePetitionRequest& req, absl::CivilDay
 }
 
 absl::Status CheckMeans(std::string_view field, std::string_view means) {
-  static const std::set<std::string_view> kMeans = {"letter", "phone", "in-person",
-                                                    "sms", "online", "receipt"};
+  static const std::set<std::string_view> kMeans = {"letter", "phone",  "in-person",
+                                                    "sms",    "online", "receipt"};
   if (!kMeans.count(means)) {
     return Invalid(std::string(field) +
                    ": must be one of letter, phone, in-person, sms, online, receipt");

@@ -80,8 +80,8 @@ const std::vector<PolicyRow>& PolicyTable() {
 
 absl::StatusOr<Role> AuthorizeRpc(std::string_view rpc, const std::vector<Role>& caller_roles) {
   const auto& table = PolicyTable();
-  auto row = std::find_if(table.begin(), table.end(),
-                          [&](const PolicyRow& r) { return r.rpc == rpc; });
+  auto row =
+      std::find_if(table.begin(), table.end(), [&](const PolicyRow& r) { return r.rpc == rpc; });
   if (row == table.end()) {
     return absl::PermissionDeniedError(std::string(rpc) + " is not in the policy table");
   }

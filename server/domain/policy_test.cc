@@ -2,13 +2,13 @@
 
 #include <set>
 
-#include "gtest/gtest.h"
 #include "google/protobuf/descriptor.h"
+#include "gtest/gtest.h"
 #include "jijian/v1/admin.pb.h"
+#include "jijian/v1/audit.pb.h"
 #include "jijian/v1/case.pb.h"
 #include "jijian/v1/lead.pb.h"
 #include "jijian/v1/petition.pb.h"
-#include "jijian/v1/audit.pb.h"
 
 namespace jijian::server::domain {
 namespace {
@@ -74,7 +74,8 @@ TEST(PolicyTest, ActingRoleIsTheFirstAllowedOfTheCaller) {
       AuthorizeRpc("/jijian.v1.AdminService/AddUser", {v1::ROLE_AUDITOR, v1::ROLE_ADMIN});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(*r, v1::ROLE_ADMIN);
-  absl::Status denied = AuthorizeRpc("/jijian.v1.AdminService/AddUser", {v1::ROLE_AUDITOR}).status();
+  absl::Status denied =
+      AuthorizeRpc("/jijian.v1.AdminService/AddUser", {v1::ROLE_AUDITOR}).status();
   EXPECT_NE(denied.message().find("admin"), std::string::npos);
   EXPECT_NE(denied.message().find("auditor"), std::string::npos);
   EXPECT_EQ(AuthorizeRpc("/jijian.v1.Nope/Nothing", {v1::ROLE_ADMIN}).status().code(),

@@ -55,8 +55,8 @@ absl::StatusOr<Role> ParseRole(std::string_view name) {
   for (const RoleEntry& e : kRoles) {
     if (e.name == name) return e.role;
   }
-  return absl::InvalidArgumentError("role \"" + std::string(name) +
-                                    "\": must be one of " + AllowedNames());
+  return absl::InvalidArgumentError("role \"" + std::string(name) + "\": must be one of " +
+                                    AllowedNames());
 }
 
 absl::StatusOr<std::vector<Role>> ParseRoleList(std::string_view names) {

@@ -102,8 +102,7 @@ absl::Status CheckRequestId(std::string_view value) {
     bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
               c == '-' || c == '_' || c == '.' || c == ':';
     if (!ok) {
-      return absl::InvalidArgumentError(
-          "request_id: only letters, digits and - _ . : are allowed");
+      return absl::InvalidArgumentError("request_id: only letters, digits and - _ . : are allowed");
     }
   }
   return absl::OkStatus();
