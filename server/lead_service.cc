@@ -792,7 +792,7 @@ grpc::Status LeadServiceImpl::DeclareRecusal(grpc::ServerContext* ctx,
         absl::StatusOr<int64_t> seq = txn.AppendEvent(
             {"recusal.declare", "user", user, "", "DECLARED",
              "ground=" + request.ground() +
-                 (by_subject ? " about=subject" : " about=reporter_of:" + request.reporter_of())});
+                 (by_subject ? " about=subject" : " about=reporter")});
         if (!seq.ok()) return seq.status();
         v1::DeclareRecusalResponse out;
         out.set_recorded(by_subject ? "conflict about a subject recorded"
