@@ -29,7 +29,7 @@ struct ChangeArgs {
   std::string id;
   int64_t version = 0;
   std::string mode, reason, to, due, duplicate_of;
-  std::string date, means, text, conclusion, objection;
+  std::string date, means, text, conclusion, objection, objection_answer;
 };
 
 struct PetitionArgs {
@@ -362,6 +362,7 @@ int Feedback(Env& env, const ChangeArgs& a) {
   req.set_means(a.means);
   req.set_text(a.text);
   req.set_objection(a.objection);
+  req.set_objection_answer(a.objection_answer);
   return Change(env, a, req, [](auto& stub, auto* ctx, const auto& r, auto* resp) {
     return stub.GiveFeedback(ctx, r, resp);
   });
@@ -533,9 +534,11 @@ std::shared_ptr<void> AddPetitionCommands(CLI::App& app, Env& env, Action& actio
       ChangeCommand(petition, "feedback", "record the result feedback (结果反馈)", a);
   feedback->add_option("--means", a->change.means, "letter|phone|in-person|sms|online|receipt")
       ->required();
-  feedback->add_option("--text", a->change.text, "what was said")->required();
+  feedback->add_option("--text", a->change.text, "what was said (required the first time)");
   feedback->add_option("--date", a->change.date, "YYYY-MM-DD (default today)");
   feedback->add_option("--objection", a->change.objection, "the reporter's objection, if any");
+  feedback->add_option("--answer", a->change.objection_answer,
+                       "the answer to the reporter's last objection (异议答复)");
   feedback->callback(
       [&env, &action, a] { action = [&env, a] { return Feedback(env, a->change); }; });
 

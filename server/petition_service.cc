@@ -611,9 +611,17 @@ grpc::Status PetitionServiceImpl::GiveFeedback(grpc::ServerContext* ctx,
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::Status st = CheckChange(req->request_id(), req->id(), req->expected_version());
   if (st.ok()) st = domain::CheckMeans("means", req->means());
-  if (st.ok()) st = domain::CheckText("text", req->text(), domain::kMaxMessageChars, true, true);
+  if (st.ok()) st = domain::CheckText("text", req->text(), domain::kMaxMessageChars, false, true);
   if (st.ok())
     st = domain::CheckText("objection", req->objection(), domain::kMaxMessageChars, false, true);
+  if (st.ok()) {
+    st = domain::CheckText("objection_answer", req->objection_answer(), domain::kMaxMessageChars,
+                           false, true);
+  }
+  if (st.ok() && !req->objection().empty() && !req->objection_answer().empty()) {
+    st = absl::InvalidArgumentError(
+        "objection_answer: record the objection first, then answer it in a later call");
+  }
   if (!st.ok()) return ToGrpcStatus(st);
   const v1::GiveFeedbackRequest request = *req;
   return RunMutation(
@@ -630,19 +638,32 @@ grpc::Status PetitionServiceImpl::GiveFeedback(grpc::ServerContext* ctx,
                   ")");
             }
             bool has_feedback = false;
-            for (const auto& m : r.messages) has_feedback |= m.kind == "result_feedback";
-            if (has_feedback && request.objection().empty()) {
+            bool open_objection = false;  // an objection not yet answered
+            for (const auto& m : r.messages) {
+              has_feedback |= m.kind == "result_feedback";
+              if (m.kind == "objection") open_objection = true;
+              if (m.kind == "objection_answer") open_objection = false;
+            }
+            if (!has_feedback && request.text().empty()) {
+              return absl::InvalidArgumentError("text: required for the result feedback");
+            }
+            if (has_feedback && request.objection().empty() && request.objection_answer().empty()) {
+              return absl::FailedPreconditionError(
+                  "petition " + r.row.id +
+                  " already has its result feedback; only an objection or its answer can be added");
+            }
+            if (!request.objection_answer().empty() && !open_objection) {
               return absl::FailedPreconditionError("petition " + r.row.id +
-                                                   " already has its result feedback; only an "
-                                                   "objection can be added");
+                                                   " has no unanswered objection");
             }
             if (r.row.anonymous && request.means() != "receipt") {
               return absl::InvalidArgumentError(
                   "means: an anonymous reporter can only be answered through the "
                   "receipt code (means=receipt)");
             }
-            event.reason =
-                "means=" + request.means() + (request.objection().empty() ? "" : " objection");
+            event.reason = "means=" + request.means() +
+                           (request.objection().empty() ? "" : " objection") +
+                           (request.objection_answer().empty() ? "" : " objection_answer");
             if (!has_feedback) {
               if (absl::Status st = storage::MeetDeadline(txn, r.row.id, "result_feedback", *date);
                   !st.ok()) {
@@ -657,6 +678,10 @@ grpc::Status PetitionServiceImpl::GiveFeedback(grpc::ServerContext* ctx,
             if (!request.objection().empty()) {
               return AddSealedPetitionMessage(txn, r.row.id, "objection", *date, request.means(),
                                               request.objection());
+            }
+            if (!request.objection_answer().empty()) {
+              return AddSealedPetitionMessage(txn, r.row.id, "objection_answer", *date,
+                                              request.means(), request.objection_answer());
             }
             return absl::OkStatus();
           }),

@@ -43,7 +43,10 @@ grpc::Status ReporterServiceImpl::CheckStatus(grpc::ServerContext* ctx,
             storage::GetMessages(db, (*row)->id);
         if (!messages.ok()) return messages.status();
         for (const storage::MessageRow& m : *messages) {
-          if (m.kind != "acceptance_notice" && m.kind != "result_feedback") continue;
+          if (m.kind != "acceptance_notice" && m.kind != "result_feedback" &&
+              m.kind != "objection_answer") {
+            continue;
+          }
           absl::StatusOr<std::string> text = OpenAt(deps_.store->keyring(), "petition_messages",
                                                     "body", ChildRowId((*row)->id, m.seq), m.body);
           if (!text.ok()) return text.status();

@@ -267,6 +267,43 @@ TEST_F(PetitionTest, EveryHandlingModeToClosure) {
             grpc::StatusCode::FAILED_PRECONDITION);
 }
 
+TEST_F(PetitionTest, ObjectionIsRecordedAndAnsweredAndTheReporterSeesTheAnswer) {
+  v1::RegisterPetitionResponse r = Register(Anonymous("2026-09-01", "异议甲", "某单位"));
+  const std::string id = r.petition().id();
+  ASSERT_TRUE(Decide(id, v1::HANDLING_ARCHIVE, nullptr).ok());
+  auto feedback = [&](const std::string& text, const std::string& objection,
+                      const std::string& answer) {
+    v1::GiveFeedbackRequest req;
+    req.set_request_id("fb-" + std::to_string(counter_++));
+    req.set_id(id);
+    req.set_expected_version(Get(id).version());
+    req.set_means("receipt");
+    req.set_text(text);
+    req.set_objection(objection);
+    req.set_objection_answer(answer);
+    grpc::ClientContext ctx;
+    v1::PetitionResponse resp;
+    return petitions_->GiveFeedback(&ctx, req, &resp);
+  };
+  EXPECT_EQ(feedback("", "", "").error_code(), grpc::StatusCode::INVALID_ARGUMENT);  // no text
+  ASSERT_TRUE(feedback("经核无实质内容，予以存档", "", "").ok());
+  // No objection yet: nothing to answer.
+  EXPECT_EQ(feedback("", "", "答复").error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  ASSERT_TRUE(feedback("", "举报人认为处理不当", "").ok());
+  const int64_t events = AuditLogSize();
+  ASSERT_TRUE(feedback("", "", "经复核，维持原处理意见").ok());
+  EXPECT_EQ(AuditLogSize(), events + 1);
+  EXPECT_EQ(feedback("", "", "再次答复").error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  grpc::ClientContext ctx;
+  v1::CheckStatusRequest status;
+  status.set_receipt_code(r.receipt_code());
+  v1::CheckStatusResponse seen;
+  ASSERT_TRUE(reporters_->CheckStatus(&ctx, status, &seen).ok());
+  ASSERT_EQ(seen.replies_size(), 2);
+  EXPECT_EQ(seen.replies(1).kind(), "objection_answer");
+  EXPECT_EQ(seen.replies(1).text(), "经复核，维持原处理意见");
+}
+
 TEST_F(PetitionTest, SubjectsAboveJurisdictionMustBeEscalated) {
   v1::RegisterPetitionRequest head = RealName("2026-09-01", "钱七", "本级纪委");
   head.mutable_subjects(0)->set_commission_head(true);
