@@ -8,11 +8,9 @@ namespace jijian::client {
 namespace {
 
 struct CaseArgs {
-  std::string id, lead, reason, approver, approval_date, text, file, decision, date, step, state,
-      page_token;
+  std::string id, lead, reason, approver, approval_date, text, file, state, page_token;
   int64_t version = 0;
-  int person = 0;
-  bool procuratorate = false, overdue = false;
+  bool overdue = false;
   int page_size = 0;
 };
 
@@ -33,14 +31,17 @@ void PrintCase(std::ostream& out, const v1::Case& c) {
   std::vector<std::vector<std::string>> rows;
   for (const v1::CasePerson& p : c.persons()) {
     rows.push_back(
-        {std::to_string(p.index()), p.name(), p.unit(), p.decision().empty() ? "-" : p.decision(),
+        {std::to_string(p.index()), p.name(), p.unit(),
+         p.disposition_id().empty() ? "-" : p.disposition_id() + " F" + std::to_string(p.form()),
+         p.decision().empty() ? "-" : p.decision(),
          p.decision_date().empty() ? "-" : p.decision_date(), p.to_procuratorate() ? "yes" : "-",
          p.announced_date().empty() ? "-" : p.announced_date(),
          p.delivered_date().empty() ? "-" : p.delivered_date(),
          p.filed_date().empty() ? "-" : p.filed_date()});
   }
   PrintTable(out,
-             {"#", "PERSON", "UNIT", "DECISION", "DECIDED", "PROCURATORATE", "ANNOUNCED",
+             {"#", "PERSON", "UNIT", "DISPOSITION", "MEASURES", "DECIDED", "PROCURATORATE",
+              "ANNOUNCED",
               "DELIVERED", "FILED"},
              rows);
   for (const v1::CaseNote& n : c.notes()) {
@@ -238,37 +239,6 @@ std::shared_ptr<void> AddCaseCommands(CLI::App& app, Env& env, Action& action) {
     req.set_text(*text);
     return Change(e, x, req, [](auto& s, auto* ctx, const auto& r, auto* o) {
       return s.SubmitReviewOpinion(ctx, r, o);
-    });
-  });
-
-  CLI::App* decide = WithId(c, "decide", "record the decision on one person (处分决定, leader)", a);
-  decide->add_option("--person", a->person, "person number (see case show)")->required();
-  decide->add_option("--decision", a->decision, "the decision")->required();
-  decide->add_option("--date", a->date, "decision date (default today)");
-  decide->add_flag("--procuratorate", a->procuratorate,
-                   "transferred to the procuratorate (移送检察机关)");
-  on(decide, [](Env& e, CaseArgs& x) {
-    v1::RecordDecisionRequest req;
-    req.set_person(x.person);
-    req.set_decision(x.decision);
-    req.set_date(x.date);
-    req.set_to_procuratorate(x.procuratorate);
-    return Change(e, x, req, [](auto& s, auto* ctx, const auto& r, auto* o) {
-      return s.RecordDecision(ctx, r, o);
-    });
-  });
-
-  CLI::App* execute = WithId(c, "execute", "record an execution step (宣布/送达/归档)", a);
-  execute->add_option("--person", a->person, "person number")->required();
-  execute->add_option("--step", a->step, "announced|delivered|filed")->required();
-  execute->add_option("--date", a->date, "date (default today)");
-  on(execute, [](Env& e, CaseArgs& x) {
-    v1::RecordExecutionRequest req;
-    req.set_person(x.person);
-    req.set_step(x.step);
-    req.set_date(x.date);
-    return Change(e, x, req, [](auto& s, auto* ctx, const auto& r, auto* o) {
-      return s.RecordExecution(ctx, r, o);
     });
   });
 

@@ -7,6 +7,7 @@
 #include "client/audit_commands.h"
 #include "client/case_commands.h"
 #include "client/cli_support.h"
+#include "client/disposition_commands.h"
 #include "client/lead_commands.h"
 #include "client/petition_commands.h"
 
@@ -30,6 +31,7 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   args.push_back(AddPetitionCommands(app, env, action));
   args.push_back(AddLeadCommands(app, env, action));
   args.push_back(AddCaseCommands(app, env, action));
+  args.push_back(AddDispositionCommands(app, env, action));
 
   try {
     app.parse(argc, argv);

@@ -5,6 +5,7 @@
 #include "server/domain/lead_rules.h"
 #include "server/domain/petition_validate.h"
 #include "server/domain/validate.h"
+#include "server/disposition_service.h"
 #include "server/lead_codec.h"
 #include "server/petition_codec.h"
 #include "storage/cases.h"
@@ -45,6 +46,7 @@ struct CaseRecord {
   std::vector<storage::CasePersonRow> persons;
   std::vector<storage::MessageRow> notes;
   std::vector<storage::DeadlineRow> deadlines;
+  std::map<int64_t, storage::DispositionRow> decided;  // approved disposition per person
 };
 
 absl::StatusOr<CaseRecord> LoadCase(storage::Db& db, const std::string& id) {
@@ -62,6 +64,9 @@ absl::StatusOr<CaseRecord> LoadCase(storage::Db& db, const std::string& id) {
   absl::StatusOr<std::vector<storage::DeadlineRow>> deadlines = storage::GetDeadlines(db, id);
   if (!deadlines.ok()) return deadlines.status();
   r.deadlines = *std::move(deadlines);
+  absl::StatusOr<std::map<int64_t, storage::DispositionRow>> decided = ApprovedByPerson(db, id);
+  if (!decided.ok()) return decided.status();
+  r.decided = *std::move(decided);
   return r;
 }
 
@@ -92,15 +97,18 @@ absl::StatusOr<v1::Case> CaseToProto(const storage::Keyring& keys, const CaseRec
     out->set_index(static_cast<int32_t>(p.idx));
     out->set_name(subject.name());
     out->set_unit(subject.unit());
-    absl::StatusOr<std::string> decision =
-        OpenAt(keys, kPersons, "decision", ChildRowId(r.row.id, p.idx), p.decision);
-    if (!decision.ok()) return decision.status();
-    out->set_decision(*decision);
-    out->set_decision_date(p.decision_date);
-    out->set_to_procuratorate(p.to_procuratorate);
-    out->set_announced_date(p.announced_date);
-    out->set_delivered_date(p.delivered_date);
-    out->set_filed_date(p.filed_date);
+    // What was decided is the person's approved disposition (四种形态), if any.
+    auto d = r.decided.find(p.idx);
+    if (d == r.decided.end()) continue;
+    const storage::DispositionRow& dr = d->second;
+    out->set_disposition_id(dr.id);
+    out->set_form(static_cast<int32_t>(dr.form));
+    out->set_decision(dr.measures);
+    out->set_decision_date(dr.decided_date);
+    out->set_to_procuratorate(dr.measures.find("prosecution-transfer") != std::string::npos);
+    out->set_announced_date(dr.announced_date);
+    out->set_delivered_date(dr.delivered_date);
+    out->set_filed_date(dr.filed_date);
   }
   for (const storage::MessageRow& m : r.notes) {
     absl::StatusOr<std::string> text =
@@ -465,102 +473,6 @@ grpc::Status CaseServiceImpl::SubmitReviewOpinion(grpc::ServerContext* ctx,
                      resp);
 }
 
-grpc::Status CaseServiceImpl::RecordDecision(grpc::ServerContext* ctx,
-                                             const v1::RecordDecisionRequest* req,
-                                             v1::CaseResponse* resp) {
-  absl::StatusOr<Caller> caller = deps_.auth->Authorize(*ctx, Rpc("RecordDecision"));
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  absl::Status st = CheckCaseChange(req->request_id(), req->id(), req->expected_version());
-  if (st.ok())
-    st = domain::CheckText("decision", req->decision(), domain::kMaxReasonChars, true, true);
-  absl::StatusOr<absl::CivilDay> date = domain::DateNotInFuture("date", req->date(), Today());
-  if (st.ok() && !date.ok()) st = date.status();
-  if (!st.ok()) return ToGrpcStatus(st);
-  const v1::RecordDecisionRequest request = *req;
-  const std::string day = FormatDate(*date);
-  return RunMutation(
-      deps_, *caller, req->request_id(),
-      ChangeCase(
-          deps_, *caller, req->id(), req->expected_version(), CaseAction::kDecide, "case.decide",
-          [request, day](storage::WriteTxn& txn, CaseRecord& r, v1::CaseState& next,
-                         storage::EventInput& event) -> absl::Status {
-            if (request.person() < 1 || request.person() > static_cast<int>(r.persons.size())) {
-              return absl::InvalidArgumentError("person: must be from 1 to " +
-                                                std::to_string(r.persons.size()));
-            }
-            storage::CasePersonRow& p = r.persons[request.person() - 1];
-            if (!p.decision_date.empty()) {
-              return absl::FailedPreconditionError("person " + std::to_string(p.idx) + " of case " +
-                                                   r.row.id + " already has a decision (" +
-                                                   p.decision_date + ")");
-            }
-            absl::StatusOr<std::string> sealed =
-                SealAt(txn.keyring(), KeyDomain::kContent, kPersons, "decision",
-                       ChildRowId(r.row.id, p.idx), request.decision());
-            if (!sealed.ok()) return sealed.status();
-            p.decision = *sealed;
-            p.decision_date = day;
-            p.to_procuratorate = request.to_procuratorate();
-            if (absl::Status st = storage::PutCasePerson(txn, p); !st.ok()) return st;
-            bool all = std::all_of(
-                r.persons.begin(), r.persons.end(),
-                [](const storage::CasePersonRow& x) { return !x.decision_date.empty(); });
-            if (!all) next = v1::CASE_REVIEWED;
-            event.reason =
-                "person=" + std::to_string(p.idx) + (p.to_procuratorate ? " to_procuratorate" : "");
-            return absl::OkStatus();
-          }),
-      resp);
-}
-
-grpc::Status CaseServiceImpl::RecordExecution(grpc::ServerContext* ctx,
-                                              const v1::RecordExecutionRequest* req,
-                                              v1::CaseResponse* resp) {
-  absl::StatusOr<Caller> caller = deps_.auth->Authorize(*ctx, Rpc("RecordExecution"));
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  absl::Status st = CheckCaseChange(req->request_id(), req->id(), req->expected_version());
-  const auto& steps = domain::ExecutionSteps();
-  auto step = std::find(steps.begin(), steps.end(), req->step());
-  if (st.ok() && step == steps.end())
-    st = absl::InvalidArgumentError("step: must be one of announced, delivered, filed");
-  absl::StatusOr<absl::CivilDay> date = domain::DateNotInFuture("date", req->date(), Today());
-  if (st.ok() && !date.ok()) st = date.status();
-  if (!st.ok()) return ToGrpcStatus(st);
-  const v1::RecordExecutionRequest request = *req;
-  const size_t step_index = static_cast<size_t>(step - steps.begin());
-  const std::string day = FormatDate(*date);
-  return RunMutation(
-      deps_, *caller, req->request_id(),
-      ChangeCase(
-          deps_, *caller, req->id(), req->expected_version(), CaseAction::kExecute, "case.execute",
-          [request, step_index, day](storage::WriteTxn& txn, CaseRecord& r, v1::CaseState&,
-                                     storage::EventInput& event) -> absl::Status {
-            if (request.person() < 1 || request.person() > static_cast<int>(r.persons.size())) {
-              return absl::InvalidArgumentError("person: must be from 1 to " +
-                                                std::to_string(r.persons.size()));
-            }
-            storage::CasePersonRow& p = r.persons[request.person() - 1];
-            std::string* dates[] = {&p.announced_date, &p.delivered_date, &p.filed_date};
-            if (!dates[step_index]->empty()) {
-              return absl::FailedPreconditionError("person " + std::to_string(p.idx) + ": " +
-                                                   request.step() + " is already recorded (" +
-                                                   *dates[step_index] + ")");
-            }
-            if (step_index > 0 && dates[step_index - 1]->empty()) {
-              return absl::FailedPreconditionError(
-                  "person " + std::to_string(p.idx) + ": " + request.step() + " comes after " +
-                  std::string(domain::ExecutionSteps()[step_index - 1]));
-            }
-            if (day < p.decision_date || (step_index > 0 && day < *dates[step_index - 1])) {
-              return absl::InvalidArgumentError("date: must not be before the previous step");
-            }
-            *dates[step_index] = day;
-            event.reason = "person=" + std::to_string(p.idx) + " step=" + request.step();
-            return storage::PutCasePerson(txn, p);
-          }),
-      resp);
-}
-
 grpc::Status CaseServiceImpl::CloseCase(grpc::ServerContext* ctx, const v1::CaseStepRequest* req,
                                         v1::CaseResponse* resp) {
   absl::StatusOr<Caller> caller = deps_.auth->Authorize(*ctx, Rpc("CloseCase"));
@@ -577,8 +489,14 @@ grpc::Status CaseServiceImpl::CloseCase(grpc::ServerContext* ctx, const v1::Case
                     storage::EventInput&) -> absl::Status {
                    std::vector<domain::PersonProgress> progress;
                    for (const auto& p : r.persons) {
-                     progress.push_back({static_cast<int>(p.idx), !p.decision_date.empty(),
-                                         p.announced_date, p.delivered_date, p.filed_date});
+                     auto d = r.decided.find(p.idx);
+                     if (d == r.decided.end()) {
+                       progress.push_back({static_cast<int>(p.idx), false, "", "", ""});
+                     } else {
+                       progress.push_back({static_cast<int>(p.idx), true,
+                                           d->second.announced_date, d->second.delivered_date,
+                                           d->second.filed_date});
+                     }
                    }
                    std::string blocker = domain::CaseCloseBlocker(progress);
                    if (!blocker.empty()) {

@@ -1,5 +1,5 @@
-// CaseService (立案审查调查): filing, investigation, review, decision per person,
-// execution and closure. Inspectors see only their own cases.
+// CaseService (立案审查调查): filing, investigation, review and closure. Each person is
+// decided by an approved disposition (DispositionService), which also carries execution. Inspectors see only their own cases.
 #ifndef JIJIAN_SERVER_CASE_SERVICE_H_
 #define JIJIAN_SERVER_CASE_SERVICE_H_
 
@@ -26,10 +26,6 @@ class CaseServiceImpl final : public v1::CaseService::Service {
                                 v1::CaseResponse* resp) override;
   grpc::Status SubmitReviewOpinion(grpc::ServerContext* ctx, const v1::CaseNoteRequest* req,
                                    v1::CaseResponse* resp) override;
-  grpc::Status RecordDecision(grpc::ServerContext* ctx, const v1::RecordDecisionRequest* req,
-                              v1::CaseResponse* resp) override;
-  grpc::Status RecordExecution(grpc::ServerContext* ctx, const v1::RecordExecutionRequest* req,
-                               v1::CaseResponse* resp) override;
   grpc::Status CloseCase(grpc::ServerContext* ctx, const v1::CaseStepRequest* req,
                          v1::CaseResponse* resp) override;
 

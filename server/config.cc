@@ -58,6 +58,7 @@ absl::StatusOr<ServerConfig> LoadConfig(const std::string& path) {
                                                "client_cert_days",
                                                "reader_connections",
                                                "calendar",
+                                               "measures",
                                                "jurisdiction_max_rank",
                                                "inquiry_reply_working_days",
                                                "verification_working_days",
@@ -96,6 +97,7 @@ absl::StatusOr<ServerConfig> LoadConfig(const std::string& path) {
         {"server_cert", &c.server_cert_path, true},
         {"server_key", &c.server_key_path, true},
         {"calendar", &c.calendar_path, true},
+        {"measures", &c.measures_path, true},
         {"jurisdiction_max_rank", &c.jurisdiction_max_rank, false}}) {
     if (st = str(key, *out, is_path); !st.ok()) return st;
   }
@@ -156,6 +158,7 @@ absl::Status WriteConfig(const ServerConfig& c, const std::string& path) {
                 {"lead_proposal_days", c.lead_rules.proposal_calendar_days},
                 {"client_cert_days", c.client_cert_days},
                 {"reader_connections", static_cast<int64_t>(c.reader_connections)}};
+  if (!c.measures_path.empty()) t.insert("measures", c.measures_path);
   std::ofstream out(path, std::ios::trunc);
   if (!out) return absl::PermissionDeniedError("cannot write " + path);
   out << "# jijian-server configuration (paths relative to this file's folder)\n" << t << "\n";

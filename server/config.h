@@ -22,6 +22,7 @@ struct ServerConfig {
   std::string server_cert_path;
   std::string server_key_path;
   std::string calendar_path;  // working-day calendar (TOML); empty: the built-in one
+  std::string measures_path;  // four-forms measure table (TOML); empty: the built-in one
   // The highest rank this commission has jurisdiction over (petition_rules.h RankLevels);
   // petitions about higher-ranked subjects must be escalated.
   std::string jurisdiction_max_rank = "division";

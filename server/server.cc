@@ -53,14 +53,27 @@ absl::StatusOr<std::unique_ptr<JijianServer>> JijianServer::Start(const ServerCo
     s->calendar_ = *std::move(calendar);
   }
 
+  if (config.measures_path.empty()) {
+    s->measures_ = domain::MeasureTable::BuiltIn();
+  } else {
+    // A bad rules file stops start-up: deciding with a half-read table would be worse.
+    absl::StatusOr<domain::MeasureTable> measures =
+        domain::MeasureTable::LoadFile(config.measures_path);
+    if (!measures.ok()) return measures.status();
+    s->measures_ = *std::move(measures);
+  }
+
   s->auth_ = std::make_unique<Authenticator>(s->store_.get());
-  ServiceDeps deps{s->store_.get(), s->auth_.get(), &s->config_, &s->ca_, &s->calendar_};
+  ServiceDeps deps{s->store_.get(), s->auth_.get(), &s->config_, &s->ca_, &s->calendar_,
+                   &s->measures_};
   s->admin_ = std::make_unique<AdminServiceImpl>(deps);
   s->audit_ = std::make_unique<AuditServiceImpl>(deps);
   s->petitions_ = std::make_unique<PetitionServiceImpl>(deps);
   s->reporters_ = std::make_unique<ReporterServiceImpl>(deps);
   s->leads_ = std::make_unique<LeadServiceImpl>(deps);
   s->cases_ = std::make_unique<CaseServiceImpl>(deps);
+  s->dispositions_ = std::make_unique<DispositionServiceImpl>(deps);
+  s->stats_ = std::make_unique<StatsServiceImpl>(deps);
 
   // Staff port: client certificates are required and verified against the deployment's CA.
   grpc::SslServerCredentialsOptions tls(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
@@ -77,6 +90,8 @@ absl::StatusOr<std::unique_ptr<JijianServer>> JijianServer::Start(const ServerCo
   builder.RegisterService(s->reporters_.get());
   builder.RegisterService(s->leads_.get());
   builder.RegisterService(s->cases_.get());
+  builder.RegisterService(s->dispositions_.get());
+  builder.RegisterService(s->stats_.get());
   builder.SetMaxReceiveMessageSize(4 * 1024 * 1024);
   s->server_ = builder.BuildAndStart();
   if (!s->server_ || s->port_ == 0) {

@@ -13,9 +13,11 @@
 #include "server/audit_service.h"
 #include "server/auth.h"
 #include "server/case_service.h"
+#include "server/disposition_service.h"
 #include "server/config.h"
 #include "server/lead_service.h"
 #include "server/petition_service.h"
+#include "server/stats_service.h"
 #include "server/pki.h"
 #include "storage/store.h"
 
@@ -47,6 +49,7 @@ class JijianServer {
   ServerConfig config_;
   KeyAndCert ca_;
   domain::WorkCalendar calendar_;
+  domain::MeasureTable measures_;
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<Authenticator> auth_;
   std::unique_ptr<AdminServiceImpl> admin_;
@@ -55,6 +58,8 @@ class JijianServer {
   std::unique_ptr<ReporterServiceImpl> reporters_;
   std::unique_ptr<LeadServiceImpl> leads_;
   std::unique_ptr<CaseServiceImpl> cases_;
+  std::unique_ptr<DispositionServiceImpl> dispositions_;
+  std::unique_ptr<StatsServiceImpl> stats_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   std::once_flag shutdown_once_;

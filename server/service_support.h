@@ -14,6 +14,7 @@
 #include "server/auth.h"
 #include "server/config.h"
 #include "server/domain/calendar.h"
+#include "server/domain/measures.h"
 #include "server/grpc_status.h"
 #include "server/pki.h"
 #include "storage/store.h"
@@ -27,6 +28,7 @@ struct ServiceDeps {
   const ServerConfig* config = nullptr;
   const KeyAndCert* ca = nullptr;
   const domain::WorkCalendar* calendar = nullptr;
+  const domain::MeasureTable* measures = nullptr;  // the four-forms measures in force
 };
 
 // Today's date where the commission works (China Standard Time, UTC+8, no DST).

@@ -313,11 +313,92 @@ CREATE TABLE case_persons (
 ) WITHOUT ROWID;
 )sql";
 
+
+// Version 6: dispositions (四种形态) of one person in a lead or case, their history, the
+// blind indexes that find them by person, and integrity checks (廉政意见回复). Measures,
+// form, unit and dates stay plain so that statistics and period lists need no decryption;
+// reasons and the person's name are sealed.
+constexpr std::string_view kV6 = R"sql(
+CREATE TABLE dispositions (
+  id               TEXT PRIMARY KEY,
+  version          INTEGER NOT NULL,
+  state            TEXT NOT NULL,      -- PROPOSED, APPROVED, REJECTED, REVOKED
+  object_id        TEXT NOT NULL,      -- XS-... or LA-...
+  subject_idx      INTEGER NOT NULL,
+  unit             TEXT NOT NULL,
+  measures         TEXT NOT NULL,      -- measure codes, comma-separated, table order
+  form             INTEGER NOT NULL,   -- derived from the measures
+  party            INTEGER NOT NULL,   -- has a party sanction (党纪处分)
+  government       INTEGER NOT NULL,   -- has a government sanction (政务处分)
+  disciplines      TEXT NOT NULL,
+  decided_date     TEXT NOT NULL,
+  probation_months INTEGER NOT NULL,
+  period_months    INTEGER NOT NULL,
+  permanent        INTEGER NOT NULL,
+  period_end       TEXT NOT NULL,      -- '' when none or permanent
+  reason           BLOB NOT NULL,      -- sealed (content)
+  proposed_by      TEXT NOT NULL,
+  approved_by      TEXT NOT NULL DEFAULT '',
+  announced_date   TEXT NOT NULL DEFAULT '',
+  delivered_date   TEXT NOT NULL DEFAULT '',
+  filed_date       TEXT NOT NULL DEFAULT '',
+  appeal_petition  TEXT NOT NULL DEFAULT '',
+  appeal_outcome   TEXT NOT NULL DEFAULT '',
+  created_us       INTEGER NOT NULL,
+  updated_us       INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX dispositions_object ON dispositions(object_id, subject_idx);
+-- Statistics: one covering range scan over the decision dates of approved dispositions.
+CREATE INDEX dispositions_stats
+  ON dispositions(state, decided_date, unit, form, measures, party, government);
+-- Period lists: approved dispositions by the end of their period.
+CREATE INDEX dispositions_period ON dispositions(state, permanent, period_end);
+
+CREATE TABLE disposition_history (
+  disposition_id TEXT NOT NULL,
+  seq            INTEGER NOT NULL,
+  kind           TEXT NOT NULL,
+  date           TEXT NOT NULL,
+  actor          TEXT NOT NULL,
+  measures       TEXT NOT NULL,
+  text           BLOB,                 -- sealed (content)
+  PRIMARY KEY (disposition_id, seq)
+) WITHOUT ROWID;
+
+-- A disposition's person by blind index (the digests of person_index), kept apart so that
+-- duplicate searches over petitions and leads never meet dispositions.
+CREATE TABLE disposition_index (
+  digest         BLOB NOT NULL,
+  disposition_id TEXT NOT NULL,
+  PRIMARY KEY (digest, disposition_id)
+) WITHOUT ROWID;
+
+-- Integrity checks (廉政意见回复): who asked, when, and the opinion given. The person is
+-- a blind-index digest; the purpose is sealed.
+CREATE TABLE integrity_checks (
+  id          TEXT PRIMARY KEY,        -- LZ-YYYY-NNNNNN
+  digest      BLOB NOT NULL,
+  purpose     BLOB,                    -- sealed (content)
+  opinion     TEXT NOT NULL,
+  asked_by    TEXT NOT NULL,
+  date        TEXT NOT NULL,
+  created_us  INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- Statistics over petitions, leads and cases by date.
+CREATE INDEX petitions_stats
+  ON petitions(received_date, channel, category, decision_mode, anonymous);
+CREATE INDEX leads_registered ON leads(registered_date, source);
+CREATE INDEX cases_filed ON cases(filed_date);
+CREATE INDEX cases_closed ON cases(closed_date);
+CREATE INDEX cases_lead ON cases(lead_id);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> kMigrations = {
-      {1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5},
+      {1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5}, {6, kV6},
   };
   return kMigrations;
 }

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "jijian/v1/case.grpc.pb.h"
+#include "jijian/v1/disposition.grpc.pb.h"
 #include "jijian/v1/lead.grpc.pb.h"
 #include "jijian/v1/petition.grpc.pb.h"
 #include "server/domain/lead_rules.h"
@@ -683,34 +684,77 @@ TEST_F(LeadTest, WholePathFromPetitionToAClosedCase) {
     return c_cm_->CloseCase(x, r, o);
   });
   EXPECT_EQ(close.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  v1::RecordDecisionRequest decide;
-  decide.set_person(1);
-  decide.set_decision("党内严重警告");
-  ASSERT_TRUE(
-      CaseCall(
-          decide, id,
-          [&](auto* x, const auto& r, auto* o) { return c_leader_->RecordDecision(x, r, o); }, &c)
-          .ok());
-  EXPECT_EQ(c.state(), v1::CASE_DECIDED);
+  // The person is decided by an approved disposition (四种形态): the reviewer proposes, a
+  // leader approves, the case manager records execution.
+  auto d_reviewer = v1::DispositionService::NewStub(
+      deploy_->Channel(deploy_->data_dir() + "/profiles/rev.toml"));
+  auto d_leader = v1::DispositionService::NewStub(
+      deploy_->Channel(deploy_->data_dir() + "/profiles/ldr.toml"));
+  auto d_cm =
+      v1::DispositionService::NewStub(deploy_->Channel(deploy_->data_dir() + "/profiles/cm.toml"));
+  v1::RecordDispositionRequest record;
+  record.set_request_id("disp-1");
+  record.set_object_id(id);
+  record.set_subject_index(1);
+  record.add_measures("party-serious-warning");
+  record.add_disciplines(v1::DISCIPLINE_INTEGRITY);
+  record.set_decided_date(TodayText());
+  record.set_reason("违规收受礼金");
+  grpc::ClientContext rctx;
+  v1::DispositionResponse disp;
+  ASSERT_TRUE(d_reviewer->RecordDisposition(&rctx, record, &disp).ok());
+  EXPECT_EQ(disp.disposition().form(), 2);
+  const std::string disp_id = disp.disposition().id();
+  auto step = [&](auto call, v1::DispositionStepRequest req) {
+    req.set_request_id("ds-" + std::to_string(n_++));
+    req.set_id(disp_id);
+    grpc::ClientContext g;
+    v1::GetDispositionRequest get;
+    get.set_id(disp_id);
+    v1::DispositionResponse cur;
+    EXPECT_TRUE(d_cm->GetDisposition(&g, get, &cur).ok());
+    req.set_expected_version(cur.disposition().version());
+    grpc::ClientContext x;
+    v1::DispositionResponse out;
+    return call(&x, req, &out);
+  };
+  ASSERT_TRUE(step([&](auto* x, const auto& r, auto* o) { return d_leader->ApproveDisposition(x, r, o); },
+                   {})
+                  .ok());
+  ASSERT_TRUE(CaseCall(v1::CaseStepRequest(), id, [&](auto* x, const auto& r, auto* o) {
+                return c_cm_->CloseCase(x, r, o);
+              }).error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+  grpc::ClientContext gctx;
+  v1::GetCaseRequest getc;
+  getc.set_id(id);
+  v1::CaseResponse now;
+  ASSERT_TRUE(c_cm_->GetCase(&gctx, getc, &now).ok());
+  EXPECT_EQ(now.case_().state(), v1::CASE_DECIDED);
+  EXPECT_EQ(now.case_().persons(0).disposition_id(), disp_id);
+  EXPECT_EQ(now.case_().persons(0).decision(), "party-serious-warning");
   close = CaseCall(v1::CaseStepRequest(), id,
                    [&](auto* x, const auto& r, auto* o) { return c_cm_->CloseCase(x, r, o); });
   EXPECT_EQ(close.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_NE(close.error_message().find("宣布"), std::string::npos) << close.error_message();
-  v1::RecordExecutionRequest exec;
-  exec.set_person(1);
-  exec.set_step("delivered");  // before it was announced
-  EXPECT_EQ(
-      CaseCall(exec, id,
-               [&](auto* x, const auto& r, auto* o) { return c_cm_->RecordExecution(x, r, o); })
-          .error_code(),
-      grpc::StatusCode::FAILED_PRECONDITION);
-  for (const char* step : {"announced", "delivered", "filed"}) {
-    exec.set_step(step);
-    ASSERT_TRUE(
-        CaseCall(exec, id,
-                 [&](auto* x, const auto& r, auto* o) { return c_cm_->RecordExecution(x, r, o); })
-            .ok())
-        << step;
+  auto execute = [&](const char* name) {
+    v1::DispositionExecutionRequest req;
+    req.set_request_id("dx-" + std::to_string(n_++));
+    req.set_id(disp_id);
+    req.set_step(name);
+    req.set_date(TodayText());
+    grpc::ClientContext g;
+    v1::GetDispositionRequest get;
+    get.set_id(disp_id);
+    v1::DispositionResponse cur;
+    EXPECT_TRUE(d_cm->GetDisposition(&g, get, &cur).ok());
+    req.set_expected_version(cur.disposition().version());
+    grpc::ClientContext x;
+    v1::DispositionResponse out;
+    return d_cm->RecordExecution(&x, req, &out);
+  };
+  EXPECT_EQ(execute("delivered").error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  for (const char* name : {"announced", "delivered", "filed"}) {
+    ASSERT_TRUE(execute(name).ok()) << name;
   }
   ASSERT_TRUE(CaseCall(
                   v1::CaseStepRequest(), id,
@@ -718,12 +762,12 @@ TEST_F(LeadTest, WholePathFromPetitionToAClosedCase) {
                   .ok());
   EXPECT_EQ(c.state(), v1::CASE_CLOSED);
   EXPECT_FALSE(c.closed_date().empty());
-  // After closure nothing more can be recorded.
-  EXPECT_EQ(
-      CaseCall(decide, id,
-               [&](auto* x, const auto& r, auto* o) { return c_leader_->RecordDecision(x, r, o); })
-          .error_code(),
-      grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(c.persons(0).filed_date(), TodayText());
+  // After closure no new disposition can be proposed.
+  record.set_request_id("disp-2");
+  grpc::ClientContext late;
+  EXPECT_EQ(d_reviewer->RecordDisposition(&late, record, &disp).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
 }
 
 TEST_F(LeadTest, FilingIsApprovedByAnotherLeaderAndOnlyOnce) {

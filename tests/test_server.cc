@@ -1,5 +1,9 @@
 #include "tests/test_server.h"
 
+#include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <spawn.h>
@@ -167,6 +171,10 @@ CommandResult RunBinary(const std::string& name, const std::vector<std::string>&
   ::unlink(out_path.c_str());
   ::unlink(err_path.c_str());
   return r;
+}
+
+std::string TodayText() {
+  return absl::FormatCivilTime(absl::ToCivilDay(absl::Now(), absl::FixedTimeZone(8 * 3600)));
 }
 
 }  // namespace jijian::testing

@@ -63,6 +63,9 @@ std::string BinaryPath(const std::string& name);
 // Reads a whole file ("" if missing).
 std::string ReadFile(const std::string& path);
 
+// Today where the commission works (UTC+8) as YYYY-MM-DD, as the server sees it.
+std::string TodayText();
+
 }  // namespace jijian::testing
 
 #endif  // JIJIAN_TESTS_TEST_SERVER_H_

@@ -60,9 +60,22 @@ const std::vector<PolicyRow>& PolicyTable() {
     {"/jijian.v1.CaseService/SubmitInvestigationReport", {kInspector}},
     {"/jijian.v1.CaseService/TransferToReview",     {kCaseManager, kInspector}},
     {"/jijian.v1.CaseService/SubmitReviewOpinion",  {kReviewer}},
-    {"/jijian.v1.CaseService/RecordDecision",       {kLeader}},
-    {"/jijian.v1.CaseService/RecordExecution",      {kCaseManager}},
     {"/jijian.v1.CaseService/CloseCase",            {kCaseManager}},
+    // Dispositions (四种形态): a reviewer or the assigned inspector proposes, a leader who is
+    // not the proposer decides; case management records execution and registers appeals.
+    {"/jijian.v1.DispositionService/RecordDisposition",  {kReviewer, kInspector}},     // inspector: if assigned
+    {"/jijian.v1.DispositionService/ApproveDisposition", {kLeader}},                  // not their own
+    {"/jijian.v1.DispositionService/RejectDisposition",  {kLeader}},                  // not their own
+    {"/jijian.v1.DispositionService/RecordExecution",    {kCaseManager}},
+    {"/jijian.v1.DispositionService/RegisterAppeal",     {kRegistrar, kCaseManager}},
+    {"/jijian.v1.DispositionService/DecideAppeal",       {kLeader}},
+    {"/jijian.v1.DispositionService/GetDisposition",     {kCaseManager, kLeader, kInspector, kReviewer}},
+    {"/jijian.v1.DispositionService/ListDispositions",   {kCaseManager, kLeader, kInspector, kReviewer}},
+    {"/jijian.v1.DispositionService/ListMeasures",       {kRegistrar, kCaseManager, kInspector, kReviewer, kLeader, kAuditor}},
+    // 廉政意见回复: answered by case management or a leader; every check is an audit event.
+    {"/jijian.v1.DispositionService/IntegrityCheck",     {kCaseManager, kLeader}},
+    // Statistics are counts only: auditors read them too.
+    {"/jijian.v1.StatsService/GetStatistics",            {kCaseManager, kLeader, kAuditor}},
     // A registrar on the phone or at the desk acts for a reporter holding a receipt code.
     {"/jijian.v1.ReporterService/CheckStatus",      {kRegistrar}},
     {"/jijian.v1.ReporterService/AddMaterial",      {kRegistrar}},

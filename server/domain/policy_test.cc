@@ -8,6 +8,7 @@
 #include "jijian/v1/audit.pb.h"
 #include "jijian/v1/case.pb.h"
 #include "jijian/v1/lead.pb.h"
+#include "jijian/v1/disposition.pb.h"
 #include "jijian/v1/petition.pb.h"
 
 namespace jijian::server::domain {
@@ -45,6 +46,8 @@ TEST(PolicyTest, EveryServiceMethodHasExactlyOneRow) {
       v1::Petition::descriptor()->file()->FindServiceByName("ReporterService"),
       v1::Lead::descriptor()->file()->FindServiceByName("LeadService"),
       v1::Case::descriptor()->file()->FindServiceByName("CaseService"),
+      v1::Disposition::descriptor()->file()->FindServiceByName("DispositionService"),
+      v1::Disposition::descriptor()->file()->FindServiceByName("StatsService"),
   };
   std::set<std::string> methods;
   for (const auto* service : services) {

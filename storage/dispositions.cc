@@ -1,0 +1,300 @@
+#include "storage/dispositions.h"
+
+#include <algorithm>
+#include <optional>
+
+#include "absl/strings/str_cat.h"
+
+namespace jijian::storage {
+namespace {
+
+constexpr char kColumns[] =
+    "id, version, state, object_id, subject_idx, unit, measures, form, party, government, "
+    "disciplines, decided_date, probation_months, period_months, permanent, period_end, reason, "
+    "proposed_by, approved_by, announced_date, delivered_date, filed_date, appeal_petition, "
+    "appeal_outcome, created_us, updated_us";
+
+DispositionRow FromRow(const Stmt& q) {
+  DispositionRow r;
+  r.id = q.Text(0);
+  r.version = q.Int(1);
+  r.state = q.Text(2);
+  r.object_id = q.Text(3);
+  r.subject_idx = q.Int(4);
+  r.unit = q.Text(5);
+  r.measures = q.Text(6);
+  r.form = q.Int(7);
+  r.party = q.Int(8) == 1;
+  r.government = q.Int(9) == 1;
+  r.disciplines = q.Text(10);
+  r.decided_date = q.Text(11);
+  r.probation_months = q.Int(12);
+  r.period_months = q.Int(13);
+  r.permanent = q.Int(14) == 1;
+  r.period_end = q.Text(15);
+  r.reason = q.BlobAt(16);
+  r.proposed_by = q.Text(17);
+  r.approved_by = q.Text(18);
+  r.announced_date = q.Text(19);
+  r.delivered_date = q.Text(20);
+  r.filed_date = q.Text(21);
+  r.appeal_petition = q.Text(22);
+  r.appeal_outcome = q.Text(23);
+  r.created_us = q.Int(24);
+  r.updated_us = q.Int(25);
+  return r;
+}
+
+absl::Status Write(WriteTxn& txn, const DispositionRow& r, const char* verb) {
+  absl::StatusOr<Stmt> q = txn.db().Prepare(
+      absl::StrCat(verb, " INTO dispositions(", kColumns,
+                   ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+  if (!q.ok()) return q.status();
+  q->Bind(r.id, r.version, r.state, r.object_id, r.subject_idx, r.unit, r.measures, r.form,
+          r.party, r.government, r.disciplines, r.decided_date, r.probation_months,
+          r.period_months, r.permanent, r.period_end, Blob{r.reason}, r.proposed_by,
+          r.approved_by, r.announced_date, r.delivered_date, r.filed_date, r.appeal_petition,
+          r.appeal_outcome, r.created_us, r.updated_us);
+  return q->Run();
+}
+
+// "YYYY-MM" of a date column, for monthly trends.
+std::string MonthOf(const std::string& column) { return "substr(" + column + ", 1, 7)"; }
+
+}  // namespace
+
+absl::Status InsertDisposition(WriteTxn& txn, const DispositionRow& row) {
+  return Write(txn, row, "INSERT");
+}
+
+absl::Status UpdateDisposition(WriteTxn& txn, DispositionRow& row) {
+  row.version += 1;
+  row.updated_us = txn.now_us();
+  return Write(txn, row, "INSERT OR REPLACE");
+}
+
+absl::StatusOr<DispositionRow> GetDisposition(Db& db, const std::string& id) {
+  absl::StatusOr<Stmt> q =
+      db.Prepare(absl::StrCat("SELECT ", kColumns, " FROM dispositions WHERE id = ?"));
+  if (!q.ok()) return q.status();
+  q->Bind(id);
+  absl::StatusOr<bool> row = q->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return absl::NotFoundError(absl::StrCat("disposition ", id, " does not exist"));
+  return FromRow(*q);
+}
+
+absl::StatusOr<std::vector<DispositionRow>> DispositionsOf(Db& db, const std::string& object_id) {
+  absl::StatusOr<Stmt> q = db.Prepare(absl::StrCat(
+      "SELECT ", kColumns, " FROM dispositions WHERE object_id = ? ORDER BY subject_idx, id"));
+  if (!q.ok()) return q.status();
+  q->Bind(object_id);
+  return q->Collect<DispositionRow>(FromRow);
+}
+
+absl::StatusOr<std::vector<DispositionRow>> ListDispositions(Db& db, const DispositionFilter& f) {
+  // The period filters name the state themselves so that the dispositions_period index
+  // serves them; the plain list walks ids.
+  absl::StatusOr<Stmt> q = db.Prepare(absl::StrCat(
+      "SELECT ", kColumns,
+      " FROM dispositions WHERE id > ?1 AND (?2 = '' OR object_id = ?2) "
+      "AND (?3 = '' OR state = ?3) AND (?4 = 0 OR form = ?4) "
+      "AND (?5 = 0 OR (state = 'DISPOSITION_APPROVED' AND (permanent = 1 OR period_end >= ?6))) "
+      "AND (?7 = '' OR (state = 'DISPOSITION_APPROVED' AND permanent = 0 "
+      "                 AND period_end >= ?6 AND period_end <= ?7)) "
+      "ORDER BY id LIMIT ?8"));
+  if (!q.ok()) return q.status();
+  q->Bind(f.after_id, f.object_id, f.state, f.form, f.in_period, f.today, f.ending_by,
+          static_cast<int64_t>(f.limit));
+  return q->Collect<DispositionRow>(FromRow);
+}
+
+absl::Status AddDispositionHistory(WriteTxn& txn, DispositionHistoryRow row) {
+  absl::StatusOr<std::optional<int64_t>> last = [&]() -> absl::StatusOr<std::optional<int64_t>> {
+    absl::StatusOr<Stmt> q =
+        txn.db().Prepare("SELECT MAX(seq) FROM disposition_history WHERE disposition_id = ?");
+    if (!q.ok()) return q.status();
+    q->Bind(row.disposition_id);
+    absl::StatusOr<bool> has = q->Step();
+    if (!has.ok()) return has.status();
+    if (!*has || q->IsNull(0)) return std::optional<int64_t>();
+    return std::optional<int64_t>(q->Int(0));
+  }();
+  if (!last.ok()) return last.status();
+  row.seq = last->value_or(0) + 1;
+  absl::StatusOr<Stmt> q = txn.db().Prepare(
+      "INSERT INTO disposition_history(disposition_id, seq, kind, date, actor, measures, text) "
+      "VALUES (?,?,?,?,?,?,?)");
+  if (!q.ok()) return q.status();
+  q->Bind(row.disposition_id, row.seq, row.kind, row.date, row.actor, row.measures,
+          Blob{row.text});
+  return q->Run();
+}
+
+absl::StatusOr<std::vector<DispositionHistoryRow>> GetDispositionHistory(Db& db,
+                                                                         const std::string& id) {
+  absl::StatusOr<Stmt> q = db.Prepare(
+      "SELECT disposition_id, seq, kind, date, actor, measures, text FROM disposition_history "
+      "WHERE disposition_id = ? ORDER BY seq");
+  if (!q.ok()) return q.status();
+  q->Bind(id);
+  return q->Collect<DispositionHistoryRow>([](const Stmt& s) {
+    return DispositionHistoryRow{s.Text(0), s.Int(1), s.Text(2), s.Text(3),
+                                 s.Text(4), s.Text(5), s.BlobAt(6)};
+  });
+}
+
+absl::Status AddDispositionIndex(WriteTxn& txn, const std::string& digest,
+                                 const std::string& disposition_id) {
+  absl::StatusOr<Stmt> q = txn.db().Prepare(
+      "INSERT OR IGNORE INTO disposition_index(digest, disposition_id) VALUES (?, ?)");
+  if (!q.ok()) return q.status();
+  q->Bind(Blob{digest}, disposition_id);
+  return q->Run();
+}
+
+absl::StatusOr<std::vector<DispositionRow>> ApprovedDispositionsByDigest(
+    Db& db, const std::vector<std::string>& digests) {
+  absl::StatusOr<Stmt> q = db.Prepare(absl::StrCat(
+      "SELECT ", kColumns,
+      " FROM dispositions WHERE state = 'DISPOSITION_APPROVED' AND id IN "
+      "(SELECT disposition_id FROM disposition_index WHERE digest = ?) ORDER BY id"));
+  if (!q.ok()) return q.status();
+  std::vector<DispositionRow> out;
+  for (const std::string& d : digests) {
+    q->Bind(Blob{d});
+    absl::StatusOr<std::vector<DispositionRow>> rows = q->Collect<DispositionRow>(FromRow);
+    if (!rows.ok()) return rows.status();
+    for (DispositionRow& r : *rows) {
+      bool seen = std::any_of(out.begin(), out.end(),
+                              [&](const DispositionRow& x) { return x.id == r.id; });
+      if (!seen) out.push_back(std::move(r));
+    }
+  }
+  std::sort(out.begin(), out.end(),
+            [](const DispositionRow& a, const DispositionRow& b) { return a.id < b.id; });
+  return out;
+}
+
+absl::Status InsertIntegrityCheck(WriteTxn& txn, const IntegrityCheckRow& r) {
+  absl::StatusOr<Stmt> q = txn.db().Prepare(
+      "INSERT INTO integrity_checks(id, digest, purpose, opinion, asked_by, date, created_us) "
+      "VALUES (?,?,?,?,?,?,?)");
+  if (!q.ok()) return q.status();
+  q->Bind(r.id, Blob{r.digest}, Blob{r.purpose}, r.opinion, r.asked_by, r.date, txn.now_us());
+  return q->Run();
+}
+
+absl::StatusOr<std::vector<DispositionGroup>> CountDispositions(Db& db, const std::string& from,
+                                                                const std::string& to,
+                                                                const std::string& unit) {
+  absl::StatusOr<Stmt> q = db.Prepare(absl::StrCat(
+      "SELECT ", MonthOf("decided_date"),
+      " AS month, form, measures, party, government, COUNT(*) FROM dispositions "
+      "WHERE state = 'DISPOSITION_APPROVED' AND decided_date >= ?1 AND decided_date <= ?2 "
+      "AND (?3 = '' OR unit = ?3) GROUP BY month, form, measures, party, government"));
+  if (!q.ok()) return q.status();
+  q->Bind(from, to, unit);
+  return q->Collect<DispositionGroup>([](const Stmt& s) {
+    return DispositionGroup{s.Text(0), s.Int(1), s.Text(2), s.Int(3) == 1, s.Int(4) == 1,
+                            s.Int(5)};
+  });
+}
+
+absl::StatusOr<std::vector<PetitionGroup>> CountPetitions(Db& db, const std::string& from,
+                                                          const std::string& to,
+                                                          const std::string& unit) {
+  absl::StatusOr<Stmt> q = db.Prepare(absl::StrCat(
+      "SELECT ", MonthOf("received_date"),
+      " AS month, channel, category, decision_mode, anonymous, COUNT(*) FROM petitions p "
+      "WHERE received_date >= ?1 AND received_date <= ?2 "
+      "AND (?3 = '' OR EXISTS (SELECT 1 FROM petition_subjects s "
+      "                        WHERE s.petition_id = p.id AND s.unit = ?3)) "
+      "GROUP BY month, channel, category, decision_mode, anonymous"));
+  if (!q.ok()) return q.status();
+  q->Bind(from, to, unit);
+  return q->Collect<PetitionGroup>([](const Stmt& s) {
+    return PetitionGroup{s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Int(4) == 1, s.Int(5)};
+  });
+}
+
+absl::StatusOr<DeadlineCounts> CountPetitionDeadlines(Db& db, const std::string& name,
+                                                      const std::string& from,
+                                                      const std::string& to,
+                                                      const std::string& unit,
+                                                      const std::string& today) {
+  // A deadline counts once it was met or its day has passed; it is on time when met on or
+  // before its due date.
+  absl::StatusOr<Stmt> q = db.Prepare(
+      "SELECT COUNT(*), COALESCE(SUM(d.met_date != '' AND d.met_date <= d.due_date), 0) "
+      "FROM petitions p JOIN deadlines d ON d.object_id = p.id AND d.name = ?1 "
+      "WHERE p.received_date >= ?2 AND p.received_date <= ?3 "
+      "AND (d.met_date != '' OR d.due_date < ?5) "
+      "AND (?4 = '' OR EXISTS (SELECT 1 FROM petition_subjects s "
+      "                        WHERE s.petition_id = p.id AND s.unit = ?4))");
+  if (!q.ok()) return q.status();
+  q->Bind(name, from, to, unit, today);
+  absl::StatusOr<bool> row = q->Step();
+  if (!row.ok()) return row.status();
+  return DeadlineCounts{q->Int(0), q->Int(1)};
+}
+
+namespace {
+
+absl::StatusOr<std::vector<KeyCount>> CollectKeyCounts(Db& db, const std::string& sql,
+                                                       const std::string& from,
+                                                       const std::string& to,
+                                                       const std::string& unit) {
+  absl::StatusOr<Stmt> q = db.Prepare(sql);
+  if (!q.ok()) return q.status();
+  q->Bind(from, to, unit);
+  return q->Collect<KeyCount>(
+      [](const Stmt& s) { return KeyCount{s.Text(0), s.Text(1), s.Int(2)}; });
+}
+
+// Leads with a subject of unit ?3 (or every lead when ?3 is empty); l is the lead's alias.
+constexpr char kLeadOfUnit[] =
+    "(?3 = '' OR EXISTS (SELECT 1 FROM lead_subjects s WHERE s.petition_id = l.id "
+    "                    AND s.unit = ?3))";
+
+}  // namespace
+
+absl::StatusOr<std::vector<KeyCount>> CountLeads(Db& db, const std::string& from,
+                                                 const std::string& to, const std::string& unit) {
+  return CollectKeyCounts(
+      db,
+      absl::StrCat("SELECT ", MonthOf("registered_date"), " AS month, source, COUNT(*) ",
+                   "FROM leads l WHERE registered_date >= ?1 AND registered_date <= ?2 AND ",
+                   kLeadOfUnit, " GROUP BY month, source"),
+      from, to, unit);
+}
+
+absl::StatusOr<std::vector<KeyCount>> CountLeadDisposals(Db& db, const std::string& from,
+                                                         const std::string& to,
+                                                         const std::string& unit) {
+  return CollectKeyCounts(
+      db,
+      absl::StrCat("SELECT ", MonthOf("p.date"), " AS month, p.kind, COUNT(*) ",
+                   "FROM lead_proposals p JOIN leads l ON l.id = p.lead_id ",
+                   "WHERE p.outcome = 'approved' AND p.date >= ?1 AND p.date <= ?2 AND ",
+                   kLeadOfUnit, " GROUP BY month, p.kind"),
+      from, to, unit);
+}
+
+absl::StatusOr<std::vector<KeyCount>> CountCases(Db& db, const std::string& from,
+                                                 const std::string& to, const std::string& unit) {
+  const std::string of_unit =
+      "(?3 = '' OR EXISTS (SELECT 1 FROM lead_subjects s WHERE s.petition_id = c.lead_id "
+      "                    AND s.unit = ?3))";
+  return CollectKeyCounts(
+      db,
+      absl::StrCat("SELECT ", MonthOf("filed_date"), " AS month, 'filed', COUNT(*) FROM cases c ",
+                   "WHERE filed_date >= ?1 AND filed_date <= ?2 AND ", of_unit,
+                   " GROUP BY month UNION ALL SELECT ", MonthOf("closed_date"),
+                   " AS month, 'closed', COUNT(*) FROM cases c ",
+                   "WHERE closed_date >= ?1 AND closed_date <= ?2 AND ", of_unit,
+                   " GROUP BY month"),
+      from, to, unit);
+}
+
+}  // namespace jijian::storage
