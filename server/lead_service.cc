@@ -1,5 +1,7 @@
 #include "server/lead_service.h"
 
+#include "server/disposition_service.h"
+
 #include <algorithm>
 #include <set>
 
@@ -468,6 +470,19 @@ storage::MutationFn DecideLeadProposal(const ServiceDeps& deps, const Caller& ca
           absl::StatusOr<v1::LeadState> target = domain::ApprovedState(p.kind);
           if (!target.ok()) return target.status();
           next = *target;
+          if (p.kind == "first-form") {
+            // The measure itself is a disposition (四种形态), so that statistics count what
+            // was decided: a lead ends in the first form only once one is approved.
+            absl::StatusOr<std::map<int64_t, storage::DispositionRow>> decided =
+                ApprovedByPerson(txn.db(), r.row.id);
+            if (!decided.ok()) return decided.status();
+            if (decided->empty()) {
+              return absl::FailedPreconditionError(
+                  "lead " + r.row.id +
+                  " has no approved first-form disposition; record one (jijian disposition "
+                  "record) and have it approved first");
+            }
+          }
           const domain::LeadDeadlineRules& rules = deps.config->lead_rules;
           if ((next == v1::LEAD_CLOSED || next == v1::LEAD_TRANSFERRED) && r.row.report_required &&
               r.row.reported_date.empty()) {

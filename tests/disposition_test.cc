@@ -5,6 +5,8 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "absl/time/civil_time.h"
 #include "jijian/v1/audit.grpc.pb.h"
 #include "jijian/v1/case.grpc.pb.h"
@@ -622,6 +624,45 @@ TEST_F(DispositionTest, StatisticsMatchTheDecisionsThroughTheCli) {
   ASSERT_EQ(check.exit_code, 0) << check.err;
   EXPECT_NE(check.out.find("in_sanction_period"), std::string::npos) << check.out;
   EXPECT_NE(check.out.find(c4), std::string::npos) << check.out;
+}
+
+}  // namespace
+}  // namespace jijian::testing
+
+namespace jijian::testing {
+namespace {
+
+// A rules file that replaces the measure table is checked at start-up: a bad one stops the
+// server with a message naming the file, the entry and the key.
+TEST(MeasureRules, ABadRulesFileStopsStartUp) {
+  std::unique_ptr<TestDeployment> deploy = TestDeployment::Start();
+  ASSERT_NE(deploy, nullptr);
+  const std::string dir = deploy->data_dir();
+  deploy->Stop();
+  absl::StatusOr<server::ServerConfig> config =
+      server::LoadConfig(server::ConfigPath(dir));
+  ASSERT_TRUE(config.ok()) << config.status();
+  config->listen = "127.0.0.1:0";
+  const std::string rules = dir + "/measures.toml";
+  {
+    std::ofstream out(rules);
+    out << "[[measure]]\ncode = \"party-warning\"\nname_zh = \"党内警告\"\nname_en = \"w\"\n"
+           "form = 7\nkind = \"party\"\nrank = 1\n";
+  }
+  config->measures_path = rules;
+  absl::StatusOr<std::unique_ptr<server::JijianServer>> bad = server::JijianServer::Start(*config);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("measures.toml"), std::string::npos) << bad.status();
+  EXPECT_NE(bad.status().message().find("form"), std::string::npos) << bad.status();
+  // A good file (here the shipped table) starts.
+  {
+    std::ofstream out(rules, std::ios::trunc);
+    out << server::domain::BuiltInMeasureText();
+  }
+  absl::StatusOr<std::unique_ptr<server::JijianServer>> good =
+      server::JijianServer::Start(*config);
+  ASSERT_TRUE(good.ok()) << good.status();
+  (*good)->Shutdown(absl::Seconds(1));
 }
 
 }  // namespace

@@ -319,7 +319,39 @@ TEST_F(LeadTest, FirstFormMeasureAfterAnInquiryReplyClosesTheLead) {
   ASSERT_TRUE(NoteCall(*insp1_, id, "sent").ok());
   ASSERT_TRUE(NoteCall(*insp1_, id, "reply").ok());
   ASSERT_TRUE(Propose(*insp1_, id, v1::DISPOSAL_FIRST_FORM).ok());
+  // Approval waits for the measure itself: an approved first-form disposition.
   v1::Lead closed;
+  grpc::Status early = Decide(*leader_, id, true, &closed);
+  EXPECT_EQ(early.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(early.error_message().find("disposition"), std::string::npos);
+  auto d_insp =
+      v1::DispositionService::NewStub(deploy_->Channel(deploy_->data_dir() + "/profiles/insp1.toml"));
+  auto d_leader =
+      v1::DispositionService::NewStub(deploy_->Channel(deploy_->data_dir() + "/profiles/ldr.toml"));
+  v1::RecordDispositionRequest record;
+  record.set_request_id("first-form-1");
+  record.set_object_id(id);
+  record.set_subject_index(1);
+  record.add_measures("reminder-talk");
+  record.add_disciplines(v1::DISCIPLINE_INTEGRITY);
+  record.set_decided_date(TodayText());
+  record.set_reason("谈话提醒");
+  grpc::ClientContext rctx;
+  v1::DispositionResponse disp;
+  // The lead is PROPOSED now; a disposition is recorded while the inquiry stands, so this
+  // is refused and the proposal must be withdrawn by rejection first.
+  ASSERT_EQ(d_insp->RecordDisposition(&rctx, record, &disp).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  ASSERT_TRUE(Decide(*leader_, id, false).ok());
+  grpc::ClientContext rctx2;
+  ASSERT_TRUE(d_insp->RecordDisposition(&rctx2, record, &disp).ok());
+  v1::DispositionStepRequest approve;
+  approve.set_request_id("first-form-2");
+  approve.set_id(disp.disposition().id());
+  approve.set_expected_version(disp.disposition().version());
+  grpc::ClientContext actx;
+  ASSERT_TRUE(d_leader->ApproveDisposition(&actx, approve, &disp).ok());
+  ASSERT_TRUE(Propose(*insp1_, id, v1::DISPOSAL_FIRST_FORM).ok());
   ASSERT_TRUE(Decide(*leader_, id, true, &closed).ok());
   EXPECT_EQ(closed.state(), v1::LEAD_CLOSED);
   EXPECT_EQ(closed.proposals(closed.proposals_size() - 1).kind(), "first-form");
