@@ -47,6 +47,7 @@ q jijian --profile liu.ling.toml lead approve "$L1" >/dev/null
 q jijian --profile li.jian.toml lead inquiry-sent "$L1" --text 发函询通知书 >/dev/null
 q jijian --profile li.jian.toml lead inquiry-reply "$L1" --text '本人承认参加宴请一次' >/dev/null
 echo "# $P1 → $L1 (assigned to li.jian), talk inquiry approved, reply recorded: INQUIRY_REPLIED"
+run jijian --profile li.jian.toml disposition measures
 
 run jijian --profile li.jian.toml disposition record "$L1" --subject-id 1 --measure party-warning --discipline integrity --decided 2026-11-30 --reason '违规接受宴请'
 run jijian --profile li.jian.toml disposition record "$L1" --subject-id 1 --measure admonishment,criticism-education --discipline integrity --decided 2026-11-30 --reason '违规接受宴请，情节轻微'
