@@ -10,6 +10,7 @@
 #include "client/disposition_commands.h"
 #include "client/lead_commands.h"
 #include "client/petition_commands.h"
+#include "client/unseal_commands.h"
 
 namespace jijian::client {
 
@@ -32,6 +33,7 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   args.push_back(AddLeadCommands(app, env, action));
   args.push_back(AddCaseCommands(app, env, action));
   args.push_back(AddDispositionCommands(app, env, action));
+  args.push_back(AddUnsealCommands(app, env, action));  // into petition and audit
 
   try {
     app.parse(argc, argv);

@@ -59,6 +59,7 @@ absl::StatusOr<ServerConfig> LoadConfig(const std::string& path) {
                                                "reader_connections",
                                                "calendar",
                                                "measures",
+                                               "unseal_hours",
                                                "jurisdiction_max_rank",
                                                "inquiry_reply_working_days",
                                                "verification_working_days",
@@ -130,6 +131,14 @@ absl::StatusOr<ServerConfig> LoadConfig(const std::string& path) {
     }
     *out = static_cast<int>(*v);
   }
+  if (t.contains("unseal_hours")) {
+    std::optional<int64_t> h = t["unseal_hours"].value<int64_t>();
+    if (!h || *h < 1 || *h > 168) {
+      return absl::InvalidArgumentError("configuration " + path +
+                                        ": \"unseal_hours\" must be an integer from 1 to 168");
+    }
+    c.unseal_ttl = absl::Hours(*h);
+  }
   if (t.contains("reader_connections")) {
     std::optional<int64_t> n = t["reader_connections"].value<int64_t>();
     if (!n || *n < 1 || *n > 64) {
@@ -157,6 +166,7 @@ absl::Status WriteConfig(const ServerConfig& c, const std::string& path) {
                 {"hold_review_days", c.lead_rules.hold_review_days},
                 {"lead_proposal_days", c.lead_rules.proposal_calendar_days},
                 {"client_cert_days", c.client_cert_days},
+                {"unseal_hours", absl::ToInt64Hours(c.unseal_ttl)},
                 {"reader_connections", static_cast<int64_t>(c.reader_connections)}};
   if (!c.measures_path.empty()) t.insert("measures", c.measures_path);
   std::ofstream out(path, std::ios::trunc);

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string>
 
+#include "absl/time/time.h"
+
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "server/domain/lead_rules.h"
@@ -23,6 +25,8 @@ struct ServerConfig {
   std::string server_key_path;
   std::string calendar_path;  // working-day calendar (TOML); empty: the built-in one
   std::string measures_path;  // four-forms measure table (TOML); empty: the built-in one
+  // How long an approved unseal request opens a reporter's identity (`unseal_hours`).
+  absl::Duration unseal_ttl = absl::Hours(24);
   // The highest rank this commission has jurisdiction over (petition_rules.h RankLevels);
   // petitions about higher-ranked subjects must be escalated.
   std::string jurisdiction_max_rank = "division";

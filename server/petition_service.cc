@@ -1,5 +1,7 @@
 #include "server/petition_service.h"
 
+#include "server/identity_service.h"
+
 #include <algorithm>
 
 #include "absl/strings/str_join.h"
@@ -255,19 +257,12 @@ grpc::Status PetitionServiceImpl::GetPetition(grpc::ServerContext* ctx,
   }
   const std::string id = req->id();
   if (req->reveal_identity()) {
-    // Revealing a reporter's identity is itself an audit event, written before the read.
-    if (caller->acting_role != v1::ROLE_REGISTRAR && caller->acting_role != v1::ROLE_LEADER) {
-      return ToGrpcStatus(absl::PermissionDeniedError(
-          "reveal_identity: only a registrar or a leader may reveal a reporter's identity"));
-    }
+    // The identity opens only under an approved unseal request of this caller (dual
+    // control), and each view is an audit event written before the read.
+    const std::string user = caller->user.user_id;
     absl::StatusOr<std::string> logged = deps_.store->Apply(
-        caller->actor(), "", [id](storage::WriteTxn& txn) -> absl::StatusOr<std::string> {
-          absl::StatusOr<storage::PetitionRow> row = storage::GetPetition(txn.db(), id);
-          if (!row.ok()) return row.status();
-          const std::string state = PetitionStateText(row->state);
-          absl::StatusOr<int64_t> seq =
-              txn.AppendEvent({"petition.reveal_identity", "petition", id, state, state, ""});
-          if (!seq.ok()) return seq.status();
+        caller->actor(), "", [id, user](storage::WriteTxn& txn) -> absl::StatusOr<std::string> {
+          if (absl::Status st = RecordIdentityView(txn, id, user); !st.ok()) return st;
           return std::string();
         });
     if (!logged.ok()) return ToGrpcStatus(logged.status());

@@ -1,5 +1,7 @@
 #include "server/server.h"
 
+#include <algorithm>
+
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/server_credentials.h>
@@ -74,6 +76,7 @@ absl::StatusOr<std::unique_ptr<JijianServer>> JijianServer::Start(const ServerCo
   s->cases_ = std::make_unique<CaseServiceImpl>(deps);
   s->dispositions_ = std::make_unique<DispositionServiceImpl>(deps);
   s->stats_ = std::make_unique<StatsServiceImpl>(deps);
+  s->identity_ = std::make_unique<IdentityServiceImpl>(deps);
 
   // Staff port: client certificates are required and verified against the deployment's CA.
   grpc::SslServerCredentialsOptions tls(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
@@ -92,6 +95,7 @@ absl::StatusOr<std::unique_ptr<JijianServer>> JijianServer::Start(const ServerCo
   builder.RegisterService(s->cases_.get());
   builder.RegisterService(s->dispositions_.get());
   builder.RegisterService(s->stats_.get());
+  builder.RegisterService(s->identity_.get());
   builder.SetMaxReceiveMessageSize(4 * 1024 * 1024);
   s->server_ = builder.BuildAndStart();
   if (!s->server_ || s->port_ == 0) {
@@ -104,6 +108,11 @@ absl::StatusOr<std::unique_ptr<JijianServer>> JijianServer::Start(const ServerCo
       s->config_.advertise.compare(s->config_.advertise.size() - 2, 2, any_port) == 0) {
     s->config_.advertise.replace(s->config_.advertise.size() - 1, 1, std::to_string(s->port_));
   }
+  // Approvals are checked against the clock on every view; the sweeper only writes the
+  // expiry events (and the EXPIRED state) soon after the time runs out.
+  s->sweep_interval_ =
+      std::clamp(config.unseal_ttl / 4, absl::Milliseconds(100), absl::Seconds(30));
+  s->sweeper_ = std::thread([p = s.get()] { p->SweepLoop(); });
   s->server_->GetHealthCheckService()->SetServingStatus(true);
   spdlog::info("jijian-server serving on {} (port {}), database {}", config.listen, s->port_,
                config.db_path);
@@ -115,8 +124,30 @@ JijianServer::~JijianServer() {
   Wait();
 }
 
+void JijianServer::SweepLoop() {
+  std::unique_lock<std::mutex> lock(sweep_mu_);
+  while (!stopping_) {
+    sweep_cv_.wait_for(lock, absl::ToChronoNanoseconds(sweep_interval_));
+    if (stopping_) break;
+    lock.unlock();
+    absl::StatusOr<int> expired = ExpireUnsealings(*store_);
+    if (!expired.ok()) {
+      spdlog::warn("unseal expiry sweep failed: {}", std::string(expired.status().message()));
+    } else if (*expired > 0) {
+      spdlog::info("sealed again {} expired identity approval(s)", *expired);
+    }
+    lock.lock();
+  }
+}
+
 void JijianServer::Shutdown(absl::Duration grace) {
   std::call_once(shutdown_once_, [&] {
+    {
+      std::lock_guard<std::mutex> lock(sweep_mu_);
+      stopping_ = true;
+    }
+    sweep_cv_.notify_all();
+    if (sweeper_.joinable()) sweeper_.join();
     if (!server_) return;
     spdlog::info("jijian-server draining in-flight calls (up to {} s)",
                  absl::ToInt64Seconds(grace));

@@ -5,7 +5,10 @@
 
 #include <grpcpp/server.h>
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <thread>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -14,6 +17,7 @@
 #include "server/auth.h"
 #include "server/case_service.h"
 #include "server/disposition_service.h"
+#include "server/identity_service.h"
 #include "server/config.h"
 #include "server/lead_service.h"
 #include "server/petition_service.h"
@@ -60,8 +64,16 @@ class JijianServer {
   std::unique_ptr<CaseServiceImpl> cases_;
   std::unique_ptr<DispositionServiceImpl> dispositions_;
   std::unique_ptr<StatsServiceImpl> stats_;
+  std::unique_ptr<IdentityServiceImpl> identity_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
+  // Seals expired identity approvals again (an audit event each), every sweep_interval_.
+  std::thread sweeper_;
+  std::mutex sweep_mu_;
+  std::condition_variable sweep_cv_;
+  bool stopping_ = false;
+  absl::Duration sweep_interval_ = absl::Seconds(30);
+  void SweepLoop();
   std::once_flag shutdown_once_;
 };
 

@@ -394,11 +394,30 @@ CREATE INDEX cases_closed ON cases(closed_date);
 CREATE INDEX cases_lead ON cases(lead_id);
 )sql";
 
+// Version 7: identity unsealing under dual control (申请 → 批准 → 限时查看 → 过期).
+constexpr std::string_view kV7 = R"sql(
+CREATE TABLE unseal_requests (
+  id              TEXT PRIMARY KEY,    -- JM-YYYY-NNNNNN
+  petition_id     TEXT NOT NULL,
+  state           TEXT NOT NULL,       -- UNSEAL_PENDING, _APPROVED, _REFUSED, _EXPIRED
+  requested_by    TEXT NOT NULL,
+  reason          BLOB NOT NULL,       -- sealed (content)
+  decided_by      TEXT NOT NULL DEFAULT '',
+  decision_reason BLOB,                -- sealed (content)
+  requested_us    INTEGER NOT NULL,
+  decided_us      INTEGER NOT NULL DEFAULT 0,
+  expires_us      INTEGER NOT NULL DEFAULT 0,
+  views           INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE INDEX unseal_requests_petition ON unseal_requests(petition_id, requested_by);
+CREATE INDEX unseal_requests_open ON unseal_requests(expires_us) WHERE state = 'UNSEAL_APPROVED';
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> kMigrations = {
-      {1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5}, {6, kV6},
+      {1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5}, {6, kV6}, {7, kV7},
   };
   return kMigrations;
 }

@@ -155,6 +155,19 @@ TEST_F(CliTest, RegistrarRunsAPetitionFromTheCommandLine) {
   ASSERT_EQ(show.exit_code, 0) << show.err;
   EXPECT_NE(show.out.find("[sealed"), std::string::npos);
   EXPECT_EQ(show.out.find("张三"), std::string::npos);
+  // Revealing needs an unseal request approved by a second person (a leader).
+  CommandResult sealed =
+      Jijian({"--profile", reg, "petition", "show", "XF-2026-000001", "--reveal-identity"});
+  EXPECT_EQ(sealed.exit_code, 1);
+  CommandResult ask = Jijian({"--profile", reg, "petition", "unseal-request", "XF-2026-000001",
+                              "--reason", "当面反馈需核实身份"});
+  ASSERT_EQ(ask.exit_code, 0) << ask.err;
+  std::smatch jm;
+  ASSERT_TRUE(std::regex_search(ask.out, jm, std::regex("JM-[0-9]{4}-[0-9]{6}"))) << ask.out;
+  const std::string leader = deploy_->AddUser("boss", "leader");
+  CommandResult approve =
+      Jijian({"--profile", leader, "petition", "unseal-approve", jm[0].str()});
+  ASSERT_EQ(approve.exit_code, 0) << approve.err;
   CommandResult reveal =
       Jijian({"--profile", reg, "petition", "show", "XF-2026-000001", "--reveal-identity"});
   EXPECT_NE(reveal.out.find("张三"), std::string::npos) << reveal.out;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "jijian/v1/petition.grpc.pb.h"
+#include "jijian/v1/unseal.grpc.pb.h"
 #include "storage/audit.h"
 #include "tests/test_server.h"
 
@@ -496,13 +497,32 @@ TEST_F(PetitionTest, IdentityIsRedactedUnlessRevealedAndRevealingIsAudited) {
   v1::Petition plain = Get(id);
   EXPECT_TRUE(plain.identity_redacted());
   EXPECT_TRUE(plain.reporter().name().empty());
-  const int64_t before = AuditLogSize();
   grpc::ClientContext ctx;
   v1::GetPetitionRequest req;
   req.set_id(id);
   req.set_reveal_identity(true);
   v1::GetPetitionResponse resp;
-  ASSERT_TRUE(petitions_->GetPetition(&ctx, req, &resp).ok());
+  // Sealed even for its registrar until a leader approves an unseal request (unseal_test).
+  EXPECT_EQ(petitions_->GetPetition(&ctx, req, &resp).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  auto ask = v1::IdentityService::NewStub(deploy_->Channel(deploy_->data_dir() + "/profiles/reg.toml"));
+  auto ldr = v1::IdentityService::NewStub(deploy_->Channel(deploy_->AddUser("ldr", "leader")));
+  v1::RequestUnsealRequest u;
+  u.set_request_id("unseal-1");
+  u.set_petition_id(id);
+  u.set_reason("核实身份");
+  grpc::ClientContext uctx;
+  v1::UnsealResponse asked;
+  ASSERT_TRUE(ask->RequestUnseal(&uctx, u, &asked).ok());
+  v1::DecideUnsealRequest d;
+  d.set_request_id("unseal-2");
+  d.set_id(asked.unseal().id());
+  grpc::ClientContext dctx;
+  v1::UnsealResponse decided;
+  ASSERT_TRUE(ldr->ApproveUnseal(&dctx, d, &decided).ok());
+  const int64_t before = AuditLogSize();
+  grpc::ClientContext ctx1;
+  ASSERT_TRUE(petitions_->GetPetition(&ctx1, req, &resp).ok());
   EXPECT_EQ(resp.petition().reporter().name(), "张三");
   EXPECT_EQ(resp.petition().reporter().id_number(), kIdNumber);
   ASSERT_EQ(AuditLogSize(), before + 1);

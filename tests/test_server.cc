@@ -41,7 +41,8 @@ std::string ReadFile(const std::string& path) {
   return ss.str();
 }
 
-std::unique_ptr<TestDeployment> TestDeployment::Start() {
+std::unique_ptr<TestDeployment> TestDeployment::Start(
+    const std::function<void(server::ServerConfig&)>& tweak) {
   auto d = std::unique_ptr<TestDeployment>(new TestDeployment());
   d->data_dir_ = NewTempPath("deploy");
   absl::StatusOr<server::InitResult> init =
@@ -50,6 +51,8 @@ std::unique_ptr<TestDeployment> TestDeployment::Start() {
   if (!init.ok()) return nullptr;
   absl::StatusOr<server::ServerConfig> config = server::LoadConfig(init->config_path);
   EXPECT_TRUE(config.ok()) << config.status();
+  if (!config.ok()) return nullptr;
+  if (tweak) tweak(*config);
   absl::StatusOr<std::unique_ptr<server::JijianServer>> srv = server::JijianServer::Start(*config);
   EXPECT_TRUE(srv.ok()) << srv.status();
   if (!srv.ok()) return nullptr;

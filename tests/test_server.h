@@ -6,6 +6,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,8 +21,10 @@ std::string NewTempPath(const std::string& stem);
 
 class TestDeployment {
  public:
-  // Runs `init` into a new temp folder and starts the server in-process.
-  static std::unique_ptr<TestDeployment> Start();
+  // Runs `init` into a new temp folder and starts the server in-process; tweak, if given,
+  // may change the loaded configuration first.
+  static std::unique_ptr<TestDeployment> Start(
+      const std::function<void(server::ServerConfig&)>& tweak = nullptr);
   ~TestDeployment();
 
   std::string address() const;

@@ -76,6 +76,12 @@ const std::vector<PolicyRow>& PolicyTable() {
     {"/jijian.v1.DispositionService/IntegrityCheck",     {kCaseManager, kLeader}},
     // Statistics are counts only: auditors read them too.
     {"/jijian.v1.StatsService/GetStatistics",            {kCaseManager, kLeader, kAuditor}},
+    // Identity unsealing under dual control: a registrar asks, a leader (not the requester)
+    // decides; auditors list every request, without reasons.
+    {"/jijian.v1.IdentityService/RequestUnseal",    {kRegistrar}},
+    {"/jijian.v1.IdentityService/ApproveUnseal",    {kLeader}},                   // not their own
+    {"/jijian.v1.IdentityService/RefuseUnseal",     {kLeader}},                   // not their own
+    {"/jijian.v1.IdentityService/ListUnsealings",   {kAuditor, kLeader}},
     // A registrar on the phone or at the desk acts for a reporter holding a receipt code.
     {"/jijian.v1.ReporterService/CheckStatus",      {kRegistrar}},
     {"/jijian.v1.ReporterService/AddMaterial",      {kRegistrar}},

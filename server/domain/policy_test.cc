@@ -10,6 +10,7 @@
 #include "jijian/v1/lead.pb.h"
 #include "jijian/v1/disposition.pb.h"
 #include "jijian/v1/petition.pb.h"
+#include "jijian/v1/unseal.pb.h"
 
 namespace jijian::server::domain {
 namespace {
@@ -48,6 +49,7 @@ TEST(PolicyTest, EveryServiceMethodHasExactlyOneRow) {
       v1::Case::descriptor()->file()->FindServiceByName("CaseService"),
       v1::Disposition::descriptor()->file()->FindServiceByName("DispositionService"),
       v1::Disposition::descriptor()->file()->FindServiceByName("StatsService"),
+      v1::UnsealRequest::descriptor()->file()->FindServiceByName("IdentityService"),
   };
   std::set<std::string> methods;
   for (const auto* service : services) {
