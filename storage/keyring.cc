@@ -308,6 +308,7 @@ absl::StatusOr<std::unique_ptr<Keyring>> Keyring::Open(const Kek& kek,
   for (const WrappedKey& key : keys) {
     absl::StatusOr<std::string> dek = Unwrap(kek, key);
     if (!dek.ok()) return dek.status();
+    ring->domain_of_[key.key_id] = key.domain;
     if (!ring->keys_.emplace(key.key_id, *std::move(dek)).second) {
       return absl::FailedPreconditionError(
           absl::StrCat("key id ", key.key_id, " appears twice; key ids must be unique"));
@@ -337,9 +338,9 @@ absl::StatusOr<std::unique_ptr<Keyring>> Keyring::Open(const Kek& kek,
 absl::StatusOr<std::string> Keyring::Seal(KeyDomain domain, const FieldRef& where,
                                           std::string_view plaintext) const {
   if (absl::Status s = CheckFieldRef(where); !s.ok()) return s;
-  const std::string& key_id = active_key_id(domain);
-  absl::StatusOr<std::string> sealed =
-      AeadSeal(keys_.at(key_id), plaintext, FieldAad(where, key_id));
+  auto [key_id, raw] = ActiveKey(domain);
+  Wiper wipe_key(raw);
+  absl::StatusOr<std::string> sealed = AeadSeal(raw, plaintext, FieldAad(where, key_id));
   if (!sealed.ok()) return sealed.status();
   std::string out;
   out.reserve(kSealHeaderBytes + key_id.size() + sealed->size());
@@ -372,17 +373,23 @@ absl::StatusOr<std::string> Keyring::Open(const FieldRef& where, std::string_vie
         absl::StrCat("sealed value at ", place, " is truncated (", sealed.size(), " bytes)"));
   }
   std::string_view key_id = sealed.substr(kSealHeaderBytes, key_id_size);
-  auto key = keys_.find(key_id);
-  if (key == keys_.end()) {
-    return absl::NotFoundError(absl::StrCat("sealed value at ", place, " uses key id \"",
-                                            absl::CHexEscape(AsAbsl(key_id)),
-                                            "\", which is not in the keyring"));
+  std::string raw;
+  {
+    std::shared_lock lock(mu_);
+    auto key = keys_.find(key_id);
+    if (key == keys_.end()) {
+      return absl::NotFoundError(absl::StrCat("sealed value at ", place, " uses key id \"",
+                                              absl::CHexEscape(AsAbsl(key_id)),
+                                              "\", which is not in the keyring"));
+    }
+    raw = key->second;
   }
+  Wiper wipe_key(raw);
   absl::StatusOr<std::string> plaintext =
-      AeadOpen(key->second, sealed.substr(kSealHeaderBytes + key_id_size), FieldAad(where, key_id));
+      AeadOpen(raw, sealed.substr(kSealHeaderBytes + key_id_size), FieldAad(where, key_id));
   if (absl::IsDataLoss(plaintext.status())) {
     return absl::DataLossError(absl::StrCat(
-        "sealed value at ", place, " (key ", key->first,
+        "sealed value at ", place, " (key ", AsAbsl(key_id),
         ") failed authentication: it was altered, copied from another place, or sealed under "
         "another key"));
   }
@@ -392,7 +399,9 @@ absl::StatusOr<std::string> Keyring::Open(const FieldRef& where, std::string_vie
 std::string Keyring::BlindIndex(std::string_view purpose, std::string_view value) const {
   std::string message = absl::StrCat(AsAbsl(purpose), std::string(1, '\0'), Normalize(value));
   Wiper wipe_message(message);
-  return HmacSha256(keys_.at(active_key_id(KeyDomain::kIndex)), message)
+  auto [key_id, raw] = ActiveKey(KeyDomain::kIndex);
+  Wiper wipe_key(raw);
+  return HmacSha256(raw, message)
       .substr(0, kBlindIndexBytes);
 }
 
@@ -471,10 +480,54 @@ std::string Keyring::Normalize(std::string_view value) {
 }
 
 absl::StatusOr<std::string> Keyring::SignAudit(std::string_view message) const {
-  return Ed25519Sign(keys_.at(active_key_id(KeyDomain::kAuditSigning)), message);
+  auto [key_id, raw] = ActiveKey(KeyDomain::kAuditSigning);
+  Wiper wipe_key(raw);
+  return Ed25519Sign(raw, message);
 }
 
 // Every domain has an active key once Open has succeeded, so the lookup cannot miss.
-const std::string& Keyring::active_key_id(KeyDomain domain) const { return active_.at(domain); }
+std::string Keyring::active_key_id(KeyDomain domain) const {
+  std::shared_lock lock(mu_);
+  return active_.at(domain);
+}
+
+std::pair<std::string, std::string> Keyring::ActiveKey(KeyDomain domain) const {
+  std::shared_lock lock(mu_);
+  const std::string& id = active_.at(domain);
+  return {id, keys_.at(id)};
+}
+
+absl::Status Keyring::AddKey(const Kek& kek, const WrappedKey& key) {
+  if (key.domain == KeyDomain::kAuditSigning) {
+    return absl::InvalidArgumentError(
+        "the audit signing key is not rotated here: every verifier pins its public key");
+  }
+  absl::StatusOr<std::string> dek = Unwrap(kek, key);
+  if (!dek.ok()) return dek.status();
+  std::unique_lock lock(mu_);
+  if (!keys_.emplace(key.key_id, *std::move(dek)).second) {
+    return absl::AlreadyExistsError(absl::StrCat("key id ", key.key_id, " is already known"));
+  }
+  domain_of_[key.key_id] = key.domain;
+  if (key.active) active_[key.domain] = key.key_id;
+  return absl::OkStatus();
+}
+
+std::optional<std::string> Keyring::KeyIdOf(std::string_view sealed) {
+  if (sealed.size() < kSealHeaderBytes ||
+      static_cast<uint8_t>(sealed[0]) != kSealFormatVersion) {
+    return std::nullopt;
+  }
+  const size_t n = static_cast<uint8_t>(sealed[1]);
+  if (sealed.size() < kSealHeaderBytes + n) return std::nullopt;
+  return std::string(sealed.substr(kSealHeaderBytes, n));
+}
+
+std::optional<KeyDomain> Keyring::DomainOfKey(std::string_view key_id) const {
+  std::shared_lock lock(mu_);
+  auto it = domain_of_.find(key_id);
+  if (it == domain_of_.end()) return std::nullopt;
+  return it->second;
+}
 
 }  // namespace jijian::storage

@@ -7,8 +7,12 @@
 
 #include <map>
 #include <memory>
+#include <optional>
+#include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -69,7 +73,8 @@ absl::StatusOr<WrappedKey> NewWrappedKey(const Kek& kek, KeyDomain domain);
 // Re-wraps a stored key under another KEK (KEK rotation).
 absl::StatusOr<WrappedKey> RewrapKey(const Kek& old_kek, const Kek& new_kek, const WrappedKey& key);
 
-// Holds the unwrapped DEKs. Immutable after construction, so thread-safe.
+// Holds the unwrapped DEKs. Thread-safe: keys are only ever added (data-key rotation adds
+// a key and makes it the active one of its domain); every method may run concurrently.
 class Keyring {
  public:
   // Unwraps every key; needs exactly one active key per domain. A wrong KEK gives
@@ -104,13 +109,29 @@ class Keyring {
   const std::string& audit_public_key() const { return audit_public_key_; }
 
   // The active key id of a domain.
-  const std::string& active_key_id(KeyDomain domain) const;
+  std::string active_key_id(KeyDomain domain) const;
+
+  // Unwraps key with kek and adds it; if key.active it becomes the key new values of its
+  // domain are sealed with (data-key rotation; not for the audit signing domain).
+  // ALREADY_EXISTS if the key id is known.
+  absl::Status AddKey(const Kek& kek, const WrappedKey& key);
+
+  // The key id a sealed value names in its header; nullopt if it has no valid header.
+  static std::optional<std::string> KeyIdOf(std::string_view sealed);
+
+  // The domain of a known key id.
+  std::optional<KeyDomain> DomainOfKey(std::string_view key_id) const;
 
  private:
   Keyring() = default;
-  std::map<std::string, std::string, std::less<>> keys_;  // key id -> raw key
-  std::map<KeyDomain, std::string> active_;               // domain -> key id
-  std::string audit_public_key_;
+  // The raw key and id a new value of domain is sealed with, read under the lock.
+  std::pair<std::string, std::string> ActiveKey(KeyDomain domain) const;
+
+  mutable std::shared_mutex mu_;
+  std::map<std::string, std::string, std::less<>> keys_;     // key id -> raw key
+  std::map<std::string, KeyDomain, std::less<>> domain_of_;  // key id -> domain
+  std::map<KeyDomain, std::string> active_;                  // domain -> key id
+  std::string audit_public_key_;  // fixed at Open (the signing key is not rotated)
 };
 
 }  // namespace jijian::storage
