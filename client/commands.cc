@@ -9,6 +9,7 @@
 #include "client/cli_support.h"
 #include "client/lead_commands.h"
 #include "client/petition_commands.h"
+#include "client/reporter_commands.h"
 
 namespace jijian::client {
 
@@ -30,6 +31,7 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   args.push_back(AddPetitionCommands(app, env, action));
   args.push_back(AddLeadCommands(app, env, action));
   args.push_back(AddCaseCommands(app, env, action));
+  args.push_back(AddReporterCommands(app, env, action));
 
   try {
     app.parse(argc, argv);
@@ -39,7 +41,9 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     return 2;
   }
   if (!action) return 2;
-  if (absl::Status st = Connect(env); !st.ok()) return Report(env, st);
+  if (absl::Status st = env.reporter_port ? ConnectReporterPort(env) : Connect(env); !st.ok()) {
+    return Report(env, st);
+  }
   return action();
 }
 

@@ -1,5 +1,6 @@
 // The running service: opens the store with the KEK, serves the staff port over mutual
-// TLS with health checking and reflection, and drains in-flight calls on shutdown.
+// TLS with health checking and reflection, optionally the reporter port (server TLS only,
+// ReporterService only), and drains in-flight calls on shutdown.
 #ifndef JIJIAN_SERVER_SERVER_H_
 #define JIJIAN_SERVER_SERVER_H_
 
@@ -17,6 +18,7 @@
 #include "server/lead_service.h"
 #include "server/petition_service.h"
 #include "server/pki.h"
+#include "server/reporter_service.h"
 #include "storage/store.h"
 
 namespace jijian::server {
@@ -33,6 +35,8 @@ class JijianServer {
 
   // The bound staff port.
   int port() const { return port_; }
+  // The bound reporter port; 0 when reporter_listen is empty.
+  int reporter_port() const { return reporter_port_; }
   // Stops accepting calls, lets in-flight calls finish for up to grace, then cancels the
   // rest. Thread-safe; later calls do nothing.
   void Shutdown(absl::Duration grace);
@@ -43,6 +47,8 @@ class JijianServer {
 
  private:
   JijianServer() = default;
+  // Starts the second listener of config_.reporter_listen.
+  absl::Status StartReporterPort(const std::string& server_cert, const std::string& server_key);
 
   ServerConfig config_;
   KeyAndCert ca_;
@@ -56,7 +62,9 @@ class JijianServer {
   std::unique_ptr<LeadServiceImpl> leads_;
   std::unique_ptr<CaseServiceImpl> cases_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<grpc::Server> reporter_server_;
   int port_ = 0;
+  int reporter_port_ = 0;
   std::once_flag shutdown_once_;
 };
 

@@ -170,8 +170,8 @@ TEST_F(CliTest, RegistrarRunsAPetitionFromTheCommandLine) {
             std::string::npos)
       << wrong.err;
 
-  CommandResult json =
-      Jijian({"--profile", reg, "--json", "reporter", "status", "--receipt", receipt});
+  CommandResult json = Jijian({"--json", "reporter", "--endpoint", deploy_->reporter_address(),
+                               "--ca", deploy_->ca_path(), "status", "--receipt", receipt});
   ASSERT_EQ(json.exit_code, 0) << json.err;
   EXPECT_NE(json.out.find("\"status\": \"in_progress\""), std::string::npos) << json.out;
   CommandResult bad = Jijian({"--profile", reg, "petition", "register", "--channel", "fax",
