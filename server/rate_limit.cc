@@ -62,15 +62,21 @@ int64_t SecondsUntilOne(double tokens, double rate) {
 
 }  // namespace
 
+size_t RequestRateLimiter::TEST_peer_count() {
+  absl::MutexLock lock(&mu_);
+  return peers_.size();
+}
+
 absl::Status RequestRateLimiter::Acquire(const std::string& key, absl::Time now) {
   absl::MutexLock lock(&mu_);
   Refill(global_, global_capacity_, limits_.global_per_second, now);
   // Bound memory: a full bucket carries no state, so drop those when many peers accumulate.
-  if (peers_.size() > kSweepAbove) {
+  if (peers_.size() > sweep_above_) {
     for (auto it = peers_.begin(); it != peers_.end();) {
       Refill(it->second, limits_.burst, limits_.per_second, now);
       it = it->second.tokens >= limits_.burst ? peers_.erase(it) : std::next(it);
     }
+    sweep_above_ = std::max(kSweepAbove, 2 * peers_.size());
   }
   auto [it, inserted] = peers_.try_emplace(key, Bucket{static_cast<double>(limits_.burst), now});
   Bucket& peer = it->second;

@@ -52,6 +52,9 @@ class RequestRateLimiter {
   // how long to wait. A refused request takes no token.
   absl::Status Acquire(const std::string& key, absl::Time now);
 
+  // Addresses currently remembered (tests only).
+  size_t TEST_peer_count();
+
  private:
   struct Bucket {
     double tokens = 0;
@@ -66,6 +69,9 @@ class RequestRateLimiter {
   absl::Mutex mu_;
   Bucket global_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, Bucket> peers_ ABSL_GUARDED_BY(mu_);
+  // The table size that triggers the next sweep: doubled past what a sweep could not
+  // drop, so that many busy peers cost amortised O(1) per request, not a sweep each.
+  size_t sweep_above_ ABSL_GUARDED_BY(mu_) = kSweepAbove;
 };
 
 }  // namespace jijian::server

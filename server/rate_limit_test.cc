@@ -130,5 +130,19 @@ TEST(RequestRateLimiterTest, GlobalCapBindsEveryPeerTogether) {
   EXPECT_TRUE(limiter.Acquire("peer-new", kStart + absl::Milliseconds(250)).ok());
 }
 
+TEST(RequestRateLimiterTest, ManyPeersAreForgottenOnceTheirBucketsAreFull) {
+  RequestRateLimiter limiter({.burst = 1, .per_second = 1, .global_per_second = 1e9});
+  for (int i = 0; i < 10001; ++i) {
+    ASSERT_TRUE(limiter.Acquire("peer-" + std::to_string(i), kStart).ok()) << i;
+  }
+  EXPECT_EQ(limiter.TEST_peer_count(), 10001u);
+  // Ten seconds later every bucket is full again: the next request sweeps them all away.
+  EXPECT_TRUE(limiter.Acquire("peer-new", kStart + absl::Seconds(10)).ok());
+  EXPECT_EQ(limiter.TEST_peer_count(), 1u);
+  // A forgotten peer starts with a full bucket, as it would have by now anyway.
+  EXPECT_TRUE(limiter.Acquire("peer-0", kStart + absl::Seconds(10)).ok());
+  EXPECT_FALSE(limiter.Acquire("peer-0", kStart + absl::Seconds(10)).ok());
+}
+
 }  // namespace
 }  // namespace jijian::server
