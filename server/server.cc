@@ -157,7 +157,12 @@ void JijianServer::Shutdown(absl::Duration grace) {
                  absl::ToInt64Seconds(grace));
     server_->GetHealthCheckService()->SetServingStatus(false);
     const absl::Time deadline = absl::Now() + grace;
-    if (reporter_server_) reporter_server_->Shutdown(absl::ToChronoTime(deadline));
+    if (reporter_server_) {
+      if (grpc::HealthCheckServiceInterface* health = reporter_server_->GetHealthCheckService()) {
+        health->SetServingStatus(false);
+      }
+      reporter_server_->Shutdown(absl::ToChronoTime(deadline));
+    }
     server_->Shutdown(absl::ToChronoTime(deadline));
   });
 }
