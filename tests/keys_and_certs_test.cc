@@ -225,5 +225,34 @@ TEST(KekRotationTest, EveryValueReadsBackUnderTheNewKekAndTheOldOneOpensNothing)
   fs::remove(new_kek);
 }
 
+TEST(KekRotationTest, AFailedRotationChangesNothingAndLeavesNoNewKey) {
+  std::unique_ptr<TestDeployment> deploy = TestDeployment::Start();
+  ASSERT_NE(deploy, nullptr);
+  deploy->Stop();
+  const std::string config_path = server::ConfigPath(deploy->data_dir());
+  const std::string config_text = ReadFile(config_path);
+  server::ServerConfig config = *server::LoadConfig(config_path);
+  // The configured KEK file is replaced by another valid key: it opens none of the data keys.
+  const std::string real_kek = ReadFile(config.kek_path);
+  fs::remove(config.kek_path);
+  ASSERT_TRUE(storage::Kek::Create(config.kek_path).ok());
+  const std::string new_kek = NewTempPath("new-kek");
+  CommandResult rotate = RunBinary(
+      "jijian-server", {"rotate-kek", "--data", deploy->data_dir(), "--new-kek", new_kek});
+  EXPECT_EQ(rotate.exit_code, 1);
+  EXPECT_NE(rotate.err.find("does not unwrap under KEK"), std::string::npos) << rotate.err;
+  EXPECT_FALSE(fs::exists(new_kek));
+  EXPECT_EQ(ReadFile(config_path), config_text);
+  // With the right KEK back, the deployment opens as before.
+  fs::remove(config.kek_path);
+  {
+    std::ofstream out(config.kek_path);
+    out << real_kek;
+  }
+  fs::permissions(config.kek_path, fs::perms::owner_read | fs::perms::owner_write,
+                  fs::perm_options::replace);
+  EXPECT_TRUE(deploy->Restart());
+}
+
 }  // namespace
 }  // namespace jijian::testing

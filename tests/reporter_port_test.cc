@@ -273,6 +273,30 @@ TEST(ReporterPortLimitsTest, PerPeerRateLimitEngagesUnderABurstAndRecovers) {
   EXPECT_TRUE(recovered);
 }
 
+TEST(ReporterPortLimitsTest, GlobalCapRefusesEveryoneOnceReached) {
+  // One request per ten seconds for everyone together, however generous the per-peer limit.
+  std::unique_ptr<TestDeployment> deploy = TestDeployment::Start([](server::ServerConfig& c) {
+    c.reporter_peer_burst = 1000;
+    c.reporter_peer_per_second = 1000;
+    c.reporter_global_per_second = 0.1;
+  });
+  ASSERT_NE(deploy, nullptr);
+  auto stub = v1::ReporterService::NewStub(deploy->ReporterChannel());
+  int limited = 0;
+  std::string message;
+  for (int i = 0; i < 20; ++i) {
+    grpc::ClientContext ctx;
+    v1::SubmitPetitionResponse resp;
+    grpc::Status st = stub->SubmitPetition(&ctx, Submission("short"), &resp);
+    if (st.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) {
+      ++limited;
+      message = st.error_message();
+    }
+  }
+  EXPECT_GE(limited, 1);
+  EXPECT_NE(message.find("the reporting service is busy"), std::string::npos) << message;
+}
+
 TEST(ReporterPortLimitsTest, OversizedMessageIsRefusedAndWritesNothing) {
   std::unique_ptr<TestDeployment> deploy =
       TestDeployment::Start([](server::ServerConfig& c) { c.reporter_max_message_bytes = 16384; });
