@@ -277,6 +277,7 @@ TEST(ServerProcessTest, InitWithAReporterPortServesItToTheReporterCommand) {
   int status = 0;
   ASSERT_EQ(::waitpid(pid, &status, 0), pid);
   EXPECT_EQ(ReadFile(log).find("摘要"), std::string::npos);
+  std::filesystem::remove(log);
   std::filesystem::remove_all(dir);
 }
 
