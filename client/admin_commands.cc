@@ -4,6 +4,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/time.h"
 #include "client/csr.h"
 #include "client/output.h"
 #include "jijian/v1/admin.grpc.pb.h"
@@ -164,10 +165,34 @@ int IssueCert(Env& env, const std::string& user, const std::string& out_path) {
   return 0;
 }
 
-int RevokeCert(Env& env, const std::string& serial) {
+// A certificate serial is 128 random bits: hex of more than 16 digits (colons and upper case
+// accepted). Anything else is taken for a user id.
+bool LooksLikeSerial(const std::string& text, std::string* serial) {
+  std::string hex;
+  for (char c : text) {
+    if (c == ':') continue;
+    if (!absl::ascii_isxdigit(static_cast<unsigned char>(c))) return false;
+    hex.push_back(absl::ascii_tolower(static_cast<unsigned char>(c)));
+  }
+  if (hex.size() <= 16) return false;
+  *serial = hex;
+  return true;
+}
+
+std::string UtcTime(int64_t unix_seconds) {
+  return absl::FormatTime("%Y-%m-%d %H:%M:%SZ", absl::FromUnixSeconds(unix_seconds),
+                          absl::UTCTimeZone());
+}
+
+int RevokeCert(Env& env, const std::string& target) {
   v1::RevokeCertificateRequest req;
   req.set_request_id(NewRequestId());
-  req.set_serial_hex(absl::AsciiStrToLower(serial));
+  std::string serial;
+  if (LooksLikeSerial(target, &serial)) {
+    req.set_serial_hex(serial);
+  } else {
+    req.set_user_id(target);
+  }
   auto stub = v1::AdminService::NewStub(env.channel);
   grpc::ClientContext ctx;
   SetDeadline(ctx);
@@ -177,9 +202,32 @@ int RevokeCert(Env& env, const std::string& serial) {
   if (env.json) {
     PrintJson(*env.out, resp);
   } else {
-    *env.out << "revoked certificate " << resp.certificate().serial_hex() << " of "
-             << resp.certificate().user_id() << "\n";
+    for (const v1::Certificate& c : resp.revoked()) {
+      *env.out << "revoked certificate " << c.serial_hex() << " of " << c.user_id() << "\n";
+    }
   }
+  return 0;
+}
+
+int ListCerts(Env& env, const std::string& user) {
+  v1::ListCertificatesRequest req;
+  req.set_user_id(user);
+  auto stub = v1::AdminService::NewStub(env.channel);
+  grpc::ClientContext ctx;
+  SetDeadline(ctx);
+  v1::ListCertificatesResponse resp;
+  grpc::Status st = stub->ListCertificates(&ctx, req, &resp);
+  if (!st.ok()) return Report(env, st);
+  if (env.json) {
+    PrintJson(*env.out, resp);
+    return 0;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const v1::Certificate& c : resp.certificates()) {
+    rows.push_back({c.serial_hex(), c.user_id(), UtcTime(c.not_before_unix()),
+                    UtcTime(c.not_after_unix()), c.status()});
+  }
+  PrintTable(*env.out, {"SERIAL", "USER", "NOT-BEFORE", "NOT-AFTER", "STATUS"}, rows);
   return 0;
 }
 
@@ -189,7 +237,8 @@ struct AdminArgs {
   std::string disable_id;
   std::string issue_user;
   std::string issue_out;
-  std::string revoke_serial;
+  std::string revoke_target;
+  std::string list_user;
 };
 
 }  // namespace
@@ -232,10 +281,18 @@ std::shared_ptr<void> AddAdminCommands(CLI::App& app, Env& env, Action& action) 
   issue_cmd->callback([&env, &action, a] {
     action = [&env, a] { return IssueCert(env, a->issue_user, a->issue_out); };
   });
-  CLI::App* revoke_cmd = cert->add_subcommand("revoke", "revoke a certificate by serial");
-  revoke_cmd->add_option("SERIAL", a->revoke_serial, "certificate serial (hex)")->required();
+  CLI::App* revoke_cmd = cert->add_subcommand(
+      "revoke", "revoke one certificate (by serial) or every valid one of a user");
+  revoke_cmd
+      ->add_option("USER|SERIAL", a->revoke_target,
+                   "a user id, or a certificate serial (hex, more than 16 digits)")
+      ->required();
   revoke_cmd->callback(
-      [&env, &action, a] { action = [&env, a] { return RevokeCert(env, a->revoke_serial); }; });
+      [&env, &action, a] { action = [&env, a] { return RevokeCert(env, a->revoke_target); }; });
+  CLI::App* list_cmd = cert->add_subcommand("list", "certificates and their validity");
+  list_cmd->add_option("--user", a->list_user, "only this user's");
+  list_cmd->callback(
+      [&env, &action, a] { action = [&env, a] { return ListCerts(env, a->list_user); }; });
 
   return holder;
 }

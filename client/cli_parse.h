@@ -2,8 +2,10 @@
 #ifndef JIJIAN_CLIENT_CLI_PARSE_H_
 #define JIJIAN_CLIENT_CLI_PARSE_H_
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -34,6 +36,25 @@ absl::StatusOr<v1::Subject> ParseSubject(const std::string& text);
 
 // Reads a whole text file named by flag.
 absl::StatusOr<std::string> ReadTextFile(const std::string& flag, const std::string& path);
+
+// What describes a petition on the command line, shared by `jijian petition register` and
+// `jijian reporter submit` so both spell the same flags the same way.
+struct PetitionFlags {
+  bool anonymous = false;
+  std::string reporter_name, reporter_id, reporter_phone, reporter_address;
+  std::vector<std::string> subjects;
+  std::string disciplines, summary, content, content_file;
+  CLI::Option* content_option = nullptr;
+  CLI::Option* content_file_option = nullptr;
+};
+
+// Adds --anonymous, --reporter-*, --subject, --discipline, --summary, --content and
+// --content-file to cmd, bound to flags (which must outlive parsing).
+void AddPetitionFlags(CLI::App* cmd, PetitionFlags* flags);
+
+// Fills reporter, subjects, disciplines, summary and content of req from flags; the first
+// bad flag gives INVALID_ARGUMENT naming it.
+absl::Status FillPetition(const PetitionFlags& flags, v1::RegisterPetitionRequest* req);
 
 }  // namespace jijian::client
 

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
+#include <sstream>
 
 #include "absl/strings/ascii.h"
 #include "jijian/v1/common.pb.h"
@@ -90,6 +92,24 @@ absl::Status Connect(Env& env) {
   tls.pem_private_key = env.profile.key_pem;
   tls.pem_cert_chain = env.profile.cert_pem;
   env.channel = grpc::CreateChannel(env.profile.server, grpc::SslCredentials(tls));
+  return absl::OkStatus();
+}
+
+absl::Status ConnectReporterPort(Env& env) {
+  if (env.endpoint.empty()) return absl::InvalidArgumentError("--endpoint: required, HOST:PORT");
+  if (env.ca_file.empty()) {
+    return absl::InvalidArgumentError("--ca: required, the PEM file of the server's CA");
+  }
+  std::ifstream in(env.ca_file, std::ios::binary);
+  if (!in) return absl::NotFoundError("--ca: cannot read " + env.ca_file);
+  std::stringstream pem;
+  pem << in.rdbuf();
+  if (pem.str().find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+    return absl::InvalidArgumentError("--ca: " + env.ca_file + " holds no PEM certificate");
+  }
+  grpc::SslCredentialsOptions tls;
+  tls.pem_root_certs = pem.str();
+  env.channel = grpc::CreateChannel(env.endpoint, grpc::SslCredentials(tls));
   return absl::OkStatus();
 }
 

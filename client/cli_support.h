@@ -24,6 +24,10 @@ struct Env {
   std::ostream* err = nullptr;
   Profile profile;
   std::shared_ptr<grpc::Channel> channel;
+  // Set by `jijian reporter`: dial the reporter port with server TLS only, no profile.
+  bool reporter_port = false;
+  std::string endpoint;  // HOST:PORT
+  std::string ca_file;   // PEM of the CA that signed the server's certificate
 };
 
 // The command chosen on the command line, run after parsing and connecting.
@@ -42,6 +46,8 @@ int Report(Env& env, const absl::Status& st);
 
 // Loads the profile and opens a mutual-TLS channel to its server.
 absl::Status Connect(Env& env);
+// Opens a server-TLS channel (no client certificate) to env.endpoint, trusting env.ca_file.
+absl::Status ConnectReporterPort(Env& env);
 
 // Role names as the CLI spells them ("case-manager") from the proto enum.
 std::string RoleName(int role);

@@ -11,6 +11,7 @@
 #include "client/lead_commands.h"
 #include "client/petition_commands.h"
 #include "client/unseal_commands.h"
+#include "client/reporter_commands.h"
 
 namespace jijian::client {
 
@@ -34,6 +35,7 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   args.push_back(AddCaseCommands(app, env, action));
   args.push_back(AddDispositionCommands(app, env, action));
   args.push_back(AddUnsealCommands(app, env, action));  // into petition and audit
+  args.push_back(AddReporterCommands(app, env, action));
 
   try {
     app.parse(argc, argv);
@@ -43,7 +45,9 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     return 2;
   }
   if (!action) return 2;
-  if (absl::Status st = Connect(env); !st.ok()) return Report(env, st);
+  if (absl::Status st = env.reporter_port ? ConnectReporterPort(env) : Connect(env); !st.ok()) {
+    return Report(env, st);
+  }
   return action();
 }
 

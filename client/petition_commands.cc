@@ -19,10 +19,7 @@ std::string StateText(v1::PetitionState s) {
 
 struct RegisterArgs {
   std::string channel, category, received;
-  bool anonymous = false;
-  std::string reporter_name, reporter_id, reporter_phone, reporter_address;
-  std::vector<std::string> subjects;
-  std::string disciplines, summary, content, content_file;
+  PetitionFlags petition;
 };
 
 struct ChangeArgs {
@@ -40,7 +37,6 @@ struct PetitionArgs {
   std::string list_state, list_channel, list_category, list_from, list_to, list_unit, page_token;
   bool overdue = false;
   int page_size = 0;
-  std::string receipt, material_text, material_file;
 };
 
 void PrintPetition(std::ostream& out, const v1::Petition& p) {
@@ -144,42 +140,7 @@ int Register(Env& env, const RegisterArgs& a) {
   }
   req.set_category(category);
   req.set_received_date(a.received);
-  req.set_anonymous(a.anonymous);
-  if (a.anonymous && (!a.reporter_name.empty() || !a.reporter_id.empty() ||
-                      !a.reporter_phone.empty() || !a.reporter_address.empty())) {
-    return Report(env,
-                  absl::InvalidArgumentError("--anonymous: cannot be combined with --reporter-*"));
-  }
-  if (!a.anonymous && (a.reporter_name.empty() || a.reporter_id.empty())) {
-    return Report(env, absl::InvalidArgumentError(
-                           "--reporter-name and --reporter-id are required unless --anonymous"));
-  }
-  req.mutable_reporter()->set_name(a.reporter_name);
-  req.mutable_reporter()->set_id_number(a.reporter_id);
-  req.mutable_reporter()->set_phone(a.reporter_phone);
-  req.mutable_reporter()->set_address(a.reporter_address);
-  for (const std::string& text : a.subjects) {
-    absl::StatusOr<v1::Subject> s = ParseSubject(text);
-    if (!s.ok()) return Report(env, s.status());
-    *req.add_subjects() = *std::move(s);
-  }
-  for (absl::string_view d : absl::StrSplit(a.disciplines, ',', absl::SkipWhitespace())) {
-    v1::Discipline discipline;
-    if (!ParseEnumFlag("DISCIPLINE_", std::string(absl::StripAsciiWhitespace(d)),
-                       v1::Discipline_Parse, &discipline)) {
-      return Report(
-          env, BadFlag("--discipline", "political, organizational, integrity, mass, work, life"));
-    }
-    req.add_disciplines(discipline);
-  }
-  req.set_summary(a.summary);
-  if (!a.content_file.empty()) {
-    absl::StatusOr<std::string> text = ReadTextFile("--content-file", a.content_file);
-    if (!text.ok()) return Report(env, text.status());
-    req.set_content(*text);
-  } else {
-    req.set_content(a.content);
-  }
+  if (absl::Status st = FillPetition(a.petition, &req); !st.ok()) return Report(env, st);
   auto stub = v1::PetitionService::NewStub(env.channel);
   grpc::ClientContext ctx;
   SetDeadline(ctx);
@@ -387,51 +348,6 @@ int Duplicates(Env& env, const std::string& id) {
   return 0;
 }
 
-int ReporterStatus(Env& env, const std::string& receipt) {
-  auto stub = v1::ReporterService::NewStub(env.channel);
-  grpc::ClientContext ctx;
-  SetDeadline(ctx);
-  v1::CheckStatusRequest req;
-  req.set_receipt_code(receipt);
-  v1::CheckStatusResponse resp;
-  grpc::Status st = stub->CheckStatus(&ctx, req, &resp);
-  if (!st.ok()) return Report(env, st);
-  if (env.json) {
-    PrintJson(*env.out, resp);
-    return 0;
-  }
-  *env.out << "status:   " << resp.status() << "\nreceived: " << resp.received_date() << "\n";
-  for (const v1::PetitionMessage& m : resp.replies()) {
-    *env.out << m.kind() << " (" << m.date() << "): " << m.text() << "\n";
-  }
-  return 0;
-}
-
-int ReporterAdd(Env& env, const PetitionArgs& a) {
-  v1::AddMaterialRequest req;
-  req.set_request_id(NewRequestId());
-  req.set_receipt_code(a.receipt);
-  if (!a.material_file.empty()) {
-    absl::StatusOr<std::string> text = ReadTextFile("--file", a.material_file);
-    if (!text.ok()) return Report(env, text.status());
-    req.set_text(*text);
-  } else {
-    req.set_text(a.material_text);
-  }
-  auto stub = v1::ReporterService::NewStub(env.channel);
-  grpc::ClientContext ctx;
-  SetDeadline(ctx);
-  v1::AddMaterialResponse resp;
-  grpc::Status st = stub->AddMaterial(&ctx, req, &resp);
-  if (!st.ok()) return Report(env, st);
-  if (env.json) {
-    PrintJson(*env.out, resp);
-  } else {
-    *env.out << "material added; status: " << resp.status() << "\n";
-  }
-  return 0;
-}
-
 // Adds ID, --version and the subcommand's callback for a change command.
 CLI::App* ChangeCommand(CLI::App* parent, const char* name, const char* help, PetitionArgs* a) {
   CLI::App* cmd = parent->add_subcommand(name, help);
@@ -456,30 +372,8 @@ std::shared_ptr<void> AddPetitionCommands(CLI::App& app, Env& env, Action& actio
                   "accusation|complaint|appeal|suggestion|out-of-scope|no-substance")
       ->required();
   reg->add_option("--received", a->reg.received, "date received, YYYY-MM-DD (default today)");
-  reg->add_flag("--anonymous", a->reg.anonymous, "anonymous reporter (匿名)");
-  reg->add_option("--reporter-name", a->reg.reporter_name, "real-name reporter's name");
-  reg->add_option("--reporter-id", a->reg.reporter_id, "reporter's ID number");
-  reg->add_option("--reporter-phone", a->reg.reporter_phone, "reporter's phone");
-  reg->add_option("--reporter-address", a->reg.reporter_address, "reporter's address");
-  reg->add_option("--subject", a->reg.subjects,
-                  "name=N,id=ID,unit=U,position=P,rank=R,party=yes|no,top-leader=yes|no,"
-                  "committee=yes|no[,commission-head=yes|no] (repeatable; name, unit required)")
-      ->required();
-  reg->add_option("--discipline", a->reg.disciplines,
-                  "political|organizational|integrity|mass|work|life[,...]");
-  reg->add_option("--summary", a->reg.summary, "one-line summary")->required();
-  CLI::Option* content = reg->add_option("--content", a->reg.content, "full content");
-  CLI::Option* content_file =
-      reg->add_option("--content-file", a->reg.content_file, "read content from FILE");
-  content->excludes(content_file);
-  reg->callback([&env, &action, a, content, content_file] {
-    action = [&env, a, content, content_file] {
-      if (content->count() == 0 && content_file->count() == 0) {
-        return Report(env, absl::InvalidArgumentError("--content or --content-file is required"));
-      }
-      return Register(env, a->reg);
-    };
-  });
+  AddPetitionFlags(reg, &a->reg.petition);
+  reg->callback([&env, &action, a] { action = [&env, a] { return Register(env, a->reg); }; });
 
   CLI::App* show = petition->add_subcommand("show", "show a petition");
   show->add_option("ID", a->show_id, "petition id")->required();
@@ -548,25 +442,6 @@ std::shared_ptr<void> AddPetitionCommands(CLI::App& app, Env& env, Action& actio
   dups->callback(
       [&env, &action, a] { action = [&env, a] { return Duplicates(env, a->show_id); }; });
 
-  CLI::App* reporter = app.add_subcommand("reporter", "act for a reporter holding a receipt code");
-  reporter->require_subcommand(1);
-  CLI::App* status = reporter->add_subcommand("status", "coarse status and replies");
-  status->add_option("--receipt", a->receipt, "the receipt code")->required();
-  status->callback(
-      [&env, &action, a] { action = [&env, a] { return ReporterStatus(env, a->receipt); }; });
-  CLI::App* add = reporter->add_subcommand("add", "add supplementary material (补充材料)");
-  add->add_option("--receipt", a->receipt, "the receipt code")->required();
-  CLI::Option* text = add->add_option("--text", a->material_text, "the material");
-  CLI::Option* file = add->add_option("--file", a->material_file, "read the material from FILE");
-  text->excludes(file);
-  add->callback([&env, &action, a, text, file] {
-    action = [&env, a, text, file] {
-      if (text->count() == 0 && file->count() == 0) {
-        return Report(env, absl::InvalidArgumentError("--text or --file is required"));
-      }
-      return ReporterAdd(env, *a);
-    };
-  });
   return holder;
 }
 

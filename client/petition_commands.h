@@ -1,5 +1,4 @@
-// `jijian petition ...` (registrars, case managers, leaders) and `jijian reporter ...`
-// (a registrar acting for a reporter who holds a receipt code).
+// `jijian petition ...` (registrars, case managers, leaders).
 #ifndef JIJIAN_CLIENT_PETITION_COMMANDS_H_
 #define JIJIAN_CLIENT_PETITION_COMMANDS_H_
 
@@ -9,7 +8,7 @@
 
 namespace jijian::client {
 
-// Registers the petition and reporter command trees; see AddAdminCommands for the contract.
+// Registers the petition command tree; see AddAdminCommands for the contract.
 std::shared_ptr<void> AddPetitionCommands(CLI::App& app, Env& env, Action& action);
 
 }  // namespace jijian::client

@@ -35,6 +35,18 @@ void ToProto(const storage::CertRecord& c, v1::Certificate* out) {
   out->set_not_before_unix(c.not_before);
   out->set_not_after_unix(c.not_after);
   out->set_revoked_unix(c.revoked_at);
+  // The same order of checks as the Authenticator: revocation wins over expiry.
+  if (c.revoked_at != 0) {
+    out->set_status("revoked");
+  } else if (absl::ToUnixSeconds(absl::Now()) > c.not_after) {
+    out->set_status("expired");
+  } else {
+    out->set_status("valid");
+  }
+}
+
+bool IsLowerHex(const std::string& s) {
+  return s.find_first_not_of("0123456789abcdef") == std::string::npos;
 }
 
 }  // namespace
@@ -206,31 +218,89 @@ grpc::Status AdminServiceImpl::RevokeCertificate(grpc::ServerContext* ctx,
   absl::StatusOr<Caller> caller = deps_.auth->Authorize(*ctx, Rpc("RevokeCertificate"));
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::Status st = domain::CheckRequestId(req->request_id());
-  if (st.ok() && (req->serial_hex().empty() || req->serial_hex().size() > 64 ||
-                  req->serial_hex().find_first_not_of("0123456789abcdef") != std::string::npos)) {
-    st = absl::InvalidArgumentError("serial_hex: required, lowercase hex of at most 64 digits");
+  if (st.ok() && req->serial_hex().empty() == req->user_id().empty()) {
+    st = absl::InvalidArgumentError(
+        "serial_hex, user_id: exactly one is required (one certificate, or all of a user's)");
   }
+  if (st.ok() && !req->serial_hex().empty() &&
+      (req->serial_hex().size() > 64 || !IsLowerHex(req->serial_hex()))) {
+    st = absl::InvalidArgumentError("serial_hex: lowercase hex of at most 64 digits");
+  }
+  if (st.ok() && !req->user_id().empty()) st = domain::CheckUserId("user_id", req->user_id());
   if (!st.ok()) return ToGrpcStatus(st);
   const std::string serial = req->serial_hex();
+  const std::string user_id = req->user_id();
   return RunMutation(
       deps_, *caller, req->request_id(),
-      [serial](storage::WriteTxn& txn) -> absl::StatusOr<std::string> {
-        absl::StatusOr<storage::CertRecord> cert = storage::GetCertBySerial(txn.db(), serial);
-        if (!cert.ok()) return cert.status();
-        if (cert->revoked_at != 0) {
-          return absl::FailedPreconditionError("certificate " + serial + " is already REVOKED");
-        }
+      [serial, user_id](storage::WriteTxn& txn) -> absl::StatusOr<std::string> {
+        std::vector<storage::CertRecord> targets;
         const int64_t now = txn.now_us() / 1000000;
-        if (absl::Status st = storage::RevokeCert(txn, serial, now); !st.ok()) return st;
-        absl::StatusOr<int64_t> seq = txn.AppendEvent(
-            {"cert.revoke", "certificate", serial, "VALID", "REVOKED", "user=" + cert->user_id});
-        if (!seq.ok()) return seq.status();
-        cert->revoked_at = now;
+        if (!serial.empty()) {
+          absl::StatusOr<storage::CertRecord> cert = storage::GetCertBySerial(txn.db(), serial);
+          if (!cert.ok()) return cert.status();
+          if (cert->revoked_at != 0) {
+            return absl::FailedPreconditionError("certificate " + serial + " is already REVOKED");
+          }
+          targets.push_back(*std::move(cert));
+        } else {
+          if (absl::StatusOr<storage::UserRecord> user = storage::GetUser(txn.db(), user_id);
+              !user.ok()) {
+            return user.status();
+          }
+          absl::StatusOr<std::vector<storage::CertRecord>> certs =
+              storage::ListCerts(txn.db(), user_id);
+          if (!certs.ok()) return certs.status();
+          // Expired certificates are refused anyway; revoking them would only add noise.
+          for (storage::CertRecord& c : *certs) {
+            if (c.revoked_at == 0 && c.not_after >= now) targets.push_back(std::move(c));
+          }
+          if (targets.empty()) {
+            return absl::FailedPreconditionError("user " + user_id +
+                                                 " has no valid certificate to revoke");
+          }
+        }
         v1::RevokeCertificateResponse out;
-        ToProto(*cert, out.mutable_certificate());
+        for (storage::CertRecord& cert : targets) {
+          if (absl::Status st = storage::RevokeCert(txn, cert.serial_hex, now); !st.ok()) {
+            return st;
+          }
+          absl::StatusOr<int64_t> seq =
+              txn.AppendEvent({"cert.revoke", "certificate", cert.serial_hex, "VALID", "REVOKED",
+                               "user=" + cert.user_id});
+          if (!seq.ok()) return seq.status();
+          cert.revoked_at = now;
+          ToProto(cert, out.add_revoked());
+        }
+        *out.mutable_certificate() = out.revoked(0);
         return Serialized(out);
       },
       resp);
+}
+
+grpc::Status AdminServiceImpl::ListCertificates(grpc::ServerContext* ctx,
+                                                const v1::ListCertificatesRequest* req,
+                                                v1::ListCertificatesResponse* resp) {
+  absl::StatusOr<Caller> caller = deps_.auth->Authorize(*ctx, Rpc("ListCertificates"));
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (!req->user_id().empty()) {
+    if (absl::Status st = domain::CheckUserId("user_id", req->user_id()); !st.ok()) {
+      return ToGrpcStatus(st);
+    }
+  }
+  const std::string user_id = req->user_id();
+  absl::StatusOr<std::vector<storage::CertRecord>> certs =
+      deps_.store->Read<std::vector<storage::CertRecord>>(
+          [&](storage::Db& db) -> absl::StatusOr<std::vector<storage::CertRecord>> {
+            if (!user_id.empty()) {
+              if (absl::StatusOr<storage::UserRecord> u = storage::GetUser(db, user_id); !u.ok()) {
+                return u.status();
+              }
+            }
+            return storage::ListCerts(db, user_id);
+          });
+  if (!certs.ok()) return ToGrpcStatus(certs.status());
+  for (const storage::CertRecord& c : *certs) ToProto(c, resp->add_certificates());
+  return grpc::Status::OK;
 }
 
 }  // namespace jijian::server

@@ -26,6 +26,8 @@ class AdminServiceImpl final : public v1::AdminService::Service {
                                 v1::IssueCertificateResponse* resp) override;
   grpc::Status RevokeCertificate(grpc::ServerContext* ctx, const v1::RevokeCertificateRequest* req,
                                  v1::RevokeCertificateResponse* resp) override;
+  grpc::Status ListCertificates(grpc::ServerContext* ctx, const v1::ListCertificatesRequest* req,
+                                v1::ListCertificatesResponse* resp) override;
 
  private:
   ServiceDeps deps_;

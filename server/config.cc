@@ -16,10 +16,12 @@ std::string ConfigPath(const std::string& data_dir) {
   return (fs::path(data_dir) / "server.toml").string();
 }
 
-ServerConfig DefaultConfig(const std::string& data_dir, const std::string& listen) {
+ServerConfig DefaultConfig(const std::string& data_dir, const std::string& listen,
+                           const std::string& reporter_listen) {
   (void)data_dir;
   ServerConfig c;
   c.listen = listen;
+  c.reporter_listen = reporter_listen;
   c.advertise = listen;
   c.kek_path = "keys/kek.key";
   c.db_path = "db/jijian.db";
@@ -64,7 +66,12 @@ absl::StatusOr<ServerConfig> LoadConfig(const std::string& path) {
                                                "inquiry_reply_working_days",
                                                "verification_working_days",
                                                "hold_review_days",
-                                               "lead_proposal_days"};
+                                               "lead_proposal_days",
+                                               "reporter_listen",
+                                               "reporter_max_message_bytes",
+                                               "reporter_peer_burst",
+                                               "reporter_peer_per_second",
+                                               "reporter_global_per_second"};
   for (const auto& [key, value] : t) {
     if (!kKnown.count(std::string(key.str()))) {
       return absl::InvalidArgumentError("configuration " + path + ": unknown key \"" +
@@ -147,6 +154,41 @@ absl::StatusOr<ServerConfig> LoadConfig(const std::string& path) {
     }
     c.reader_connections = static_cast<int>(*n);
   }
+  // Empty is allowed and means the reporter port is off.
+  if (t.contains("reporter_listen")) {
+    std::optional<std::string> v = t["reporter_listen"].value<std::string>();
+    if (!v) {
+      return absl::InvalidArgumentError("configuration " + path +
+                                        ": \"reporter_listen\" must be a string HOST:PORT or \"\"");
+    }
+    c.reporter_listen = *v;
+  }
+  for (auto [key, out, min, max] :
+       {std::tuple<const char*, int*, int, int>{"reporter_max_message_bytes",
+                                                &c.reporter_max_message_bytes, 4096, 16 << 20},
+        {"reporter_peer_burst", &c.reporter_peer_burst, 1, 10000}}) {
+    if (!t.contains(key)) continue;
+    std::optional<int64_t> v = t[key].value<int64_t>();
+    if (!v || *v < min || *v > max) {
+      return absl::InvalidArgumentError("configuration " + path + ": \"" + key +
+                                        "\" must be an integer from " + std::to_string(min) +
+                                        " to " + std::to_string(max));
+    }
+    *out = static_cast<int>(*v);
+  }
+  for (auto [key, out, max] :
+       {std::tuple<const char*, double*, double>{"reporter_peer_per_second",
+                                                 &c.reporter_peer_per_second, 1000},
+        {"reporter_global_per_second", &c.reporter_global_per_second, 100000}}) {
+    if (!t.contains(key)) continue;
+    std::optional<double> v = t[key].value<double>();
+    if (!v || !(*v > 0) || *v > max) {
+      return absl::InvalidArgumentError("configuration " + path + ": \"" + key +
+                                        "\" must be a number above 0 and at most " +
+                                        std::to_string(static_cast<int>(max)));
+    }
+    *out = *v;
+  }
   return c;
 }
 
@@ -167,7 +209,12 @@ absl::Status WriteConfig(const ServerConfig& c, const std::string& path) {
                 {"lead_proposal_days", c.lead_rules.proposal_calendar_days},
                 {"client_cert_days", c.client_cert_days},
                 {"unseal_hours", absl::ToInt64Hours(c.unseal_ttl)},
-                {"reader_connections", static_cast<int64_t>(c.reader_connections)}};
+                {"reader_connections", static_cast<int64_t>(c.reader_connections)},
+                {"reporter_listen", c.reporter_listen},
+                {"reporter_max_message_bytes", static_cast<int64_t>(c.reporter_max_message_bytes)},
+                {"reporter_peer_burst", static_cast<int64_t>(c.reporter_peer_burst)},
+                {"reporter_peer_per_second", c.reporter_peer_per_second},
+                {"reporter_global_per_second", c.reporter_global_per_second}};
   if (!c.measures_path.empty()) t.insert("measures", c.measures_path);
   std::ofstream out(path, std::ios::trunc);
   if (!out) return absl::PermissionDeniedError("cannot write " + path);

@@ -33,13 +33,21 @@ struct ServerConfig {
   domain::LeadDeadlineRules lead_rules;  // [unconfirmed] time limits, see lead_rules.h
   int64_t client_cert_days = 365;        // lifetime of issued client certificates
   int reader_connections = 4;
+  // The reporter port (a public reporting portal): server TLS only, ReporterService only.
+  // Empty: not served.
+  std::string reporter_listen;
+  int reporter_max_message_bytes = 1 << 20;  // largest request accepted there
+  int reporter_peer_burst = 20;              // requests one address may make at once
+  double reporter_peer_per_second = 0.5;     // one address's sustained rate (30 a minute)
+  double reporter_global_per_second = 50;    // all addresses together
 };
 
 // The default configuration file of a data folder.
 std::string ConfigPath(const std::string& data_dir);
 
 // The configuration `init` writes for a data folder (paths inside it).
-ServerConfig DefaultConfig(const std::string& data_dir, const std::string& listen);
+ServerConfig DefaultConfig(const std::string& data_dir, const std::string& listen,
+                           const std::string& reporter_listen = "");
 
 // Loads a configuration file. INVALID_ARGUMENT naming the key for an unknown key, a wrong
 // type or an out-of-range value; NOT_FOUND if the file is missing.

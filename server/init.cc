@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "absl/time/time.h"
@@ -61,7 +62,7 @@ absl::StatusOr<InitResult> Init(const InitOptions& options) {
     if (ec) return absl::PermissionDeniedError("cannot create " + (dir / sub).string());
     fs::permissions(dir / sub, fs::perms::owner_all, fs::perm_options::replace, ec);
   }
-  ServerConfig config = DefaultConfig(options.data_dir, options.listen);
+  ServerConfig config = DefaultConfig(options.data_dir, options.listen, options.reporter_listen);
   if (!options.kek_path.empty()) config.kek_path = fs::absolute(options.kek_path).string();
   auto at = [&](const std::string& p) {
     return fs::path(p).is_absolute() ? p : (dir / p).string();
@@ -77,9 +78,13 @@ absl::StatusOr<InitResult> Init(const InitOptions& options) {
   if (!ca.ok()) return ca.status();
   std::vector<std::string> dns = {"localhost"};
   std::vector<std::string> ips = {"127.0.0.1"};
-  const std::string host = HostOf(options.listen);
-  if (!host.empty() && host != "localhost" && host != "127.0.0.1" && host != "0.0.0.0") {
-    (LooksLikeIp(host) ? ips : dns).push_back(host);
+  // The reporter port presents the same server certificate, so it names both hosts.
+  for (const std::string& listen : {options.listen, options.reporter_listen}) {
+    const std::string host = HostOf(listen);
+    if (!host.empty() && host != "localhost" && host != "127.0.0.1" && host != "0.0.0.0") {
+      std::vector<std::string>& names = LooksLikeIp(host) ? ips : dns;
+      if (std::find(names.begin(), names.end(), host) == names.end()) names.push_back(host);
+    }
   }
   absl::StatusOr<KeyAndCert> server_cert =
       IssueServerCert(*ca, "localhost", dns, ips, kServerCertLifetime);

@@ -12,7 +12,8 @@ namespace jijian::server {
 struct InitOptions {
   std::string data_dir;
   std::string listen = "127.0.0.1:7443";
-  std::string kek_path;  // empty: DIR/keys/kek.key
+  std::string kek_path;         // empty: DIR/keys/kek.key
+  std::string reporter_listen;  // empty: no reporter port
 };
 
 struct InitResult {

@@ -9,6 +9,7 @@
 
 #include "server/config.h"
 #include "server/init.h"
+#include "server/rotate_kek.h"
 #include "server/server.h"
 #include "server/verify.h"
 
@@ -61,6 +62,8 @@ int main(int argc, char** argv) {
   init_cmd->add_option("--data", init.data_dir, "data folder to create")->required();
   init_cmd->add_option("--listen", init.listen, "staff port address HOST:PORT")
       ->default_str("127.0.0.1:7443");
+  init_cmd->add_option("--reporter-listen", init.reporter_listen,
+                       "reporter port address HOST:PORT (server TLS only; default: off)");
   init_cmd->add_option("--kek", init.kek_path,
                        "where to create the key-encryption key (default DATA/keys/kek.key)");
   jijian::server::VerifyOptions verify;
@@ -69,7 +72,28 @@ int main(int argc, char** argv) {
   verify_cmd->add_option("--data", verify.data_dir, "data folder of the deployment")->required();
   verify_cmd->add_option("--audit-key", verify.audit_key_hex,
                          "audit public key, hex (default: derived from the KEK if readable)");
+  jijian::server::RotateKekOptions rotate;
+  CLI::App* rotate_cmd = app.add_subcommand(
+      "rotate-kek", "rewrap every data key under a new key-encryption key (server stopped)");
+  rotate_cmd->add_option("--data", rotate.data_dir, "data folder of the deployment")->required();
+  rotate_cmd->add_option("--config", rotate.config_path,
+                         "configuration file (default DATA/server.toml)");
+  rotate_cmd
+      ->add_option("--new-kek", rotate.new_kek_path,
+                   "where to create the new KEK (must not exist; created random, mode 0600)")
+      ->required();
   CLI11_PARSE(app, argc, argv);
+
+  if (rotate_cmd->parsed()) {
+    absl::StatusOr<jijian::server::RotateKekResult> result = jijian::server::RotateKek(rotate);
+    if (!result.ok()) return Fail(result.status());
+    std::cout << "rewrapped every data key under KEK " << result->new_kek_id << "\n"
+              << "  new KEK:       " << result->new_kek_path << "\n"
+              << "  configuration: " << result->config_path << " (kek updated)\n"
+              << "  old KEK:       " << result->old_kek_path
+              << " no longer opens the database: destroy it and every copy (e.g. shred -u)\n";
+    return 0;
+  }
 
   if (verify_cmd->parsed()) return jijian::server::RunVerify(verify, std::cout, std::cerr);
   if (init_cmd->parsed()) {

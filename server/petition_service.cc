@@ -136,14 +136,19 @@ grpc::Status PetitionServiceImpl::RegisterPetition(grpc::ServerContext* ctx,
                                                    v1::RegisterPetitionResponse* resp) {
   absl::StatusOr<Caller> caller = deps_.auth->Authorize(*ctx, Rpc("RegisterPetition"));
   if (!caller.ok()) return ToGrpcStatus(caller.status());
+  return RegisterPetitionAs(deps_, caller->actor(), *req, resp);
+}
+
+grpc::Status RegisterPetitionAs(const ServiceDeps& deps, const storage::Actor& actor,
+                                const v1::RegisterPetitionRequest& req,
+                                v1::RegisterPetitionResponse* resp) {
   const absl::CivilDay today = Today();
-  if (absl::Status st = domain::ValidateRegister(*req, today); !st.ok()) return ToGrpcStatus(st);
+  if (absl::Status st = domain::ValidateRegister(req, today); !st.ok()) return ToGrpcStatus(st);
   const absl::CivilDay received =
-      *domain::DateNotInFuture("received_date", req->received_date(), today);
+      *domain::DateNotInFuture("received_date", req.received_date(), today);
   absl::StatusOr<std::string> receipt = storage::GenerateReceiptCode();
   if (!receipt.ok()) return ToGrpcStatus(receipt.status());
-  const ServiceDeps deps = deps_;
-  v1::RegisterPetitionRequest request = *req;
+  v1::RegisterPetitionRequest request = req;
   if (!request.anonymous()) {
     request.mutable_reporter()->set_id_number(
         domain::NormalizeIdNumber(request.reporter().id_number()));
@@ -153,7 +158,7 @@ grpc::Status PetitionServiceImpl::RegisterPetition(grpc::ServerContext* ctx,
   }
   const std::string code = *receipt;
   return RunMutation(
-      deps_, *caller, req->request_id(),
+      deps, actor, req.request_id(),
       [deps, request, received, code](storage::WriteTxn& txn) -> absl::StatusOr<std::string> {
         const storage::Keyring& keys = txn.keyring();
         absl::StatusOr<int64_t> number = storage::NextIdNumber(txn, "XF", received.year());

@@ -1,10 +1,9 @@
-// PetitionService (信访举报) and ReporterService (receipt codes). Handlers authorise,
-// validate and translate; rules live in server/domain, rows in storage/petitions.h.
+// PetitionService (信访举报). Handlers authorise, validate and translate; rules live in
+// server/domain, rows in storage/petitions.h.
 #ifndef JIJIAN_SERVER_PETITION_SERVICE_H_
 #define JIJIAN_SERVER_PETITION_SERVICE_H_
 
 #include "jijian/v1/petition.grpc.pb.h"
-#include "server/rate_limit.h"
 #include "server/service_support.h"
 
 namespace jijian::server {
@@ -36,21 +35,12 @@ class PetitionServiceImpl final : public v1::PetitionService::Service {
   ServiceDeps deps_;
 };
 
-// What a reporter can do with a receipt code. On the staff port a registrar uses it on a
-// reporter's behalf (phone, visit); wrong codes are throttled per caller.
-class ReporterServiceImpl final : public v1::ReporterService::Service {
- public:
-  explicit ReporterServiceImpl(ServiceDeps deps) : deps_(deps) {}
-
-  grpc::Status CheckStatus(grpc::ServerContext* ctx, const v1::CheckStatusRequest* req,
-                           v1::CheckStatusResponse* resp) override;
-  grpc::Status AddMaterial(grpc::ServerContext* ctx, const v1::AddMaterialRequest* req,
-                           v1::AddMaterialResponse* resp) override;
-
- private:
-  ServiceDeps deps_;
-  FailureThrottle throttle_;
-};
+// Registers a petition on behalf of actor: validation, sealing, numbering, deadlines and
+// the audit event are the same whoever files it (a registrar on the staff port, the
+// reporter portal). The caller has authorised actor. Thread-safe.
+grpc::Status RegisterPetitionAs(const ServiceDeps& deps, const storage::Actor& actor,
+                                const v1::RegisterPetitionRequest& req,
+                                v1::RegisterPetitionResponse* resp);
 
 }  // namespace jijian::server
 

@@ -99,5 +99,50 @@ TEST(FailureThrottleTest, OldFailuresDoNotAccumulate) {
   }
 }
 
+TEST(RequestRateLimiterTest, PeerBurstThenRefusedThenRefilled) {
+  RequestRateLimiter limiter({.burst = 3, .per_second = 0.5, .global_per_second = 100});
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(limiter.Acquire("10.0.0.1", kStart).ok()) << i;
+  absl::Status st = limiter.Acquire("10.0.0.1", kStart);
+  EXPECT_EQ(st.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(std::string(st.message()), HasSubstr("too many requests from this address"));
+  EXPECT_THAT(std::string(st.message()), HasSubstr("try again in 2 s"));
+  // Another peer has its own bucket.
+  EXPECT_TRUE(limiter.Acquire("10.0.0.2", kStart).ok());
+  // One token comes back after 2 s at 0.5 a second, not before.
+  EXPECT_FALSE(limiter.Acquire("10.0.0.1", kStart + absl::Milliseconds(1900)).ok());
+  EXPECT_TRUE(limiter.Acquire("10.0.0.1", kStart + absl::Seconds(2)).ok());
+  EXPECT_FALSE(limiter.Acquire("10.0.0.1", kStart + absl::Seconds(2)).ok());
+  // Refill stops at the burst size.
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_TRUE(limiter.Acquire("10.0.0.1", kStart + absl::Hours(1)).ok()) << i;
+  }
+  EXPECT_FALSE(limiter.Acquire("10.0.0.1", kStart + absl::Hours(1)).ok());
+}
+
+TEST(RequestRateLimiterTest, GlobalCapBindsEveryPeerTogether) {
+  RequestRateLimiter limiter({.burst = 5, .per_second = 5, .global_per_second = 4});
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_TRUE(limiter.Acquire("peer-" + std::to_string(i), kStart).ok()) << i;
+  }
+  absl::Status st = limiter.Acquire("peer-new", kStart);
+  EXPECT_EQ(st.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(std::string(st.message()), HasSubstr("busy"));
+  EXPECT_TRUE(limiter.Acquire("peer-new", kStart + absl::Milliseconds(250)).ok());
+}
+
+TEST(RequestRateLimiterTest, ManyPeersAreForgottenOnceTheirBucketsAreFull) {
+  RequestRateLimiter limiter({.burst = 1, .per_second = 1, .global_per_second = 1e9});
+  for (int i = 0; i < 10001; ++i) {
+    ASSERT_TRUE(limiter.Acquire("peer-" + std::to_string(i), kStart).ok()) << i;
+  }
+  EXPECT_EQ(limiter.TEST_peer_count(), 10001u);
+  // Ten seconds later every bucket is full again: the next request sweeps them all away.
+  EXPECT_TRUE(limiter.Acquire("peer-new", kStart + absl::Seconds(10)).ok());
+  EXPECT_EQ(limiter.TEST_peer_count(), 1u);
+  // A forgotten peer starts with a full bucket, as it would have by now anyway.
+  EXPECT_TRUE(limiter.Acquire("peer-0", kStart + absl::Seconds(10)).ok());
+  EXPECT_FALSE(limiter.Acquire("peer-0", kStart + absl::Seconds(10)).ok());
+}
+
 }  // namespace
 }  // namespace jijian::server

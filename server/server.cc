@@ -4,10 +4,13 @@
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/impl/server_builder_option.h>
+#include <grpcpp/impl/server_builder_plugin.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -22,6 +25,29 @@ absl::StatusOr<std::string> ReadSmallFile(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+// Removes the reflection plugin from one builder (it is registered process-wide): the
+// reporter port describes no service but its own.
+class WithoutReflection final : public grpc::ServerBuilderOption {
+ public:
+  void UpdateArguments(grpc::ChannelArguments*) override {}
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins) override {
+    plugins->erase(std::remove_if(plugins->begin(), plugins->end(),
+                                  [](const std::unique_ptr<grpc::ServerBuilderPlugin>& p) {
+                                    return p->name() == "proto_server_reflection";
+                                  }),
+                   plugins->end());
+  }
+};
+
+// With port 0 the kernel chose one; an address ending in ":0" takes the bound port.
+void ResolvePort(std::string& address, int port) {
+  const std::string any_port = ":0";
+  if (address.size() > any_port.size() &&
+      address.compare(address.size() - any_port.size(), any_port.size(), any_port) == 0) {
+    address.replace(address.size() - 1, 1, std::to_string(port));
+  }
 }
 
 }  // namespace
@@ -71,7 +97,6 @@ absl::StatusOr<std::unique_ptr<JijianServer>> JijianServer::Start(const ServerCo
   s->admin_ = std::make_unique<AdminServiceImpl>(deps);
   s->audit_ = std::make_unique<AuditServiceImpl>(deps);
   s->petitions_ = std::make_unique<PetitionServiceImpl>(deps);
-  s->reporters_ = std::make_unique<ReporterServiceImpl>(deps);
   s->leads_ = std::make_unique<LeadServiceImpl>(deps);
   s->cases_ = std::make_unique<CaseServiceImpl>(deps);
   s->dispositions_ = std::make_unique<DispositionServiceImpl>(deps);
@@ -90,7 +115,6 @@ absl::StatusOr<std::unique_ptr<JijianServer>> JijianServer::Start(const ServerCo
   builder.RegisterService(s->admin_.get());
   builder.RegisterService(s->audit_.get());
   builder.RegisterService(s->petitions_.get());
-  builder.RegisterService(s->reporters_.get());
   builder.RegisterService(s->leads_.get());
   builder.RegisterService(s->cases_.get());
   builder.RegisterService(s->dispositions_.get());
@@ -102,12 +126,8 @@ absl::StatusOr<std::unique_ptr<JijianServer>> JijianServer::Start(const ServerCo
     return absl::UnavailableError("cannot listen on " + config.listen +
                                   " (address in use or not local?)");
   }
-  // With port 0 the kernel chose one; profiles issued from now on must name it.
-  const std::string any_port = ":0";
-  if (s->config_.advertise.size() > any_port.size() &&
-      s->config_.advertise.compare(s->config_.advertise.size() - 2, 2, any_port) == 0) {
-    s->config_.advertise.replace(s->config_.advertise.size() - 1, 1, std::to_string(s->port_));
-  }
+  // Profiles issued from now on must name the port the kernel chose.
+  ResolvePort(s->config_.advertise, s->port_);
   // Approvals are checked against the clock on every view; the sweeper only writes the
   // expiry events (and the EXPIRED state) soon after the time runs out.
   s->sweep_interval_ =
@@ -116,7 +136,37 @@ absl::StatusOr<std::unique_ptr<JijianServer>> JijianServer::Start(const ServerCo
   s->server_->GetHealthCheckService()->SetServingStatus(true);
   spdlog::info("jijian-server serving on {} (port {}), database {}", config.listen, s->port_,
                config.db_path);
+
+  if (!config.reporter_listen.empty()) {
+    if (absl::Status st = s->StartReporterPort(*server_cert, *server_key); !st.ok()) return st;
+  }
   return s;
+}
+
+absl::Status JijianServer::StartReporterPort(const std::string& server_cert,
+                                             const std::string& server_key) {
+  ServiceDeps deps{store_.get(), auth_.get(), &config_, &ca_, &calendar_};
+  reporters_ = std::make_unique<ReporterServiceImpl>(deps);
+  // Server TLS only: the public does not hold client certificates. Only ReporterService is
+  // registered, so every staff RPC is UNIMPLEMENTED here whatever the caller presents.
+  grpc::SslServerCredentialsOptions tls(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  tls.pem_key_cert_pairs.push_back({server_key, server_cert});
+  grpc::ServerBuilder builder;
+  builder.SetOption(std::make_unique<WithoutReflection>());
+  builder.AddListeningPort(config_.reporter_listen, grpc::SslServerCredentials(tls),
+                           &reporter_port_);
+  builder.RegisterService(reporters_.get());
+  // gRPC refuses a larger request with RESOURCE_EXHAUSTED before any handler runs.
+  builder.SetMaxReceiveMessageSize(config_.reporter_max_message_bytes);
+  builder.SetMaxSendMessageSize(config_.reporter_max_message_bytes);
+  reporter_server_ = builder.BuildAndStart();
+  if (!reporter_server_ || reporter_port_ == 0) {
+    return absl::UnavailableError("cannot listen on reporter_listen " + config_.reporter_listen +
+                                  " (address in use or not local?)");
+  }
+  spdlog::info("jijian-server reporter port on {} (port {})", config_.reporter_listen,
+               reporter_port_);
+  return absl::OkStatus();
 }
 
 JijianServer::~JijianServer() {
@@ -152,11 +202,19 @@ void JijianServer::Shutdown(absl::Duration grace) {
     spdlog::info("jijian-server draining in-flight calls (up to {} s)",
                  absl::ToInt64Seconds(grace));
     server_->GetHealthCheckService()->SetServingStatus(false);
-    server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+    const absl::Time deadline = absl::Now() + grace;
+    if (reporter_server_) {
+      if (grpc::HealthCheckServiceInterface* health = reporter_server_->GetHealthCheckService()) {
+        health->SetServingStatus(false);
+      }
+      reporter_server_->Shutdown(absl::ToChronoTime(deadline));
+    }
+    server_->Shutdown(absl::ToChronoTime(deadline));
   });
 }
 
 void JijianServer::Wait() {
+  if (reporter_server_) reporter_server_->Wait();
   if (server_) server_->Wait();
 }
 

@@ -1,5 +1,6 @@
 // The running service: opens the store with the KEK, serves the staff port over mutual
-// TLS with health checking and reflection, and drains in-flight calls on shutdown.
+// TLS with health checking and reflection, optionally the reporter port (server TLS only,
+// ReporterService only), and drains in-flight calls on shutdown.
 #ifndef JIJIAN_SERVER_SERVER_H_
 #define JIJIAN_SERVER_SERVER_H_
 
@@ -23,6 +24,7 @@
 #include "server/petition_service.h"
 #include "server/stats_service.h"
 #include "server/pki.h"
+#include "server/reporter_service.h"
 #include "storage/store.h"
 
 namespace jijian::server {
@@ -39,6 +41,8 @@ class JijianServer {
 
   // The bound staff port.
   int port() const { return port_; }
+  // The bound reporter port; 0 when reporter_listen is empty.
+  int reporter_port() const { return reporter_port_; }
   // Stops accepting calls, lets in-flight calls finish for up to grace, then cancels the
   // rest. Thread-safe; later calls do nothing.
   void Shutdown(absl::Duration grace);
@@ -49,6 +53,8 @@ class JijianServer {
 
  private:
   JijianServer() = default;
+  // Starts the second listener of config_.reporter_listen.
+  absl::Status StartReporterPort(const std::string& server_cert, const std::string& server_key);
 
   ServerConfig config_;
   KeyAndCert ca_;
@@ -66,6 +72,7 @@ class JijianServer {
   std::unique_ptr<StatsServiceImpl> stats_;
   std::unique_ptr<IdentityServiceImpl> identity_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<grpc::Server> reporter_server_;
   int port_ = 0;
   // Seals expired identity approvals again (an audit event each), every sweep_interval_.
   std::thread sweeper_;
@@ -74,6 +81,7 @@ class JijianServer {
   bool stopping_ = false;
   absl::Duration sweep_interval_ = absl::Seconds(30);
   void SweepLoop();
+  int reporter_port_ = 0;
   std::once_flag shutdown_once_;
 };
 

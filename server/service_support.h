@@ -36,19 +36,26 @@ inline absl::CivilDay Today() {
   return absl::ToCivilDay(absl::Now(), absl::FixedTimeZone(8 * 3600));
 }
 
-// Runs body as one mutation for caller under request_id and parses its result into
+// Runs body as one mutation for actor under request_id and parses its result into
 // response. The result bytes are what a retry with the same request id gets back.
 template <typename Response>
-grpc::Status RunMutation(const ServiceDeps& deps, const Caller& caller,
+grpc::Status RunMutation(const ServiceDeps& deps, const storage::Actor& actor,
                          const std::string& request_id, storage::MutationFn body,
                          Response* response) {
-  absl::StatusOr<std::string> bytes =
-      deps.store->Apply(caller.actor(), request_id, std::move(body));
+  absl::StatusOr<std::string> bytes = deps.store->Apply(actor, request_id, std::move(body));
   if (!bytes.ok()) return ToGrpcStatus(bytes.status());
   if (!response->ParseFromString(*bytes)) {
     return grpc::Status(grpc::StatusCode::INTERNAL, "stored result could not be read");
   }
   return grpc::Status::OK;
+}
+
+// The same for an authenticated staff caller.
+template <typename Response>
+grpc::Status RunMutation(const ServiceDeps& deps, const Caller& caller,
+                         const std::string& request_id, storage::MutationFn body,
+                         Response* response) {
+  return RunMutation(deps, caller.actor(), request_id, std::move(body), response);
 }
 
 // Serialises a response as a mutation's result.

@@ -111,6 +111,43 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const Options& options, const
   return Finish(options, *std::move(db), kek);
 }
 
+absl::Status Store::RotateKek(const Options& options, const Kek& old_kek, const Kek& new_kek) {
+  if (old_kek.bytes() == new_kek.bytes()) {
+    return absl::InvalidArgumentError("the new KEK is the same key as the current one");
+  }
+  absl::StatusOr<std::unique_ptr<Store>> store = Open(options, old_kek);
+  if (!store.ok()) return store.status();
+  const Actor system{"system", "system", ""};
+  absl::StatusOr<std::string> done =
+      (*store)->Apply(system, "", [&](WriteTxn& txn) -> absl::StatusOr<std::string> {
+        absl::StatusOr<std::vector<WrappedKey>> keys = LoadWrappedKeys(txn.db());
+        if (!keys.ok()) return keys.status();
+        std::vector<WrappedKey> rewrapped;
+        for (const WrappedKey& key : *keys) {
+          absl::StatusOr<WrappedKey> next = RewrapKey(old_kek, new_kek, key);
+          if (!next.ok()) return next.status();
+          rewrapped.push_back(*std::move(next));
+        }
+        // Never commit keys that the new KEK would not open.
+        if (absl::StatusOr<std::unique_ptr<Keyring>> check = Keyring::Open(new_kek, rewrapped);
+            !check.ok()) {
+          return check.status();
+        }
+        absl::StatusOr<Stmt> q = txn.db().Prepare("UPDATE keys SET wrapped = ? WHERE key_id = ?");
+        if (!q.ok()) return q.status();
+        for (const WrappedKey& key : rewrapped) {
+          q->Bind(Blob{key.wrapped}, key.key_id);
+          if (absl::Status st = q->Run(); !st.ok()) return st;
+        }
+        absl::StatusOr<int64_t> seq =
+            txn.AppendEvent({"kek.rotate", "keyring", new_kek.id(), old_kek.id(), new_kek.id(),
+                             absl::StrCat("keys=", rewrapped.size())});
+        if (!seq.ok()) return seq.status();
+        return std::string();
+      });
+  return done.status();
+}
+
 absl::StatusOr<std::unique_ptr<Store>> Store::Finish(const Options& options,
                                                      std::unique_ptr<Db> writer, const Kek& kek) {
   absl::StatusOr<std::vector<WrappedKey>> keys = LoadWrappedKeys(*writer);

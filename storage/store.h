@@ -93,6 +93,13 @@ class Store {
   // Opens an existing file, applies pending migrations and unwraps the data keys with kek.
   static absl::StatusOr<std::unique_ptr<Store>> Open(const Options& options, const Kek& kek);
 
+  // KEK rotation: opens the database at options.path with old_kek, rewraps every data key
+  // under new_kek and records a "kek.rotate" audit event, all in one transaction, after
+  // checking that new_kek opens the rewrapped keys. The data keys themselves, and so every
+  // stored value, are unchanged; afterwards only new_kek opens the database. PERMISSION_DENIED
+  // if old_kek is not the database's KEK.
+  static absl::Status RotateKek(const Options& options, const Kek& old_kek, const Kek& new_kek);
+
   // Drains queued mutations, then stops the writer and closes every connection.
   ~Store();
   Store(const Store&) = delete;

@@ -103,4 +103,13 @@ absl::StatusOr<CertRecord> GetCertBySerial(Db& db, const std::string& serial_hex
   return GetCertWhere(db, "serial_hex", serial_hex);
 }
 
+absl::StatusOr<std::vector<CertRecord>> ListCerts(Db& db, const std::string& user_id) {
+  absl::StatusOr<Stmt> q = db.Prepare(absl::StrCat(
+      "SELECT ", std::string(kCertColumns),
+      " FROM certificates WHERE ? = '' OR user_id = ? ORDER BY issued_us, serial_hex"));
+  if (!q.ok()) return q.status();
+  q->Bind(user_id, user_id);
+  return q->Collect<CertRecord>(CertFromRow);
+}
+
 }  // namespace jijian::storage

@@ -50,6 +50,8 @@ absl::Status RevokeCert(WriteTxn& txn, const std::string& serial_hex, int64_t re
 
 absl::StatusOr<CertRecord> GetCertByFingerprint(Db& db, const std::string& fingerprint);
 absl::StatusOr<CertRecord> GetCertBySerial(Db& db, const std::string& serial_hex);
+// Certificates of user_id (every user's when empty), oldest issue first.
+absl::StatusOr<std::vector<CertRecord>> ListCerts(Db& db, const std::string& user_id);
 
 }  // namespace jijian::storage
 

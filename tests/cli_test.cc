@@ -183,8 +183,8 @@ TEST_F(CliTest, RegistrarRunsAPetitionFromTheCommandLine) {
             std::string::npos)
       << wrong.err;
 
-  CommandResult json =
-      Jijian({"--profile", reg, "--json", "reporter", "status", "--receipt", receipt});
+  CommandResult json = Jijian({"--json", "reporter", "--endpoint", deploy_->reporter_address(),
+                               "--ca", deploy_->ca_path(), "status", "--receipt", receipt});
   ASSERT_EQ(json.exit_code, 0) << json.err;
   EXPECT_NE(json.out.find("\"status\": \"in_progress\""), std::string::npos) << json.out;
   CommandResult bad = Jijian({"--profile", reg, "petition", "register", "--channel", "fax",
@@ -258,6 +258,39 @@ TEST(ServerProcessTest, InitServeAndStopOnSigterm) {
   EXPECT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
   EXPECT_NE(ReadFile(log).find("stopped cleanly"), std::string::npos) << ReadFile(log);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(ServerProcessTest, InitWithAReporterPortServesItToTheReporterCommand) {
+  std::string dir = NewTempPath("proc-reporter");
+  CommandResult init = RunBinary("jijian-server", {"init", "--data", dir, "--listen", "127.0.0.1:0",
+                                                   "--reporter-listen", "127.0.0.1:0"});
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  EXPECT_NE(ReadFile(dir + "/server.toml").find("reporter_listen = '127.0.0.1:0'"),
+            std::string::npos);
+  std::string log = NewTempPath("log");
+  pid_t pid = SpawnServer(dir, log);
+  ASSERT_GT(pid, 0);
+  const std::regex port("reporter port on [^ ]+ \\(port (\\d+)\\)");
+  std::smatch m;
+  std::string text;
+  for (int i = 0; i < 200 && !std::regex_search(text, m, port); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    text = ReadFile(log);
+  }
+  ASSERT_TRUE(std::regex_search(text, m, port)) << text;
+  CommandResult submit =
+      RunBinary("jijian", {"reporter", "--endpoint", "127.0.0.1:" + m[1].str(), "--ca",
+                           dir + "/pki/ca.crt", "submit", "--anonymous", "--subject",
+                           "name=甲,unit=乙", "--summary", "摘要", "--content", "内容"});
+  EXPECT_EQ(submit.exit_code, 0) << submit.err;
+  EXPECT_NE(submit.out.find("submitted XF-"), std::string::npos) << submit.out;
+  // No reporter content reaches the server's log.
+  ASSERT_EQ(::kill(pid, SIGTERM), 0);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  EXPECT_EQ(ReadFile(log).find("摘要"), std::string::npos);
+  std::filesystem::remove(log);
   std::filesystem::remove_all(dir);
 }
 

@@ -41,22 +41,18 @@ std::string ReadFile(const std::string& path) {
   return ss.str();
 }
 
-std::unique_ptr<TestDeployment> TestDeployment::Start(
-    const std::function<void(server::ServerConfig&)>& tweak) {
+std::unique_ptr<TestDeployment> TestDeployment::Start(Configure configure) {
   auto d = std::unique_ptr<TestDeployment>(new TestDeployment());
   d->data_dir_ = NewTempPath("deploy");
+  d->configure_ = std::move(configure);
   absl::StatusOr<server::InitResult> init =
-      server::InitDeployment({.data_dir = d->data_dir_, .listen = "127.0.0.1:0", .kek_path = ""});
+      server::InitDeployment({.data_dir = d->data_dir_,
+                              .listen = "127.0.0.1:0",
+                              .kek_path = "",
+                              .reporter_listen = "127.0.0.1:0"});
   EXPECT_TRUE(init.ok()) << init.status();
   if (!init.ok()) return nullptr;
-  absl::StatusOr<server::ServerConfig> config = server::LoadConfig(init->config_path);
-  EXPECT_TRUE(config.ok()) << config.status();
-  if (!config.ok()) return nullptr;
-  if (tweak) tweak(*config);
-  absl::StatusOr<std::unique_ptr<server::JijianServer>> srv = server::JijianServer::Start(*config);
-  EXPECT_TRUE(srv.ok()) << srv.status();
-  if (!srv.ok()) return nullptr;
-  d->server_ = *std::move(srv);
+  if (!d->Restart()) return nullptr;
   absl::StatusOr<client::Profile> admin = client::LoadProfile(init->admin_profile_path);
   EXPECT_TRUE(admin.ok());
   admin->server = d->address();
@@ -77,6 +73,33 @@ void TestDeployment::Stop() {
     server_->Wait();
     server_.reset();
   }
+}
+
+bool TestDeployment::Restart() {
+  absl::StatusOr<server::ServerConfig> config = server::LoadConfig(server::ConfigPath(data_dir_));
+  EXPECT_TRUE(config.ok()) << config.status();
+  if (!config.ok()) return false;
+  config->reporter_peer_burst = 10000;
+  config->reporter_peer_per_second = 1000;
+  config->reporter_global_per_second = 100000;
+  if (configure_) configure_(*config);
+  absl::StatusOr<std::unique_ptr<server::JijianServer>> srv = server::JijianServer::Start(*config);
+  EXPECT_TRUE(srv.ok()) << srv.status();
+  if (!srv.ok()) return false;
+  server_ = *std::move(srv);
+  return true;
+}
+
+std::string TestDeployment::reporter_address() const {
+  return "127.0.0.1:" + std::to_string(server_->reporter_port());
+}
+
+std::shared_ptr<grpc::Channel> TestDeployment::ReporterChannel() const {
+  grpc::SslCredentialsOptions tls;
+  tls.pem_root_certs = ReadFile(ca_path());
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  return grpc::CreateCustomChannel(reporter_address(), grpc::SslCredentials(tls), args);
 }
 
 std::string TestDeployment::address() const {

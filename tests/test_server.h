@@ -21,10 +21,13 @@ std::string NewTempPath(const std::string& stem);
 
 class TestDeployment {
  public:
-  // Runs `init` into a new temp folder and starts the server in-process; tweak, if given,
-  // may change the loaded configuration first.
-  static std::unique_ptr<TestDeployment> Start(
-      const std::function<void(server::ServerConfig&)>& tweak = nullptr);
+  // Adjusts the configuration read from server.toml before the server starts.
+  using Configure = std::function<void(server::ServerConfig&)>;
+
+  // Runs `init` (with a reporter port on 127.0.0.1:0) into a new temp folder and starts the
+  // server in-process. Unless configure says otherwise, the reporter port's rate limits are
+  // generous so that tests not about them never meet them.
+  static std::unique_ptr<TestDeployment> Start(Configure configure = nullptr);
   ~TestDeployment();
 
   std::string address() const;
@@ -43,10 +46,19 @@ class TestDeployment {
 
   // Stops the in-process server (drains) so the files can be inspected or reopened.
   void Stop();
+  // Starts the server again from server.toml as it is now on disk (after Stop()).
+  bool Restart();
+
+  // The reporter port's address and a server-TLS channel to it (no client certificate).
+  std::string reporter_address() const;
+  std::shared_ptr<grpc::Channel> ReporterChannel() const;
+  // The deployment's CA certificate file (what `jijian reporter --ca` takes).
+  std::string ca_path() const { return data_dir_ + "/pki/ca.crt"; }
 
  private:
   std::string data_dir_;
   std::string admin_profile_;
+  Configure configure_;
   std::unique_ptr<server::JijianServer> server_;
 };
 

@@ -15,6 +15,8 @@ constexpr Role kAdmin = v1::ROLE_ADMIN;
 
 }  // namespace
 
+// The staff port's table. ReporterService has no rows on purpose: it is served only on the
+// reporter port, where nobody is authenticated and a receipt code is the only credential.
 const std::vector<PolicyRow>& PolicyTable() {
   // clang-format off
   static const std::vector<PolicyRow> kTable = {
@@ -26,6 +28,7 @@ const std::vector<PolicyRow>& PolicyTable() {
     {"/jijian.v1.AdminService/DisableUser",         {kAdmin}},
     {"/jijian.v1.AdminService/IssueCertificate",    {kAdmin}},
     {"/jijian.v1.AdminService/RevokeCertificate",   {kAdmin}},
+    {"/jijian.v1.AdminService/ListCertificates",    {kAdmin}},
     // Petitions (信访举报): the registrar keeps them; case managers and leaders read them.
     {"/jijian.v1.PetitionService/RegisterPetition", {kRegistrar}},
     {"/jijian.v1.PetitionService/GetPetition",      {kRegistrar, kCaseManager, kLeader}},  // identity: registrar, leader
@@ -82,9 +85,6 @@ const std::vector<PolicyRow>& PolicyTable() {
     {"/jijian.v1.IdentityService/ApproveUnseal",    {kLeader}},                   // not their own
     {"/jijian.v1.IdentityService/RefuseUnseal",     {kLeader}},                   // not their own
     {"/jijian.v1.IdentityService/ListUnsealings",   {kAuditor, kLeader}},
-    // A registrar on the phone or at the desk acts for a reporter holding a receipt code.
-    {"/jijian.v1.ReporterService/CheckStatus",      {kRegistrar}},
-    {"/jijian.v1.ReporterService/AddMaterial",      {kRegistrar}},
     // The audit log (issue 6): auditors review it, leaders and admins may check it too.
     // No response carries sensitive plaintext.
     {"/jijian.v1.AuditService/GetTreeHead",         {kAuditor, kLeader, kAdmin}},  // signed head

@@ -44,7 +44,6 @@ TEST(PolicyTest, EveryServiceMethodHasExactlyOneRow) {
       v1::WhoAmIRequest::descriptor()->file()->FindServiceByName("AdminService"),
       v1::GetTreeHeadRequest::descriptor()->file()->FindServiceByName("AuditService"),
       v1::Petition::descriptor()->file()->FindServiceByName("PetitionService"),
-      v1::Petition::descriptor()->file()->FindServiceByName("ReporterService"),
       v1::Lead::descriptor()->file()->FindServiceByName("LeadService"),
       v1::Case::descriptor()->file()->FindServiceByName("CaseService"),
       v1::Disposition::descriptor()->file()->FindServiceByName("DispositionService"),
@@ -59,6 +58,19 @@ TEST(PolicyTest, EveryServiceMethodHasExactlyOneRow) {
     }
   }
   EXPECT_EQ(rows, methods);
+}
+
+// ReporterService lives on the reporter port only; a staff role must never reach it.
+TEST(PolicyTest, TheReporterServiceIsNotAStaffRpc) {
+  const auto* reporter = v1::Petition::descriptor()->file()->FindServiceByName("ReporterService");
+  ASSERT_NE(reporter, nullptr);
+  for (const PolicyRow& row : PolicyTable()) {
+    EXPECT_EQ(row.rpc.find("/jijian.v1.ReporterService/"), std::string_view::npos) << row.rpc;
+  }
+  for (int i = 0; i < reporter->method_count(); ++i) {
+    const std::string rpc = "/jijian.v1.ReporterService/" + reporter->method(i)->name();
+    for (Role role : AllRoles()) EXPECT_FALSE(AuthorizeRpc(rpc, {role}).ok()) << rpc;
+  }
 }
 
 TEST(PolicyTest, AuthorizeWalksTheTable) {

@@ -1,0 +1,321 @@
+// The reporter port (issue 7) through a real server with the port on 127.0.0.1:0, server TLS
+// only, and the real `jijian reporter` binary: submission and follow-up by receipt code,
+// nothing of the staff API reachable, per-peer rate limits, bounded message sizes.
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <future>
+#include <regex>
+#include <thread>
+
+#include "jijian/v1/petition.grpc.pb.h"
+#include "storage/audit.h"
+#include "tests/test_server.h"
+
+namespace jijian::testing {
+namespace {
+
+constexpr char kIdNumber[] = "11010519491231002X";  // valid GB 11643 sample
+// A request id long enough for the portal (at least 32 characters).
+constexpr char kLongId[] = "0123456789abcdef0123456789abcdef";
+
+grpc::Status CallEmpty(const std::shared_ptr<grpc::Channel>& channel, const std::string& method) {
+  grpc::GenericStub stub(channel);
+  grpc::Slice empty("");
+  grpc::ByteBuffer request(&empty, 1), response;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(&ctx, method, grpc::StubOptions(), &request, &response,
+                 [&](grpc::Status st) { done.set_value(st); });
+  return done.get_future().get();
+}
+
+int64_t AuditLogSize(TestDeployment& d) {
+  return *d.server().store().Read<int64_t>(
+      [](storage::Db& db) { return storage::AuditLogSize(db); });
+}
+
+v1::SubmitPetitionRequest Submission(const std::string& request_id) {
+  v1::SubmitPetitionRequest req;
+  req.set_request_id(request_id);
+  req.set_category(v1::CATEGORY_ACCUSATION);
+  req.set_anonymous(true);
+  v1::Subject* s = req.add_subjects();
+  s->set_name("王五");
+  s->set_unit("某县交通局");
+  s->set_rank("section");
+  req.set_summary("反映王五违规收受购物卡");
+  req.set_content("门户举报正文");
+  return req;
+}
+
+class ReporterPortTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    deploy_ = TestDeployment::Start();
+    ASSERT_NE(deploy_, nullptr);
+    ASSERT_NE(deploy_->server().reporter_port(), 0);
+    ASSERT_NE(deploy_->server().reporter_port(), deploy_->server().port());
+  }
+  CommandResult Reporter(std::vector<std::string> args) {
+    std::vector<std::string> full = {"reporter", "--endpoint", deploy_->reporter_address(), "--ca",
+                                     deploy_->ca_path()};
+    full.insert(full.end(), args.begin(), args.end());
+    return RunBinary("jijian", full);
+  }
+
+  std::unique_ptr<TestDeployment> deploy_;
+};
+
+TEST_F(ReporterPortTest, SubmitAndFollowUpWithTheReceiptFromTheCommandLine) {
+  const int64_t before = AuditLogSize(*deploy_);
+  CommandResult submit =
+      Reporter({"submit", "--anonymous", "--subject", "name=李四,unit=某县财政局,rank=section",
+                "--discipline", "integrity", "--summary", "反映李四收受礼金", "--content",
+                "门户提交的举报内容"});
+  ASSERT_EQ(submit.exit_code, 0) << submit.err;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(submit.out, m, std::regex("submitted (XF-\\d{4}-\\d{6})")))
+      << submit.out;
+  const std::string id = m[1];
+  ASSERT_TRUE(std::regex_search(submit.out, m, std::regex("receipt code: ([0-9A-Z-]{23})")))
+      << submit.out;
+  const std::string receipt = m[1];
+
+  // The staff path sees an ordinary online petition registered by the portal, not a person.
+  auto staff = v1::PetitionService::NewStub(deploy_->Channel(deploy_->AddUser("reg", "registrar")));
+  v1::GetPetitionRequest get;
+  get.set_id(id);
+  v1::GetPetitionResponse got;
+  {
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(staff->GetPetition(&ctx, get, &got).ok());
+  }
+  EXPECT_EQ(got.petition().channel(), v1::CHANNEL_ONLINE);
+  EXPECT_TRUE(got.petition().anonymous());
+  EXPECT_EQ(got.petition().content(), "门户提交的举报内容");
+  EXPECT_EQ(got.petition().registered_by(), "reporter-portal");
+  std::vector<storage::AuditEvent> events =
+      *deploy_->server().store().Read<std::vector<storage::AuditEvent>>(
+          [&](storage::Db& db) { return storage::ReadAuditEvents(db, before, before + 1); });
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].action, "petition.register");
+  EXPECT_EQ(events[0].actor, "reporter-portal");
+  EXPECT_TRUE(events[0].cert_fingerprint.empty());
+
+  CommandResult status = Reporter({"status", "--receipt", receipt});
+  ASSERT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_NE(status.out.find("status:   received"), std::string::npos) << status.out;
+  CommandResult none = Reporter({"replies", "--receipt", receipt});
+  ASSERT_EQ(none.exit_code, 0) << none.err;
+  EXPECT_NE(none.out.find("no replies yet"), std::string::npos) << none.out;
+
+  // A registrar answers through the receipt; the reporter reads it and adds material.
+  v1::NotifyReporterRequest notify;
+  notify.set_request_id("notify-portal-1");
+  notify.set_id(id);
+  notify.set_expected_version(got.petition().version());
+  notify.set_means("receipt");
+  notify.set_text("已收到，正在办理");
+  {
+    grpc::ClientContext ctx;
+    v1::PetitionResponse resp;
+    ASSERT_TRUE(staff->NotifyReporter(&ctx, notify, &resp).ok());
+  }
+  CommandResult replies = Reporter({"replies", "--receipt", receipt});
+  ASSERT_EQ(replies.exit_code, 0) << replies.err;
+  EXPECT_NE(replies.out.find("acceptance_notice"), std::string::npos) << replies.out;
+  EXPECT_NE(replies.out.find("已收到，正在办理"), std::string::npos) << replies.out;
+  EXPECT_EQ(replies.out.find("reg"), std::string::npos) << replies.out;  // no staff names
+
+  CommandResult add = Reporter({"add", "--receipt", receipt, "--text", "补充：转账截图"});
+  ASSERT_EQ(add.exit_code, 0) << add.err;
+  EXPECT_NE(add.out.find("material added"), std::string::npos) << add.out;
+  {
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(staff->GetPetition(&ctx, get, &got).ok());
+  }
+  bool found = false;
+  for (const v1::PetitionMessage& msg : got.petition().messages()) {
+    if (msg.kind() == "material" && msg.text() == "补充：转账截图") found = true;
+  }
+  EXPECT_TRUE(found);
+
+  CommandResult wrong = Reporter({"status", "--receipt", "22222-33333-44444-55555"});
+  EXPECT_EQ(wrong.exit_code, 1);
+  EXPECT_NE(wrong.err.find("NOT_FOUND: no petition matches this receipt code"), std::string::npos)
+      << wrong.err;
+}
+
+TEST_F(ReporterPortTest, RealNameSubmissionIsSealedLikeTheStaffPath) {
+  CommandResult submit =
+      Reporter({"submit", "--category", "complaint", "--reporter-name", "张三", "--reporter-id",
+                kIdNumber, "--reporter-phone", "13800000000", "--subject",
+                "name=赵六,unit=某乡政府", "--summary", "实名控告", "--content", "正文"});
+  ASSERT_EQ(submit.exit_code, 0) << submit.err;
+  EXPECT_EQ(submit.out.find("张三"), std::string::npos) << submit.out;
+  auto staff = v1::PetitionService::NewStub(deploy_->Channel(deploy_->AddUser("reg", "registrar")));
+  v1::GetPetitionRequest get;
+  get.set_id("XF-" + submit.out.substr(submit.out.find("XF-") + 3, 11));
+  v1::GetPetitionResponse got;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(staff->GetPetition(&ctx, get, &got).ok());
+  EXPECT_FALSE(got.petition().anonymous());
+  EXPECT_TRUE(got.petition().identity_redacted());
+  EXPECT_EQ(got.petition().category(), v1::CATEGORY_COMPLAINT);
+  // The acceptance-notice deadline of a real-name petition applies as on the staff path.
+  bool notice = false;
+  for (const v1::Deadline& d : got.petition().deadlines())
+    notice |= d.name() == "acceptance_notice";
+  EXPECT_TRUE(notice);
+}
+
+TEST_F(ReporterPortTest, BadSubmissionsNameTheFieldAndWriteNothing) {
+  auto stub = v1::ReporterService::NewStub(deploy_->ReporterChannel());
+  const int64_t before = AuditLogSize(*deploy_);
+  auto submit = [&](const v1::SubmitPetitionRequest& req) {
+    grpc::ClientContext ctx;
+    v1::SubmitPetitionResponse resp;
+    grpc::Status st = stub->SubmitPetition(&ctx, req, &resp);
+    EXPECT_TRUE(resp.receipt_code().empty());
+    return st;
+  };
+  grpc::Status st = submit(Submission("short-id"));
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(st.error_message().find("request_id"), std::string::npos) << st.error_message();
+  v1::SubmitPetitionRequest scope = Submission(kLongId);
+  scope.set_category(v1::CATEGORY_OUT_OF_SCOPE);
+  st = submit(scope);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(st.error_message().find("category"), std::string::npos) << st.error_message();
+  v1::SubmitPetitionRequest named = Submission(kLongId);
+  named.mutable_reporter()->set_name("张三");  // and anonymous
+  st = submit(named);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(st.error_message().find("reporter"), std::string::npos) << st.error_message();
+  EXPECT_EQ(st.error_message().find("张三"), std::string::npos) << st.error_message();
+  v1::SubmitPetitionRequest no_subject = Submission(kLongId);
+  no_subject.clear_subjects();
+  EXPECT_EQ(submit(no_subject).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(AuditLogSize(*deploy_), before);
+}
+
+TEST_F(ReporterPortTest, NothingOfTheStaffApiIsReachable) {
+  auto reporter = deploy_->ReporterChannel();
+  for (const char* rpc :
+       {"/jijian.v1.AdminService/WhoAmI", "/jijian.v1.AdminService/AddUser",
+        "/jijian.v1.PetitionService/ListPetitions", "/jijian.v1.PetitionService/RegisterPetition",
+        "/jijian.v1.LeadService/ListLeads", "/jijian.v1.AuditService/GetEvents"}) {
+    EXPECT_EQ(CallEmpty(reporter, rpc).error_code(), grpc::StatusCode::UNIMPLEMENTED) << rpc;
+  }
+  // Presenting a valid staff certificate changes nothing there.
+  client::Profile admin = *client::LoadProfile(deploy_->admin_profile());
+  admin.server = deploy_->reporter_address();
+  EXPECT_EQ(
+      CallEmpty(TestDeployment::Channel(admin), "/jijian.v1.AdminService/WhoAmI").error_code(),
+      grpc::StatusCode::UNIMPLEMENTED);
+  // Reflection, on by default in the process, is removed from this port.
+  EXPECT_EQ(CallEmpty(reporter, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo")
+                .error_code(),
+            grpc::StatusCode::UNIMPLEMENTED);
+  // And the reporter service is not on the staff port.
+  EXPECT_EQ(CallEmpty(deploy_->Channel(deploy_->admin_profile()),
+                      "/jijian.v1.ReporterService/CheckStatus")
+                .error_code(),
+            grpc::StatusCode::UNIMPLEMENTED);
+  // Without a client certificate, the staff port refuses the handshake or the call.
+  grpc::SslCredentialsOptions tls;
+  tls.pem_root_certs = ReadFile(deploy_->ca_path());
+  auto anonymous_staff = grpc::CreateChannel(deploy_->address(), grpc::SslCredentials(tls));
+  EXPECT_NE(CallEmpty(anonymous_staff, "/jijian.v1.PetitionService/ListPetitions").error_code(),
+            grpc::StatusCode::OK);
+}
+
+TEST(ReporterPortLimitsTest, PerPeerRateLimitEngagesUnderABurstAndRecovers) {
+  // Three at once, then one every half second: a burst of 20 must meet the limit unless the
+  // calls took more than eight seconds, and a wait of about half a second lifts it.
+  std::unique_ptr<TestDeployment> deploy = TestDeployment::Start([](server::ServerConfig& c) {
+    c.reporter_peer_burst = 3;
+    c.reporter_peer_per_second = 2;
+  });
+  ASSERT_NE(deploy, nullptr);
+  auto stub = v1::ReporterService::NewStub(deploy->ReporterChannel());
+  // A well-formed but unknown code would trip the wrong-code throttle; an invalid request
+  // id is refused after the rate limit and writes nothing.
+  auto call = [&] {
+    grpc::ClientContext ctx;
+    v1::SubmitPetitionResponse resp;
+    return stub->SubmitPetition(&ctx, Submission("short"), &resp);
+  };
+  int admitted = 0, limited = 0;
+  std::string message;
+  for (int i = 0; i < 20; ++i) {
+    grpc::Status st = call();
+    if (st.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) {
+      ++limited;
+      message = st.error_message();
+    } else {
+      EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << st.error_message();
+      ++admitted;
+    }
+  }
+  EXPECT_GE(admitted, 3);
+  EXPECT_GE(limited, 1);
+  EXPECT_NE(message.find("too many requests from this address"), std::string::npos) << message;
+  bool recovered = false;
+  for (int i = 0; i < 300 && !recovered; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    recovered = call().error_code() != grpc::StatusCode::RESOURCE_EXHAUSTED;
+  }
+  EXPECT_TRUE(recovered);
+}
+
+TEST(ReporterPortLimitsTest, GlobalCapRefusesEveryoneOnceReached) {
+  // One request per ten seconds for everyone together, however generous the per-peer limit.
+  std::unique_ptr<TestDeployment> deploy = TestDeployment::Start([](server::ServerConfig& c) {
+    c.reporter_peer_burst = 1000;
+    c.reporter_peer_per_second = 1000;
+    c.reporter_global_per_second = 0.1;
+  });
+  ASSERT_NE(deploy, nullptr);
+  auto stub = v1::ReporterService::NewStub(deploy->ReporterChannel());
+  int limited = 0;
+  std::string message;
+  for (int i = 0; i < 20; ++i) {
+    grpc::ClientContext ctx;
+    v1::SubmitPetitionResponse resp;
+    grpc::Status st = stub->SubmitPetition(&ctx, Submission("short"), &resp);
+    if (st.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) {
+      ++limited;
+      message = st.error_message();
+    }
+  }
+  EXPECT_GE(limited, 1);
+  EXPECT_NE(message.find("the reporting service is busy"), std::string::npos) << message;
+}
+
+TEST(ReporterPortLimitsTest, OversizedMessageIsRefusedAndWritesNothing) {
+  std::unique_ptr<TestDeployment> deploy =
+      TestDeployment::Start([](server::ServerConfig& c) { c.reporter_max_message_bytes = 16384; });
+  ASSERT_NE(deploy, nullptr);
+  auto stub = v1::ReporterService::NewStub(deploy->ReporterChannel());
+  const int64_t before = AuditLogSize(*deploy);
+  v1::SubmitPetitionRequest big = Submission(kLongId);
+  big.set_content(std::string(20000, 'x'));
+  grpc::ClientContext ctx;
+  v1::SubmitPetitionResponse resp;
+  grpc::Status st = stub->SubmitPetition(&ctx, big, &resp);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << st.error_message();
+  EXPECT_EQ(AuditLogSize(*deploy), before);
+  // Under the bound the same submission goes through.
+  v1::SubmitPetitionRequest small = Submission(kLongId);
+  grpc::ClientContext ctx2;
+  ASSERT_TRUE(stub->SubmitPetition(&ctx2, small, &resp).ok());
+  EXPECT_EQ(resp.receipt_code().size(), 23u);
+}
+
+}  // namespace
+}  // namespace jijian::testing
