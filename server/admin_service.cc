@@ -1,5 +1,7 @@
 #include "server/admin_service.h"
 
+#include "storage/rekey.h"
+
 #include "absl/time/clock.h"
 #include "server/domain/validate.h"
 #include "storage/crypto.h"
@@ -300,6 +302,54 @@ grpc::Status AdminServiceImpl::ListCertificates(grpc::ServerContext* ctx,
           });
   if (!certs.ok()) return ToGrpcStatus(certs.status());
   for (const storage::CertRecord& c : *certs) ToProto(c, resp->add_certificates());
+  return grpc::Status::OK;
+}
+
+namespace {
+
+void RotationToProto(const storage::KeyRotation& r, v1::KeyRotation* out) {
+  out->set_key_id(r.key_id);
+  out->set_domain(r.domain);
+  out->set_replaced_key_id(r.replaced_key_id);
+  out->set_requested_by(r.requested_by);
+  out->set_started_unix_micros(r.started_us);
+  out->set_finished_unix_micros(r.finished_us);
+  out->set_resealed(r.resealed);
+  out->set_position(r.position);
+}
+
+}  // namespace
+
+grpc::Status AdminServiceImpl::RotateDataKey(grpc::ServerContext* ctx,
+                                             const v1::RotateDataKeyRequest* req,
+                                             v1::RotateDataKeyResponse* resp) {
+  absl::StatusOr<Caller> caller = deps_.auth->Authorize(*ctx, Rpc("RotateDataKey"));
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::StatusOr<storage::KeyDomain> domain = storage::ParseKeyDomain(req->domain());
+  if (!domain.ok()) {
+    return ToGrpcStatus(
+        absl::InvalidArgumentError("domain: must be identity or content"));
+  }
+  absl::StatusOr<std::string> key = storage::RotateDataKey(*deps_.store, caller->actor(), *domain);
+  if (!key.ok()) return ToGrpcStatus(key.status());
+  absl::StatusOr<std::vector<storage::KeyRotation>> all =
+      deps_.store->Read<std::vector<storage::KeyRotation>>(storage::ListKeyRotations);
+  if (!all.ok()) return ToGrpcStatus(all.status());
+  for (const storage::KeyRotation& r : *all) {
+    if (r.key_id == *key) RotationToProto(r, resp->mutable_rotation());
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminServiceImpl::ListKeyRotations(grpc::ServerContext* ctx,
+                                                const v1::ListKeyRotationsRequest*,
+                                                v1::ListKeyRotationsResponse* resp) {
+  absl::StatusOr<Caller> caller = deps_.auth->Authorize(*ctx, Rpc("ListKeyRotations"));
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::StatusOr<std::vector<storage::KeyRotation>> all =
+      deps_.store->Read<std::vector<storage::KeyRotation>>(storage::ListKeyRotations);
+  if (!all.ok()) return ToGrpcStatus(all.status());
+  for (const storage::KeyRotation& r : *all) RotationToProto(r, resp->add_rotations());
   return grpc::Status::OK;
 }
 

@@ -26,6 +26,10 @@ class AdminServiceImpl final : public v1::AdminService::Service {
                                 v1::IssueCertificateResponse* resp) override;
   grpc::Status RevokeCertificate(grpc::ServerContext* ctx, const v1::RevokeCertificateRequest* req,
                                  v1::RevokeCertificateResponse* resp) override;
+  grpc::Status RotateDataKey(grpc::ServerContext* ctx, const v1::RotateDataKeyRequest* req,
+                             v1::RotateDataKeyResponse* resp) override;
+  grpc::Status ListKeyRotations(grpc::ServerContext* ctx, const v1::ListKeyRotationsRequest* req,
+                                v1::ListKeyRotationsResponse* resp) override;
   grpc::Status ListCertificates(grpc::ServerContext* ctx, const v1::ListCertificatesRequest* req,
                                 v1::ListCertificatesResponse* resp) override;
 

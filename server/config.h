@@ -27,6 +27,10 @@ struct ServerConfig {
   std::string measures_path;  // four-forms measure table (TOML); empty: the built-in one
   // How long an approved unseal request opens a reporter's identity (`unseal_hours`).
   absl::Duration unseal_ttl = absl::Hours(24);
+  // Resealing after a data-key rotation: rows per batch and the pause between batches
+  // (not in server.toml; tests make them small to observe an interrupted job).
+  int rekey_batch_rows = 200;
+  absl::Duration rekey_pause = absl::Milliseconds(20);
   // The highest rank this commission has jurisdiction over (petition_rules.h RankLevels);
   // petitions about higher-ranked subjects must be escalated.
   std::string jurisdiction_max_rank = "division";

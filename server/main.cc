@@ -82,8 +82,25 @@ int main(int argc, char** argv) {
       ->add_option("--new-kek", rotate.new_kek_path,
                    "where to create the new KEK (must not exist; created random, mode 0600)")
       ->required();
+  jijian::server::RotateDekOptions dek;
+  CLI::App* dek_cmd = app.add_subcommand(
+      "rotate-dek",
+      "replace a data key and reseal every stored value under the new one (server stopped; "
+      "while serving use `jijian admin key rotate`)");
+  dek_cmd->add_option("--data", dek.data_dir, "data folder of the deployment")->required();
+  dek_cmd->add_option("--config", dek.config_path, "configuration file (default DATA/server.toml)");
+  dek_cmd->add_option("--domain", dek.domain, "identity|content")->required();
   CLI11_PARSE(app, argc, argv);
 
+  if (dek_cmd->parsed()) {
+    absl::StatusOr<jijian::server::RotateDekResult> result = jijian::server::RotateDek(dek);
+    if (!result.ok()) return Fail(result.status());
+    std::cout << "data key " << result->key_id << " is now the " << dek.domain << " key\n"
+              << "  resealed:  " << result->resealed << " stored values\n"
+              << "  replaced:  " << result->replaced_key_id
+              << " (kept in the keyring: backups made before now need it)\n";
+    return 0;
+  }
   if (rotate_cmd->parsed()) {
     absl::StatusOr<jijian::server::RotateKekResult> result = jijian::server::RotateKek(rotate);
     if (!result.ok()) return Fail(result.status());

@@ -1,5 +1,7 @@
 #include "server/rotate_kek.h"
 
+#include "storage/rekey.h"
+
 #include <netdb.h>
 #include <sys/socket.h>
 #include <toml++/toml.h>
@@ -108,6 +110,45 @@ absl::StatusOr<RotateKekResult> RotateKek(const RotateKekOptions& options) {
                                " but " + result.config_path + " could not be updated (" +
                                std::string(st.message()) + "); set kek = \"" + result.new_kek_path +
                                "\" in it by hand");
+  }
+  return result;
+}
+
+absl::StatusOr<RotateDekResult> RotateDek(const RotateDekOptions& options) {
+  const std::string config_path =
+      options.config_path.empty() ? ConfigPath(options.data_dir) : options.config_path;
+  absl::StatusOr<ServerConfig> config = LoadConfig(config_path);
+  if (!config.ok()) return config.status();
+  absl::StatusOr<storage::KeyDomain> domain = storage::ParseKeyDomain(options.domain);
+  if (!domain.ok()) return absl::InvalidArgumentError("--domain: must be identity or content");
+  if (SomethingListens(config->listen)) {
+    return absl::FailedPreconditionError(
+        "a server answers on " + config->listen +
+        "; while it serves, rotate with `jijian admin key rotate --domain " + options.domain +
+        "` (it reseals in the background)");
+  }
+  absl::StatusOr<storage::Kek> kek = storage::Kek::Load(config->kek_path);
+  if (!kek.ok()) return kek.status();
+  absl::StatusOr<std::unique_ptr<storage::Store>> store =
+      storage::Store::Open({.path = config->db_path}, *kek);
+  if (!store.ok()) return store.status();
+  RotateDekResult result;
+  result.replaced_key_id = (*store)->keyring().active_key_id(*domain);
+  absl::StatusOr<std::string> key =
+      storage::RotateDataKey(**store, {"operator", "admin", ""}, *domain);
+  if (!key.ok()) return key.status();
+  result.key_id = *key;
+  storage::Resealer resealer(**store);
+  while (true) {
+    absl::StatusOr<bool> more = resealer.Step();
+    if (!more.ok()) return more.status();
+    if (!*more) break;
+  }
+  absl::StatusOr<std::vector<storage::KeyRotation>> all =
+      (*store)->Read<std::vector<storage::KeyRotation>>(storage::ListKeyRotations);
+  if (!all.ok()) return all.status();
+  for (const storage::KeyRotation& r : *all) {
+    if (r.key_id == result.key_id) result.resealed = r.resealed;
   }
   return result;
 }

@@ -3,6 +3,7 @@
 #ifndef JIJIAN_SERVER_ROTATE_KEK_H_
 #define JIJIAN_SERVER_ROTATE_KEK_H_
 
+#include <cstdint>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -27,6 +28,24 @@ struct RotateKekResult {
 // stopped: FAILED_PRECONDITION if something answers on its staff port. If the rewrap fails
 // the new file is removed and nothing has changed.
 absl::StatusOr<RotateKekResult> RotateKek(const RotateKekOptions& options);
+
+struct RotateDekOptions {
+  std::string data_dir;
+  std::string config_path;  // empty: DATA/server.toml
+  std::string domain;       // identity or content
+};
+
+struct RotateDekResult {
+  std::string key_id;           // the new active data key
+  std::string replaced_key_id;  // kept: older backups still need it
+  int64_t resealed = 0;         // stored values resealed under the new key
+};
+
+// `jijian-server rotate-dek` on a stopped deployment: a new data key for the domain, then
+// every stored value sealed under an older key of that domain resealed, to the end (the
+// running server does the same in the background after `jijian admin key rotate`).
+// FAILED_PRECONDITION if something answers on the staff port.
+absl::StatusOr<RotateDekResult> RotateDek(const RotateDekOptions& options);
 
 }  // namespace jijian::server
 

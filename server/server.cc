@@ -1,6 +1,5 @@
 #include "server/server.h"
 
-#include <algorithm>
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
@@ -15,6 +14,7 @@
 #include <sstream>
 
 #include "absl/time/clock.h"
+#include "storage/rekey.h"
 
 namespace jijian::server {
 namespace {
@@ -175,16 +175,40 @@ JijianServer::~JijianServer() {
 }
 
 void JijianServer::SweepLoop() {
+  // Background upkeep on one thread: sealing expired identity approvals again, and the
+  // resealing of stored values after a data-key rotation (storage/rekey.h), a small batch
+  // at a time so that ordinary writes interleave; an interrupted job resumes here at start.
+  storage::Resealer resealer(*store_, config_.rekey_batch_rows);
+  const absl::Duration tick = std::min(sweep_interval_, absl::Seconds(1));
+  absl::Time next_sweep = absl::Now() + sweep_interval_;
   std::unique_lock<std::mutex> lock(sweep_mu_);
   while (!stopping_) {
-    sweep_cv_.wait_for(lock, absl::ToChronoNanoseconds(sweep_interval_));
+    sweep_cv_.wait_for(lock, absl::ToChronoNanoseconds(tick));
     if (stopping_) break;
     lock.unlock();
-    absl::StatusOr<int> expired = ExpireUnsealings(*store_);
-    if (!expired.ok()) {
-      spdlog::warn("unseal expiry sweep failed: {}", std::string(expired.status().message()));
-    } else if (*expired > 0) {
-      spdlog::info("sealed again {} expired identity approval(s)", *expired);
+    if (absl::Now() >= next_sweep) {
+      next_sweep = absl::Now() + sweep_interval_;
+      absl::StatusOr<int> expired = ExpireUnsealings(*store_);
+      if (!expired.ok()) {
+        spdlog::warn("unseal expiry sweep failed: {}", std::string(expired.status().message()));
+      } else if (*expired > 0) {
+        spdlog::info("sealed again {} expired identity approval(s)", *expired);
+      }
+    }
+    // Resealing runs in slices of a few seconds so that the expiry sweep keeps its pace.
+    const absl::Time slice_end = absl::Now() + absl::Seconds(2);
+    while (absl::Now() < slice_end) {
+      absl::StatusOr<bool> more = resealer.Step();
+      if (!more.ok()) {
+        spdlog::warn("resealing after a key rotation failed (will retry): {}",
+                     std::string(more.status().message()));
+        break;
+      }
+      if (!*more) break;
+      std::unique_lock<std::mutex> pause(sweep_mu_);
+      sweep_cv_.wait_for(pause, absl::ToChronoNanoseconds(config_.rekey_pause),
+                         [this] { return stopping_; });
+      if (stopping_) break;
     }
     lock.lock();
   }

@@ -47,6 +47,22 @@ class Stmt {
     (BindOne(++i, args), ...);
     return *this;
   }
+  // Resets the statement, then binds head to parameter 1 (unless it is omitted) and the
+  // text values after it, for statements whose parameter count is known only at run time.
+  Stmt& BindList(const std::vector<std::string>& texts) {
+    Reset();
+    int i = 0;
+    for (const std::string& t : texts) BindOne(++i, t);
+    return *this;
+  }
+  template <typename Head>
+  Stmt& BindList(const Head& head, const std::vector<std::string>& texts) {
+    Reset();
+    int i = 0;
+    BindOne(++i, head);
+    for (const std::string& t : texts) BindOne(++i, t);
+    return *this;
+  }
   // Steps once: true when a row is available, false when done.
   absl::StatusOr<bool> Step();
   // Steps until done; for statements that return no rows.

@@ -413,11 +413,25 @@ CREATE INDEX unseal_requests_petition ON unseal_requests(petition_id, requested_
 CREATE INDEX unseal_requests_open ON unseal_requests(expires_us) WHERE state = 'UNSEAL_APPROVED';
 )sql";
 
+// Version 8: data-key rotations and the progress of their background resealing.
+constexpr std::string_view kV8 = R"sql(
+CREATE TABLE key_rotations (
+  key_id          TEXT PRIMARY KEY,    -- the new key
+  domain          TEXT NOT NULL,
+  replaced_key_id TEXT NOT NULL,
+  requested_by    TEXT NOT NULL,
+  started_us      INTEGER NOT NULL,
+  finished_us     INTEGER NOT NULL DEFAULT 0,
+  resealed        INTEGER NOT NULL DEFAULT 0,
+  position        TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> kMigrations = {
-      {1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5}, {6, kV6}, {7, kV7},
+      {1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5}, {6, kV6}, {7, kV7}, {8, kV8},
   };
   return kMigrations;
 }

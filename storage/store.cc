@@ -157,6 +157,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Finish(const Options& options,
   absl::StatusOr<int64_t> size = AuditLogSize(*writer);
   if (!size.ok()) return size.status();
   std::unique_ptr<Store> store(new Store(options, std::move(writer), *std::move(keyring), *size));
+  store->kek_ = kek;
   for (int i = 0; i < std::max(1, options.reader_connections); ++i) {
     absl::StatusOr<std::unique_ptr<Db>> reader = Db::Open(options.path, {.read_only = true});
     if (!reader.ok()) return reader.status();
@@ -286,6 +287,16 @@ absl::StatusOr<std::string> Store::RunOne(Pending& p, int64_t now_us) {
   ins->Bind(p.actor.user_id, p.request_id, Blob{*sealed}, now_us);
   if (absl::Status st = ins->Run(); !st.ok()) return st;
   return result;
+}
+
+absl::StatusOr<WrappedKey> Store::NewDataKey(KeyDomain domain) const {
+  return NewWrappedKey(*kek_, domain);
+}
+
+absl::Status Store::UseDataKey(const WrappedKey& key) {
+  WrappedKey active = key;
+  active.active = true;
+  return keyring_->AddKey(*kek_, active);
 }
 
 absl::Status Store::SignHead() {

@@ -8,6 +8,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -124,6 +125,12 @@ class Store {
 
   const Keyring& keyring() const { return *keyring_; }
 
+  // Data-key rotation (storage/rekey.h): a fresh data key for domain wrapped under this
+  // store's KEK; and, once the key is committed to the keys table, making it the active key
+  // of the running keyring.
+  absl::StatusOr<WrappedKey> NewDataKey(KeyDomain domain) const;
+  absl::Status UseDataKey(const WrappedKey& key);
+
   // Number of group commits so far and mutations they held (for tests and benchmarks).
   struct Stats {
     int64_t batches = 0;
@@ -157,6 +164,7 @@ class Store {
   const Options options_;
   std::unique_ptr<Db> writer_db_;  // touched only by writer_thread_ (and constructors)
   std::unique_ptr<Keyring> keyring_;
+  std::optional<Kek> kek_;  // kept to wrap new data keys (rotation while serving)
   int64_t next_seq_;  // writer thread only
 
   mutable absl::Mutex mu_;

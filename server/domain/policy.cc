@@ -28,6 +28,8 @@ const std::vector<PolicyRow>& PolicyTable() {
     {"/jijian.v1.AdminService/DisableUser",         {kAdmin}},
     {"/jijian.v1.AdminService/IssueCertificate",    {kAdmin}},
     {"/jijian.v1.AdminService/RevokeCertificate",   {kAdmin}},
+    {"/jijian.v1.AdminService/RotateDataKey",       {kAdmin}},
+    {"/jijian.v1.AdminService/ListKeyRotations",    {kAdmin}},
     {"/jijian.v1.AdminService/ListCertificates",    {kAdmin}},
     // Petitions (信访举报): the registrar keeps them; case managers and leaders read them.
     {"/jijian.v1.PetitionService/RegisterPetition", {kRegistrar}},
