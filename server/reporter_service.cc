@@ -1,5 +1,6 @@
 #include "server/reporter_service.h"
 
+#include "absl/strings/str_cat.h"
 #include "server/domain/calendar.h"
 #include "server/domain/petition_rules.h"
 #include "server/domain/petition_validate.h"
@@ -198,6 +199,13 @@ grpc::Status ReporterServiceImpl::AddMaterial(grpc::ServerContext* ctx,
         absl::StatusOr<v1::PetitionState> next =
             domain::NextPetitionState(p.id, PetitionStateOf(p), PetitionAction::kAddMaterial);
         if (!next.ok()) return next.status();
+        absl::StatusOr<int64_t> materials = storage::CountMessages(txn.db(), p.id, "material");
+        if (!materials.ok()) return materials.status();
+        if (*materials >= domain::kMaxMaterialsPerPetition) {
+          return absl::ResourceExhaustedError(absl::StrCat(
+              "material: at most ", domain::kMaxMaterialsPerPetition,
+              " additions per petition, and this petition has ", *materials));
+        }
         const std::string date = FormatDate(Today());
         if (absl::Status st =
                 AddSealedPetitionMessage(txn, p.id, "material", date, "receipt", text);

@@ -188,6 +188,17 @@ absl::StatusOr<int64_t> NextMessageSeq(Db& db, const std::string& petition_id,
   return (*row && !q->IsNull(0)) ? q->Int(0) + 1 : 1;
 }
 
+absl::StatusOr<int64_t> CountMessages(Db& db, const std::string& petition_id,
+                                      std::string_view kind, std::string_view table) {
+  absl::StatusOr<Stmt> q = db.Prepare(absl::StrCat(
+      "SELECT COUNT(*) FROM ", std::string(table), " WHERE petition_id = ? AND kind = ?"));
+  if (!q.ok()) return q.status();
+  q->Bind(petition_id, std::string(kind));
+  absl::StatusOr<bool> row = q->Step();
+  if (!row.ok()) return row.status();
+  return *row ? q->Int(0) : 0;
+}
+
 absl::Status AddMessage(WriteTxn& txn, const MessageRow& r, std::string_view table) {
   absl::StatusOr<Stmt> q = txn.db().Prepare(
       absl::StrCat("INSERT INTO ", std::string(table),

@@ -112,6 +112,10 @@ inline constexpr char kLeadNotes[] = "lead_notes";
 // The seq the next message of an object gets (1, 2, ...).
 absl::StatusOr<int64_t> NextMessageSeq(Db& db, const std::string& petition_id,
                                        std::string_view table = kPetitionMessages);
+// Number of messages of one kind ("material", ...) of a petition.
+absl::StatusOr<int64_t> CountMessages(Db& db, const std::string& petition_id,
+                                      std::string_view kind,
+                                      std::string_view table = kPetitionMessages);
 // Appends a message with row.seq from NextMessageSeq.
 absl::Status AddMessage(WriteTxn& txn, const MessageRow& row,
                         std::string_view table = kPetitionMessages);

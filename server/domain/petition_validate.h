@@ -24,6 +24,10 @@ inline constexpr size_t kMaxContentChars = 100000;
 inline constexpr size_t kMaxReasonChars = 2000;
 inline constexpr size_t kMaxMessageChars = 20000;
 inline constexpr size_t kMaxBodyChars = 100;
+// Material a reporter may add to one petition through the reporter port (each at most
+// kMaxMessageChars). Bounds what one receipt code can make the commission store, and keeps
+// a petition with all its messages well under the 4 MiB a gRPC client accepts by default.
+inline constexpr int64_t kMaxMaterialsPerPetition = 20;
 
 // "XF-2026-000001" for kind "XF", year 2026, number 1.
 std::string FormatObjectId(std::string_view kind, int64_t year, int64_t number);

@@ -114,4 +114,28 @@ absl::StatusOr<Role> AuthorizeRpc(std::string_view rpc, const std::vector<Role>&
                                      (caller_roles.empty() ? "none" : JoinRoleNames(caller_roles)));
 }
 
+std::string PolicyTableMarkdown() {
+  constexpr std::string_view kPackagePrefix = "/jijian.v1.";
+  std::string out = "| RPC |";
+  std::string rule = "|---|";
+  for (Role role : AllRoles()) {
+    out += " " + std::string(RoleName(role)) + " |";
+    rule += ":-:|";
+  }
+  out += "\n" + rule + "\n";
+  for (const PolicyRow& row : PolicyTable()) {
+    std::string_view rpc = row.rpc;
+    if (rpc.substr(0, kPackagePrefix.size()) == kPackagePrefix) {
+      rpc.remove_prefix(kPackagePrefix.size());
+    }
+    out += "| `" + std::string(rpc) + "` |";
+    for (Role role : AllRoles()) {
+      const bool allowed = std::find(row.roles.begin(), row.roles.end(), role) != row.roles.end();
+      out += allowed ? " ✓ |" : "  |";
+    }
+    out += "\n";
+  }
+  return out;
+}
+
 }  // namespace jijian::server::domain

@@ -3,6 +3,7 @@
 #ifndef JIJIAN_SERVER_DOMAIN_POLICY_H_
 #define JIJIAN_SERVER_DOMAIN_POLICY_H_
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -25,6 +26,17 @@ const std::vector<PolicyRow>& PolicyTable();
 // rpc, the roles it needs and the caller's roles otherwise; an rpc missing from the table
 // is denied to everyone.
 absl::StatusOr<Role> AuthorizeRpc(std::string_view rpc, const std::vector<Role>& caller_roles);
+
+// Renders PolicyTable() as a Markdown table: one row per RPC ("Service/Method", in table
+// order), one column per role (AllRoles() order), "✓" where the role may call the RPC.
+// docs/security.md carries this text between kPolicyTableBegin and kPolicyTableEnd;
+// tests/docs_test.cc fails when the two differ, and `jijian-policy-table --update FILE`
+// (server/tools/print_policy.cc) rewrites the block. Pure.
+std::string PolicyTableMarkdown();
+
+// The markers around the rendered table in docs/security.md.
+inline constexpr std::string_view kPolicyTableBegin = "<!-- policy-table:begin -->";
+inline constexpr std::string_view kPolicyTableEnd = "<!-- policy-table:end -->";
 
 }  // namespace jijian::server::domain
 
