@@ -48,7 +48,8 @@ void PrintPetition(std::ostream& out, const v1::Petition& p) {
   if (p.anonymous()) {
     out << "reporter:    anonymous\n";
   } else if (p.identity_redacted()) {
-    out << "reporter:    real-name [sealed; --reveal-identity to see it, which is audited]\n";
+    out << "reporter:    real-name [sealed; opens only to you after a leader approves your "
+           "petition unseal-request]\n";
   } else {
     out << "reporter:    " << p.reporter().name() << ", ID " << p.reporter().id_number()
         << (p.reporter().phone().empty() ? "" : ", phone " + p.reporter().phone())
