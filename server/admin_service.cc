@@ -1,5 +1,7 @@
 #include "server/admin_service.h"
 
+#include <algorithm>
+
 #include "storage/rekey.h"
 
 #include "absl/time/clock.h"
@@ -72,6 +74,9 @@ grpc::Status AdminServiceImpl::AddUser(grpc::ServerContext* ctx, const v1::AddUs
     if (!v1::Role_IsValid(r) || r == v1::ROLE_UNSPECIFIED) {
       return ToGrpcStatus(
           absl::InvalidArgumentError("roles: unknown role value " + std::to_string(r)));
+    }
+    if (std::find(roles.begin(), roles.end(), static_cast<domain::Role>(r)) != roles.end()) {
+      return ToGrpcStatus(absl::InvalidArgumentError("roles: each role at most once"));
     }
     roles.push_back(static_cast<domain::Role>(r));
   }

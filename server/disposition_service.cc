@@ -103,7 +103,7 @@ absl::StatusOr<v1::Subject> SubjectOf(const storage::Keyring& keys, const Matter
   absl::StatusOr<std::vector<v1::Subject>> subjects = OpenLeadSubjects(keys, m.lead);
   if (!subjects.ok()) return subjects.status();
   if (idx < 1 || idx > static_cast<int64_t>(subjects->size())) {
-    return absl::InvalidArgumentError("subject_id: " + m.id + " has persons 1 to " +
+    return absl::InvalidArgumentError("subject_index (--subject-id): " + m.id + " has persons 1 to " +
                                       std::to_string(subjects->size()));
   }
   return (*subjects)[static_cast<size_t>(idx - 1)];
@@ -421,15 +421,15 @@ grpc::Status DispositionServiceImpl::RecordDisposition(grpc::ServerContext* ctx,
     }
   }
   if (st.ok() && req->subject_index() < 1)
-    st = absl::InvalidArgumentError("subject_id: required, the person's number in the matter (1, 2, ...)");
+    st = absl::InvalidArgumentError("subject_index (--subject-id): required, the person's number in the matter (1, 2, ...)");
   absl::StatusOr<std::vector<std::string>> codes = CheckMeasureList(req->measures());
   if (st.ok() && !codes.ok()) st = codes.status();
   absl::StatusOr<std::string> disciplines = CheckDisciplines(req->disciplines());
   if (st.ok() && !disciplines.ok()) st = disciplines.status();
   if (st.ok() && req->decided_date().empty())
-    st = absl::InvalidArgumentError("decided: required, the date of the decision (YYYY-MM-DD)");
+    st = absl::InvalidArgumentError("decided_date (--decided): required, the date of the decision (YYYY-MM-DD)");
   absl::StatusOr<absl::CivilDay> decided =
-      domain::DateNotInFuture("decided", req->decided_date(), Today());
+      domain::DateNotInFuture("decided_date (--decided)", req->decided_date(), Today());
   if (st.ok() && !decided.ok()) st = decided.status();
   if (st.ok() && (req->probation_months() < 0 || req->probation_months() > 24))
     st = absl::InvalidArgumentError("probation_months: must be 12 or 24 (留党察看)");
@@ -456,7 +456,7 @@ grpc::Status DispositionServiceImpl::RecordDisposition(grpc::ServerContext* ctx,
             SubjectOf(txn.keyring(), *m, request.subject_index());
         if (!subject.ok()) return subject.status();
         if (!m->filed_or_registered.empty() && decided_day < m->filed_or_registered) {
-          return absl::InvalidArgumentError("decided: must not be before " +
+          return absl::InvalidArgumentError("decided_date (--decided): must not be before " +
                                             std::string(m->is_case ? "the case was filed ("
                                                                    : "the lead was registered (") +
                                             m->filed_or_registered + ")");
@@ -469,7 +469,7 @@ grpc::Status DispositionServiceImpl::RecordDisposition(grpc::ServerContext* ctx,
           if (e.subject_idx == request.subject_index() &&
               (s == v1::DISPOSITION_PROPOSED || s == v1::DISPOSITION_APPROVED)) {
             return absl::FailedPreconditionError(
-                "subject_id: person " + std::to_string(e.subject_idx) + " of " + m->id +
+                "subject_index (--subject-id): person " + std::to_string(e.subject_idx) + " of " + m->id +
                 " already has disposition " + e.id + " (" + ShortState(e.state) +
                 "); an approved one changes only on appeal");
           }

@@ -197,10 +197,11 @@ TEST_F(IntegrationTest, BadInputNamesTheFieldAndWritesNothing) {
       {"ok.id", std::string(101, 'a'), {v1::ROLE_ADMIN}, "display_name"},
       {"ok.id", "X", {}, "roles"},
       {"ok.id", "X", {99}, "roles"},
+      {"ok.id", "X", {v1::ROLE_LEADER, v1::ROLE_LEADER}, "roles"},
   };
   for (const Case& c : cases) {
     v1::AddUserRequest req;
-    req.set_request_id("bad-" + c.field);
+    req.set_request_id("bad-" + c.field + std::to_string(&c - cases.data()));
     req.set_user_id(c.user_id);
     req.set_display_name(c.name);
     for (int r : c.roles) req.add_roles(static_cast<v1::Role>(r));
