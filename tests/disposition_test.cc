@@ -153,9 +153,8 @@ class DispositionTest : public ::testing::Test {
     });
   }
 
-  // A lead about one person, assigned to insp, taken through a talk inquiry to
-  // INQUIRY_REPLIED.
-  std::string LeadAfterInquiry(const std::string& name, const std::string& id_number) {
+  // A lead registered from an accepted petition about one person, assigned to insp.
+  std::string AssignedLead(const std::string& name, const std::string& id_number) {
     v1::RegisterLeadRequest reg;
     reg.set_request_id(Rid());
     reg.set_petition_id(Petition(name, id_number));
@@ -168,6 +167,13 @@ class DispositionTest : public ::testing::Test {
     LeadStep("cm", assign, id, [](auto& s, auto* c, const auto& r, auto* o) {
       return s.AssignLead(c, r, o);
     });
+    return id;
+  }
+
+  // A lead about one person, assigned to insp, taken through a talk inquiry to
+  // INQUIRY_REPLIED.
+  std::string LeadAfterInquiry(const std::string& name, const std::string& id_number) {
+    const std::string id = AssignedLead(name, id_number);
     Propose(id, v1::DISPOSAL_TALK_INQUIRY);
     v1::LeadNoteRequest note;
     note.set_text("函询");
@@ -185,18 +191,7 @@ class DispositionTest : public ::testing::Test {
   // the reviewer's opinion too (REVIEWED).
   std::string CaseInReview(const std::string& name, const std::string& id_number,
                            bool opinion = true) {
-    v1::RegisterLeadRequest reg;
-    reg.set_request_id(Rid());
-    reg.set_petition_id(Petition(name, id_number));
-    grpc::ClientContext ctx;
-    v1::LeadResponse lead;
-    EXPECT_TRUE(Leads("cm")->RegisterLead(&ctx, reg, &lead).ok());
-    const std::string lead_id = lead.lead().id();
-    v1::AssignLeadRequest assign;
-    assign.set_inspector("insp");
-    LeadStep("cm", assign, lead_id, [](auto& s, auto* c, const auto& r, auto* o) {
-      return s.AssignLead(c, r, o);
-    });
+    const std::string lead_id = AssignedLead(name, id_number);
     Propose(lead_id, v1::DISPOSAL_VERIFICATION);
     v1::VerificationReportRequest report;
     report.set_proposal(v1::REPORT_FILE_CASE);
