@@ -288,8 +288,8 @@ void PrintCounts(std::ostream& out, bool csv, const std::string& section,
                  const google::protobuf::RepeatedPtrField<v1::Count>& counts) {
   if (csv) {
     for (const v1::Count& c : counts) {
-      out << section << "," << CsvField(c.key()) << "," << CsvField(c.label()) << ","
-          << c.count() << "," << Pct(c.percent()) << "\n";
+      out << section << "," << CsvField(c.key()) << "," << CsvField(c.label()) << "," << c.count()
+          << "," << Pct(c.percent()) << "\n";
     }
     return;
   }
@@ -423,15 +423,15 @@ std::shared_ptr<void> AddDispositionCommands(CLI::App& app, Env& env, Action& ac
 
   CLI::App* record = d->add_subcommand(
       "record", "propose the disposition of one person in a lead or case (reviewer, inspector)");
-  record->add_option("MATTER", a->object, "lead XS-YYYY-NNNNNN or case LA-YYYY-NNNNNN")
-      ->required();
+  record->add_option("MATTER", a->object, "lead XS-YYYY-NNNNNN or case LA-YYYY-NNNNNN")->required();
   record->add_option("--subject-id", a->subject, "the person's number in the matter (1, 2, ...)")
       ->required();
   record->add_option("--measure", a->measures, "measure codes, comma-separated (see measures)")
       ->required();
-  record->add_option("--discipline", a->disciplines,
-                     "disciplines breached: political, organizational, integrity, mass, work, "
-                     "life (comma-separated)")
+  record
+      ->add_option("--discipline", a->disciplines,
+                   "disciplines breached: political, organizational, integrity, mass, work, "
+                   "life (comma-separated)")
       ->required();
   record->add_option("--decided", a->decided, "decision date YYYY-MM-DD")->required();
   record->add_option("--probation-months", a->probation, "留党察看 only: 12 or 24");
@@ -527,8 +527,8 @@ std::shared_ptr<void> AddDispositionCommands(CLI::App& app, Env& env, Action& ac
   on(d->add_subcommand("measures", "the measure table in force (form, kind, period)"),
      [](Env& e, DispositionArgs&) { return Measures(e); });
 
-  CLI::App* check = app.add_subcommand(
-      "integrity-check", "integrity opinion on a person (廉政意见回复; audited)");
+  CLI::App* check = app.add_subcommand("integrity-check",
+                                       "integrity opinion on a person (廉政意见回复; audited)");
   check->add_option("--name", a->name, "the person's name")->required();
   check->add_option("--id-number", a->id_number, "the person's ID number (18 characters)")
       ->required();

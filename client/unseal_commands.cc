@@ -52,9 +52,9 @@ int Decide(Env& env, const UnsealArgs& a, bool approve) {
   grpc::ClientContext ctx;
   SetDeadline(ctx);
   v1::UnsealResponse resp;
-  return Finish(env,
-                approve ? stub->ApproveUnseal(&ctx, req, &resp) : stub->RefuseUnseal(&ctx, req, &resp),
-                resp);
+  return Finish(
+      env, approve ? stub->ApproveUnseal(&ctx, req, &resp) : stub->RefuseUnseal(&ctx, req, &resp),
+      resp);
 }
 
 int List(Env& env, const UnsealArgs& a) {
@@ -81,14 +81,14 @@ int List(Env& env, const UnsealArgs& a) {
   std::vector<std::vector<std::string>> rows;
   for (const v1::UnsealRequest& u : resp.unsealings()) {
     rows.push_back({u.id(), u.petition_id(), StateText(u.state()), u.requested_by(),
-                    When(u.requested_at_unix_micros()), u.decided_by().empty() ? "-" : u.decided_by(),
-                    When(u.decided_at_unix_micros()), When(u.expires_at_unix_micros()),
-                    std::to_string(u.views())});
+                    When(u.requested_at_unix_micros()),
+                    u.decided_by().empty() ? "-" : u.decided_by(), When(u.decided_at_unix_micros()),
+                    When(u.expires_at_unix_micros()), std::to_string(u.views())});
   }
-  PrintTable(*env.out,
-             {"ID", "PETITION", "STATE", "ASKED BY", "ASKED", "DECIDED BY", "DECIDED", "EXPIRES",
-              "VIEWS"},
-             rows);
+  PrintTable(
+      *env.out,
+      {"ID", "PETITION", "STATE", "ASKED BY", "ASKED", "DECIDED BY", "DECIDED", "EXPIRES", "VIEWS"},
+      rows);
   if (!resp.next_page_token().empty())
     *env.out << "more: --page-token " << resp.next_page_token() << "\n";
   return 0;
@@ -118,20 +118,20 @@ std::shared_ptr<void> AddUnsealCommands(CLI::App& app, Env& env, Action& action)
     v1::UnsealResponse resp;
     return Finish(e, stub->RequestUnseal(&ctx, req, &resp), resp);
   });
-  CLI::App* approve = petition->add_subcommand(
-      "unseal-approve", "approve an unseal request (leader; not your own)");
+  CLI::App* approve = petition->add_subcommand("unseal-approve",
+                                               "approve an unseal request (leader; not your own)");
   approve->add_option("REQUEST-ID", a->id, "JM-YYYY-NNNNNN")->required();
   approve->add_option("--reason", a->reason, "a note");
   on(approve, [](Env& e, UnsealArgs& x) { return Decide(e, x, true); });
-  CLI::App* refuse =
-      petition->add_subcommand("unseal-refuse", "refuse an unseal request (leader)");
+  CLI::App* refuse = petition->add_subcommand("unseal-refuse", "refuse an unseal request (leader)");
   refuse->add_option("REQUEST-ID", a->id, "JM-YYYY-NNNNNN")->required();
   refuse->add_option("--reason", a->reason, "why")->required();
   on(refuse, [](Env& e, UnsealArgs& x) { return Decide(e, x, false); });
 
   CLI::App* audit = app.get_subcommand("audit");
   CLI::App* list = audit->add_subcommand(
-      "unsealings", "every identity unseal request and what became of it (no reasons for auditors)");
+      "unsealings",
+      "every identity unseal request and what became of it (no reasons for auditors)");
   list->add_option("--petition", a->petition, "only this petition");
   list->add_option("--state", a->state, "pending|approved|refused|expired");
   list->add_option("--page-size", a->page_size, "rows per page (default 50, at most 500)");

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "server/disposition_codec.h"
 #include "server/domain/calendar.h"
 #include "server/domain/four_forms.h"
 #include "server/domain/id_number.h"
@@ -25,195 +26,24 @@ using storage::DispositionRow;
 using storage::KeyDomain;
 
 constexpr char kService[] = "/jijian.v1.DispositionService/";
-constexpr char kTable[] = "dispositions";
-constexpr char kHistory[] = "disposition_history";
+using dispositions::CheckNeedToKnow;
+using dispositions::Derive;
+using dispositions::kHistory;
+using dispositions::kTable;
+using dispositions::LoadMatter;
+using dispositions::Matter;
+using dispositions::ShortState;
+using dispositions::SplitCodes;
+using dispositions::StateName;
+using dispositions::StateOf;
+using dispositions::SubjectOf;
+using dispositions::ToProto;
 constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 500;
 constexpr int kMaxMeasures = 8;
 constexpr int kMaxEndingWithinDays = 3660;
 
 std::string Rpc(const char* method) { return std::string(kService) + method; }
-
-std::string StateName(v1::DispositionState s) { return v1::DispositionState_Name(s); }
-
-v1::DispositionState StateOf(const DispositionRow& row) {
-  v1::DispositionState s{};
-  v1::DispositionState_Parse(row.state, &s);
-  return s;
-}
-
-std::string ShortState(const std::string& stored) {
-  constexpr std::string_view kPrefix = "DISPOSITION_";
-  return stored.rfind(kPrefix, 0) == 0 ? stored.substr(kPrefix.size()) : stored;
-}
-
-std::vector<std::string> SplitCodes(const std::string& joined) {
-  std::vector<std::string> out;
-  for (absl::string_view c : absl::StrSplit(joined, ',', absl::SkipEmpty()))
-    out.emplace_back(c);
-  return out;
-}
-
-// The lead or case a disposition is about, and the person in it.
-struct Matter {
-  bool is_case = false;
-  std::string id;         // XS-... or LA-...
-  std::string state;      // the lead's or case's state name
-  std::string inspector;  // the assigned inspector
-  std::string filed_or_registered;  // the earliest a decision can be dated
-  LeadRecord lead;        // the lead itself, or the case's lead
-  storage::CaseRow case_row;
-};
-
-absl::StatusOr<Matter> LoadMatter(storage::Db& db, const std::string& object_id) {
-  Matter m;
-  m.id = object_id;
-  m.is_case = object_id.rfind("LA-", 0) == 0;
-  std::string lead_id = object_id;
-  if (m.is_case) {
-    absl::StatusOr<storage::CaseRow> c = storage::GetCase(db, object_id);
-    if (!c.ok()) return c.status();
-    m.case_row = *std::move(c);
-    m.state = m.case_row.state;
-    m.inspector = m.case_row.inspector;
-    m.filed_or_registered = m.case_row.filed_date;
-    lead_id = m.case_row.lead_id;
-  }
-  absl::StatusOr<LeadRecord> lead = LoadLeadRecord(db, lead_id);
-  if (!lead.ok()) return lead.status();
-  m.lead = *std::move(lead);
-  if (!m.is_case) {
-    m.state = m.lead.row.state;
-    m.inspector = m.lead.row.inspector;
-    m.filed_or_registered = m.lead.row.registered_date;
-  }
-  return m;
-}
-
-// Need to know: an inspector acting as such sees only matters assigned to them, and gets
-// NOT_FOUND for the rest, as for leads and cases.
-absl::Status CheckNeedToKnow(const Caller& caller, const Matter& m, const std::string& shown_id) {
-  if (caller.acting_role == v1::ROLE_INSPECTOR && m.inspector != caller.user.user_id) {
-    return absl::NotFoundError(shown_id + " does not exist");
-  }
-  return absl::OkStatus();
-}
-
-absl::StatusOr<v1::Subject> SubjectOf(const storage::Keyring& keys, const Matter& m, int64_t idx) {
-  absl::StatusOr<std::vector<v1::Subject>> subjects = OpenLeadSubjects(keys, m.lead);
-  if (!subjects.ok()) return subjects.status();
-  if (idx < 1 || idx > static_cast<int64_t>(subjects->size())) {
-    return absl::InvalidArgumentError("subject_index (--subject-id): " + m.id + " has persons 1 to " +
-                                      std::to_string(subjects->size()));
-  }
-  return (*subjects)[static_cast<size_t>(idx - 1)];
-}
-
-// The derived columns of a decision with these measures: form, kinds, period, end.
-absl::Status Derive(const domain::MeasureTable& table, const std::vector<std::string>& codes,
-                    int probation, DispositionRow& row) {
-  absl::StatusOr<int> form = domain::DeriveForm(table, codes);
-  if (!form.ok()) return form.status();
-  absl::StatusOr<domain::SanctionPeriod> period =
-      domain::LongestPeriod(table, codes, probation);
-  if (!period.ok()) return period.status();
-  absl::StatusOr<absl::CivilDay> decided = domain::ParseDate("decided", row.decided_date);
-  if (!decided.ok()) return decided.status();
-  // Store codes in table order so that equal decisions group together in statistics.
-  std::vector<std::string> ordered;
-  row.party = row.government = false;
-  for (const domain::Measure& m : table.measures()) {
-    if (std::find(codes.begin(), codes.end(), m.code) == codes.end()) continue;
-    ordered.push_back(m.code);
-    row.party |= m.kind == domain::MeasureKind::kParty;
-    row.government |= m.kind == domain::MeasureKind::kGovernment;
-  }
-  row.measures = absl::StrJoin(ordered, ",");
-  row.form = *form;
-  row.probation_months = probation;
-  row.period_months = period->months;
-  row.permanent = period->permanent;
-  std::optional<absl::CivilDay> end = domain::PeriodEnd(*decided, *period);
-  row.period_end = (end.has_value() && period->months > 0) ? FormatDate(*end) : "";
-  return absl::OkStatus();
-}
-
-domain::SanctionPeriod PeriodOfRow(const DispositionRow& r) {
-  return domain::SanctionPeriod{static_cast<int>(r.period_months), r.permanent};
-}
-
-bool RowInPeriod(const DispositionRow& r, absl::CivilDay today) {
-  if (StateOf(r) != v1::DISPOSITION_APPROVED) return false;
-  absl::StatusOr<absl::CivilDay> decided = domain::ParseDate("decided", r.decided_date);
-  return decided.ok() && domain::InPeriod(*decided, PeriodOfRow(r), today);
-}
-
-void FillMeasures(const domain::MeasureTable& table, const std::string& codes,
-                  google::protobuf::RepeatedPtrField<v1::MeasureRef>* out) {
-  for (const std::string& code : SplitCodes(codes)) {
-    v1::MeasureRef* ref = out->Add();
-    ref->set_code(code);
-    if (const domain::Measure* m = table.Find(code)) {
-      ref->set_name_zh(m->name_zh);
-      ref->set_form(m->form);
-      ref->set_kind(std::string(domain::MeasureKindName(m->kind)));
-    }
-  }
-}
-
-absl::StatusOr<v1::Disposition> ToProto(storage::Db& db, const storage::Keyring& keys,
-                                        const domain::MeasureTable& table,
-                                        const DispositionRow& r, const Matter& m) {
-  v1::Disposition d;
-  d.set_id(r.id);
-  d.set_version(r.version);
-  d.set_state(StateOf(r));
-  d.set_object_id(r.object_id);
-  d.set_subject_index(static_cast<int32_t>(r.subject_idx));
-  absl::StatusOr<v1::Subject> subject = SubjectOf(keys, m, r.subject_idx);
-  if (!subject.ok()) return subject.status();
-  d.set_subject_name(subject->name());
-  d.set_unit(r.unit);
-  FillMeasures(table, r.measures, d.mutable_measures());
-  d.set_form(static_cast<int32_t>(r.form));
-  for (absl::string_view name : absl::StrSplit(r.disciplines, ',', absl::SkipEmpty())) {
-    v1::Discipline disc{};
-    if (v1::Discipline_Parse(std::string(name), &disc)) d.add_disciplines(disc);
-  }
-  d.set_decided_date(r.decided_date);
-  d.set_probation_months(static_cast<int32_t>(r.probation_months));
-  d.set_period_months(static_cast<int32_t>(r.period_months));
-  d.set_permanent(r.permanent);
-  d.set_period_end(r.period_end);
-  d.set_in_period(RowInPeriod(r, Today()));
-  absl::StatusOr<std::string> reason = OpenAt(keys, kTable, "reason", r.id, r.reason);
-  if (!reason.ok()) return reason.status();
-  d.set_reason(*reason);
-  d.set_proposed_by(r.proposed_by);
-  d.set_approved_by(r.approved_by);
-  d.set_announced_date(r.announced_date);
-  d.set_delivered_date(r.delivered_date);
-  d.set_filed_date(r.filed_date);
-  d.set_appeal_petition_id(r.appeal_petition);
-  v1::AppealOutcome outcome{};
-  if (!r.appeal_outcome.empty()) v1::AppealOutcome_Parse(r.appeal_outcome, &outcome);
-  d.set_appeal_outcome(outcome);
-  absl::StatusOr<std::vector<storage::DispositionHistoryRow>> history =
-      storage::GetDispositionHistory(db, r.id);
-  if (!history.ok()) return history.status();
-  for (const storage::DispositionHistoryRow& h : *history) {
-    v1::DispositionEvent* e = d.add_history();
-    e->set_kind(h.kind);
-    e->set_date(h.date);
-    e->set_by(h.actor);
-    for (const std::string& code : SplitCodes(h.measures)) e->add_measures(code);
-    absl::StatusOr<std::string> text =
-        OpenAt(keys, kHistory, "text", ChildRowId(r.id, h.seq), h.text);
-    if (!text.ok()) return text.status();
-    e->set_text(*text);
-  }
-  return d;
-}
 
 absl::StatusOr<std::string> ResponseFor(storage::WriteTxn& txn, const ServiceDeps& deps,
                                         const std::string& id) {
@@ -239,8 +69,8 @@ absl::Status AddHistory(storage::WriteTxn& txn, const DispositionRow& r, const s
   if (!next.ok()) return next.status();
   std::string sealed;
   if (!text.empty()) {
-    absl::StatusOr<std::string> s = SealAt(txn.keyring(), KeyDomain::kContent, kHistory, "text",
-                                           ChildRowId(r.id, *next), text);
+    absl::StatusOr<std::string> s =
+        SealAt(txn.keyring(), KeyDomain::kContent, kHistory, "text", ChildRowId(r.id, *next), text);
     if (!s.ok()) return s.status();
     sealed = *s;
   }
@@ -291,11 +121,11 @@ absl::Status CheckStep(const std::string& request_id, const std::string& id, int
 
 // Where a lead or case must be for a disposition to be proposed (propose) or approved.
 absl::Status CheckMatterState(const Matter& m, bool approve) {
-  static const std::set<std::string> kLeadPropose = {
-      "LEAD_INQUIRY_REPLIED", "LEAD_VERIFICATION", "LEAD_VERIFICATION_REPORTED"};
-  static const std::set<std::string> kLeadApprove = {
-      "LEAD_INQUIRY_REPLIED", "LEAD_VERIFICATION", "LEAD_VERIFICATION_REPORTED", "LEAD_PROPOSED",
-      "LEAD_CLOSED"};
+  static const std::set<std::string> kLeadPropose = {"LEAD_INQUIRY_REPLIED", "LEAD_VERIFICATION",
+                                                     "LEAD_VERIFICATION_REPORTED"};
+  static const std::set<std::string> kLeadApprove = {"LEAD_INQUIRY_REPLIED", "LEAD_VERIFICATION",
+                                                     "LEAD_VERIFICATION_REPORTED", "LEAD_PROPOSED",
+                                                     "LEAD_CLOSED"};
   static const std::set<std::string> kCasePropose = {"CASE_INVESTIGATED", "CASE_IN_REVIEW",
                                                      "CASE_REVIEWED"};
   static const std::set<std::string> kCaseApprove = {"CASE_REVIEWED"};
@@ -325,8 +155,8 @@ using DispositionChange = std::function<absl::Status(storage::WriteTxn&, Disposi
 
 // Loads, checks need to know and the version, applies change, writes the row and the audit
 // event, and answers with the disposition as it now is.
-storage::MutationFn ChangeDisposition(const ServiceDeps& deps, const Caller& caller,
-                                      std::string id, int64_t expected, std::string action,
+storage::MutationFn ChangeDisposition(const ServiceDeps& deps, const Caller& caller, std::string id,
+                                      int64_t expected, std::string action,
                                       DispositionChange change) {
   return [deps, caller, id, expected, action,
           change](storage::WriteTxn& txn) -> absl::StatusOr<std::string> {
@@ -369,34 +199,27 @@ absl::Status SyncCaseState(storage::WriteTxn& txn, const Matter& m, const Dispos
   auto it = decided->find(changed.subject_idx);
   if (it != decided->end() && it->second.id == changed.id) decided->erase(it);
   if (StateOf(changed) == v1::DISPOSITION_APPROVED) decided->emplace(changed.subject_idx, changed);
-  const bool all = std::all_of(persons->begin(), persons->end(), [&](const auto& p) {
-    return decided->count(p.idx) > 0;
-  });
+  const bool all = std::all_of(persons->begin(), persons->end(),
+                               [&](const auto& p) { return decided->count(p.idx) > 0; });
   const std::string want = all ? "CASE_DECIDED" : "CASE_REVIEWED";
   if (c->state == want) return absl::OkStatus();
-  storage::EventInput event{"case.decide", "case", m.id, c->state.substr(5), want.substr(5),
-                            "persons decided=" + std::to_string(decided->size()) + "/" +
-                                std::to_string(persons->size())};
+  storage::EventInput event{
+      "case.decide",
+      "case",
+      m.id,
+      c->state.substr(5),
+      want.substr(5),
+      "persons decided=" + std::to_string(decided->size()) + "/" + std::to_string(persons->size())};
   c->state = want;
   if (absl::Status st = storage::UpdateCase(txn, *c); !st.ok()) return st;
   absl::StatusOr<int64_t> seq = txn.AppendEvent(event);
   return seq.ok() ? absl::OkStatus() : seq.status();
 }
 
-std::vector<std::string> CodesOf(const domain::MeasureTable& table, const std::string& joined,
-                                 bool zh) {
-  std::vector<std::string> out;
-  for (const std::string& code : SplitCodes(joined)) {
-    const domain::Measure* m = table.Find(code);
-    out.push_back(zh && m != nullptr ? m->name_zh : code);
-  }
-  return out;
-}
-
 }  // namespace
 
 absl::StatusOr<std::map<int64_t, DispositionRow>> ApprovedByPerson(storage::Db& db,
-                                                                  const std::string& object_id) {
+                                                                   const std::string& object_id) {
   absl::StatusOr<std::vector<DispositionRow>> rows = storage::DispositionsOf(db, object_id);
   if (!rows.ok()) return rows.status();
   std::map<int64_t, DispositionRow> out;
@@ -416,18 +239,21 @@ grpc::Status DispositionServiceImpl::RecordDisposition(grpc::ServerContext* ctx,
   if (st.ok()) {
     st = domain::CheckObjectId("object_id", is_case ? "LA" : "XS", req->object_id());
     if (!st.ok()) {
-      st = absl::InvalidArgumentError("object_id: must be a lead (XS-YYYY-NNNNNN) or a case "
-                                      "(LA-YYYY-NNNNNN)");
+      st = absl::InvalidArgumentError(
+          "object_id: must be a lead (XS-YYYY-NNNNNN) or a case "
+          "(LA-YYYY-NNNNNN)");
     }
   }
   if (st.ok() && req->subject_index() < 1)
-    st = absl::InvalidArgumentError("subject_index (--subject-id): required, the person's number in the matter (1, 2, ...)");
+    st = absl::InvalidArgumentError(
+        "subject_index (--subject-id): required, the person's number in the matter (1, 2, ...)");
   absl::StatusOr<std::vector<std::string>> codes = CheckMeasureList(req->measures());
   if (st.ok() && !codes.ok()) st = codes.status();
   absl::StatusOr<std::string> disciplines = CheckDisciplines(req->disciplines());
   if (st.ok() && !disciplines.ok()) st = disciplines.status();
   if (st.ok() && req->decided_date().empty())
-    st = absl::InvalidArgumentError("decided_date (--decided): required, the date of the decision (YYYY-MM-DD)");
+    st = absl::InvalidArgumentError(
+        "decided_date (--decided): required, the date of the decision (YYYY-MM-DD)");
   absl::StatusOr<absl::CivilDay> decided =
       domain::DateNotInFuture("decided_date (--decided)", req->decided_date(), Today());
   if (st.ok() && !decided.ok()) st = decided.status();
@@ -452,14 +278,13 @@ grpc::Status DispositionServiceImpl::RecordDisposition(grpc::ServerContext* ctx,
         if (!m.ok()) return m.status();
         if (absl::Status st = CheckNeedToKnow(who, *m, request.object_id()); !st.ok()) return st;
         if (absl::Status st = CheckMatterState(*m, /*approve=*/false); !st.ok()) return st;
-        absl::StatusOr<v1::Subject> subject =
-            SubjectOf(txn.keyring(), *m, request.subject_index());
+        absl::StatusOr<v1::Subject> subject = SubjectOf(txn.keyring(), *m, request.subject_index());
         if (!subject.ok()) return subject.status();
         if (!m->filed_or_registered.empty() && decided_day < m->filed_or_registered) {
-          return absl::InvalidArgumentError("decided_date (--decided): must not be before " +
-                                            std::string(m->is_case ? "the case was filed ("
-                                                                   : "the lead was registered (") +
-                                            m->filed_or_registered + ")");
+          return absl::InvalidArgumentError(
+              "decided_date (--decided): must not be before " +
+              std::string(m->is_case ? "the case was filed (" : "the lead was registered (") +
+              m->filed_or_registered + ")");
         }
         absl::StatusOr<std::vector<DispositionRow>> existing =
             storage::DispositionsOf(txn.db(), m->id);
@@ -469,8 +294,8 @@ grpc::Status DispositionServiceImpl::RecordDisposition(grpc::ServerContext* ctx,
           if (e.subject_idx == request.subject_index() &&
               (s == v1::DISPOSITION_PROPOSED || s == v1::DISPOSITION_APPROVED)) {
             return absl::FailedPreconditionError(
-                "subject_index (--subject-id): person " + std::to_string(e.subject_idx) + " of " + m->id +
-                " already has disposition " + e.id + " (" + ShortState(e.state) +
+                "subject_index (--subject-id): person " + std::to_string(e.subject_idx) + " of " +
+                m->id + " already has disposition " + e.id + " (" + ShortState(e.state) +
                 "); an approved one changes only on appeal");
           }
         }
@@ -489,15 +314,14 @@ grpc::Status DispositionServiceImpl::RecordDisposition(grpc::ServerContext* ctx,
                 Derive(*deps.measures, measure_codes, request.probation_months(), row);
             !st.ok())
           return st;
-        absl::StatusOr<std::string> reason = SealAt(txn.keyring(), KeyDomain::kContent, kTable,
-                                                    "reason", row.id, request.reason());
+        absl::StatusOr<std::string> reason =
+            SealAt(txn.keyring(), KeyDomain::kContent, kTable, "reason", row.id, request.reason());
         if (!reason.ok()) return reason.status();
         row.reason = *reason;
         row.proposed_by = txn.actor().user_id;
         row.created_us = row.updated_us = txn.now_us();
         if (absl::Status st = storage::InsertDisposition(txn, row); !st.ok()) return st;
-        if (absl::Status st = AddHistory(txn, row, "proposed", FormatDate(today), "");
-            !st.ok())
+        if (absl::Status st = AddHistory(txn, row, "proposed", FormatDate(today), ""); !st.ok())
           return st;
         for (const std::string& digest : SubjectDigests(txn.keyring(), *subject)) {
           if (absl::Status st = storage::AddDispositionIndex(txn, digest, row.id); !st.ok())
@@ -521,7 +345,8 @@ grpc::Status DispositionServiceImpl::ApproveDisposition(grpc::ServerContext* ctx
   absl::StatusOr<Caller> caller = deps_.auth->Authorize(*ctx, Rpc("ApproveDisposition"));
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::Status st = CheckStep(req->request_id(), req->id(), req->expected_version());
-  if (st.ok()) st = domain::CheckText("reason", req->reason(), domain::kMaxReasonChars, false, true);
+  if (st.ok())
+    st = domain::CheckText("reason", req->reason(), domain::kMaxReasonChars, false, true);
   if (!st.ok()) return ToGrpcStatus(st);
   const Caller who = *caller;
   const std::string reason = req->reason();
@@ -541,8 +366,8 @@ grpc::Status DispositionServiceImpl::ApproveDisposition(grpc::ServerContext* ctx
             absl::StatusOr<std::string> conflict = RecusalConflict(txn, m.lead, who.user);
             if (!conflict.ok()) return conflict.status();
             if (!conflict->empty()) {
-              return absl::FailedPreconditionError(who.user.user_id + " may not decide on " +
-                                                   m.id + " (回避): " + *conflict);
+              return absl::FailedPreconditionError(who.user.user_id + " may not decide on " + m.id +
+                                                   " (回避): " + *conflict);
             }
             r.state = StateName(v1::DISPOSITION_APPROVED);
             r.approved_by = who.user.user_id;
@@ -616,8 +441,8 @@ grpc::Status DispositionServiceImpl::RecordExecution(grpc::ServerContext* ctx,
             }
             std::string* dates[] = {&r.announced_date, &r.delivered_date, &r.filed_date};
             if (!dates[index]->empty()) {
-              return absl::FailedPreconditionError(name + " is already recorded (" +
-                                                   *dates[index] + ")");
+              return absl::FailedPreconditionError(name + " is already recorded (" + *dates[index] +
+                                                   ")");
             }
             if (index > 0 && dates[index - 1]->empty()) {
               return absl::FailedPreconditionError(name + " comes after " + kSteps[index - 1]);
@@ -693,8 +518,10 @@ grpc::Status DispositionServiceImpl::DecideAppeal(grpc::ServerContext* ctx,
   std::vector<std::string> codes;
   if (st.ok() && req->outcome() == v1::APPEAL_CHANGED) {
     absl::StatusOr<std::vector<std::string>> c = CheckMeasureList(req->measures());
-    if (!c.ok()) st = c.status();
-    else codes = *c;
+    if (!c.ok())
+      st = c.status();
+    else
+      codes = *c;
   }
   absl::StatusOr<absl::CivilDay> date = domain::DateNotInFuture("date", req->date(), Today());
   if (st.ok() && !date.ok()) st = date.status();
@@ -731,8 +558,7 @@ grpc::Status DispositionServiceImpl::DecideAppeal(grpc::ServerContext* ctx,
                   return st;
                 // The period still runs from the original decision date (the change replaces
                 // the measures, not the day they were imposed).
-                if (absl::Status st =
-                        Derive(*deps.measures, codes, request.probation_months(), r);
+                if (absl::Status st = Derive(*deps.measures, codes, request.probation_months(), r);
                     !st.ok())
                   return st;
                 break;
@@ -792,12 +618,12 @@ grpc::Status DispositionServiceImpl::ListDispositions(grpc::ServerContext* ctx,
     st = absl::InvalidArgumentError("state: unknown");
   if (st.ok() && (req->form() < 0 || req->form() > 4))
     st = absl::InvalidArgumentError("form: must be 1, 2, 3 or 4");
-  if (st.ok() && (req->ending_within_days() < 0 || req->ending_within_days() > kMaxEndingWithinDays))
+  if (st.ok() &&
+      (req->ending_within_days() < 0 || req->ending_within_days() > kMaxEndingWithinDays))
     st = absl::InvalidArgumentError("ending_within: must be from 1 to " +
                                     std::to_string(kMaxEndingWithinDays) + " days");
   if (st.ok() && (req->page_size() < 0 || req->page_size() > kMaxPageSize))
-    st = absl::InvalidArgumentError("page_size: must be from 1 to " +
-                                    std::to_string(kMaxPageSize));
+    st = absl::InvalidArgumentError("page_size: must be from 1 to " + std::to_string(kMaxPageSize));
   if (st.ok() && !req->page_token().empty())
     st = domain::CheckObjectId("page_token", "CZ", req->page_token());
   if (!st.ok()) return ToGrpcStatus(st);
@@ -821,7 +647,8 @@ grpc::Status DispositionServiceImpl::ListDispositions(grpc::ServerContext* ctx,
             // An inspector's filtered page may come up short: keep reading until it is full
             // or the rows run out, so paging never skips what they may see.
             while (true) {
-              absl::StatusOr<std::vector<DispositionRow>> rows = storage::ListDispositions(db, page);
+              absl::StatusOr<std::vector<DispositionRow>> rows =
+                  storage::ListDispositions(db, page);
               if (!rows.ok()) return rows.status();
               for (const DispositionRow& r : *rows) {
                 auto it = visible.find(r.object_id);
@@ -876,141 +703,6 @@ grpc::Status DispositionServiceImpl::ListMeasures(grpc::ServerContext* ctx,
     for (int p : m.probation_months) row->add_probation_months(p);
   }
   return grpc::Status::OK;
-}
-
-namespace {
-
-bool OpenPetition(const std::string& state) {
-  return state == "PETITION_REGISTERED" || state == "PETITION_ASSIGNED_DOWN";
-}
-bool OpenLead(const std::string& state) {
-  return state != "LEAD_CLOSED" && state != "LEAD_TRANSFERRED" && state != "LEAD_CASE_FILED";
-}
-bool OpenCase(const std::string& state) { return state != "CASE_CLOSED"; }
-
-std::string Shorten(const std::string& state) {
-  size_t cut = state.find('_');
-  return cut == std::string::npos ? state : state.substr(cut + 1);
-}
-
-}  // namespace
-
-grpc::Status DispositionServiceImpl::IntegrityCheck(grpc::ServerContext* ctx,
-                                                    const v1::IntegrityCheckRequest* req,
-                                                    v1::IntegrityCheckResponse* resp) {
-  absl::StatusOr<Caller> caller = deps_.auth->Authorize(*ctx, Rpc("IntegrityCheck"));
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  absl::Status st = domain::CheckRequestId(req->request_id());
-  if (st.ok()) st = domain::CheckText("name", req->name(), domain::kMaxNameChars, true);
-  if (st.ok() && req->id_number().empty())
-    st = absl::InvalidArgumentError("id_number: required (18 characters), so that a namesake is "
-                                    "never taken for the person");
-  if (st.ok()) st = domain::CheckIdNumber("id_number", req->id_number(), Today());
-  if (st.ok()) st = domain::CheckText("purpose", req->purpose(), domain::kMaxReasonChars, false);
-  if (!st.ok()) return ToGrpcStatus(st);
-  const ServiceDeps deps = deps_;
-  const v1::IntegrityCheckRequest request = *req;
-  return RunMutation(
-      deps_, *caller, req->request_id(),
-      [deps, request](storage::WriteTxn& txn) -> absl::StatusOr<std::string> {
-        v1::Subject person;
-        person.set_name(request.name());
-        person.set_id_number(request.id_number());
-        // The name-and-ID digest only: a namesake with another ID number never matches.
-        const std::string digest = SubjectDigests(txn.keyring(), person).front();
-        const absl::CivilDay today = Today();
-        v1::IntegrityCheckResponse out;
-        absl::StatusOr<std::vector<std::string>> ids =
-            storage::FindByPersonIndex(txn.db(), {digest}, "");
-        if (!ids.ok()) return ids.status();
-        int closed = 0;
-        auto add = [&](const std::string& id, const char* kind, const std::string& state,
-                       bool open) {
-          if (!open) {
-            ++closed;
-            return;
-          }
-          v1::IntegrityMatter* mt = out.add_open_matters();
-          mt->set_id(id);
-          mt->set_kind(kind);
-          mt->set_state(Shorten(state));
-        };
-        for (const std::string& id : *ids) {
-          if (id.rfind("XF-", 0) == 0) {
-            absl::StatusOr<storage::PetitionRow> p = storage::GetPetition(txn.db(), id);
-            if (!p.ok()) return p.status();
-            add(id, "petition", p->state, OpenPetition(p->state));
-          } else if (id.rfind("XS-", 0) == 0) {
-            absl::StatusOr<storage::LeadRow> l = storage::GetLead(txn.db(), id);
-            if (!l.ok()) return l.status();
-            add(id, "lead", l->state, OpenLead(l->state));
-            absl::StatusOr<std::vector<std::string>> cases =
-                storage::ListLinkedTo(txn.db(), id, "case");
-            if (!cases.ok()) return cases.status();
-            for (const std::string& cid : *cases) {
-              absl::StatusOr<storage::CaseRow> c = storage::GetCase(txn.db(), cid);
-              if (!c.ok()) return c.status();
-              add(cid, "case", c->state, OpenCase(c->state));
-            }
-          }
-        }
-        absl::StatusOr<std::vector<DispositionRow>> sanctions =
-            storage::ApprovedDispositionsByDigest(txn.db(), {digest});
-        if (!sanctions.ok()) return sanctions.status();
-        domain::IntegrityFindings findings;
-        findings.open_matters = out.open_matters_size();
-        bool permanent = false;
-        std::optional<absl::CivilDay> latest;
-        for (const DispositionRow& d : *sanctions) {
-          if (!RowInPeriod(d, today)) continue;
-          v1::IntegritySanction* s = out.add_sanctions();
-          s->set_disposition_id(d.id);
-          s->set_form(static_cast<int32_t>(d.form));
-          for (const std::string& n : CodesOf(*deps.measures, d.measures, /*zh=*/true))
-            s->add_measures(n);
-          s->set_decided_date(d.decided_date);
-          s->set_period_end(d.period_end);
-          s->set_permanent(d.permanent);
-          permanent |= d.permanent;
-          if (!d.permanent) {
-            absl::StatusOr<absl::CivilDay> end = domain::ParseDate("period_end", d.period_end);
-            if (end.ok() && (!latest.has_value() || *end > *latest)) latest = *end;
-          }
-        }
-        findings.in_period = out.sanctions_size() > 0;
-        if (findings.in_period && !permanent) findings.period_until = latest;
-        const domain::Opinion opinion = domain::IntegrityOpinion(findings);
-        absl::StatusOr<int64_t> number = storage::NextIdNumber(txn, "LZ", today.year());
-        if (!number.ok()) return number.status();
-        const std::string ref = domain::FormatObjectId("LZ", today.year(), *number);
-        std::string purpose;
-        if (!request.purpose().empty()) {
-          absl::StatusOr<std::string> sealed = SealAt(txn.keyring(), KeyDomain::kContent,
-                                                      "integrity_checks", "purpose", ref,
-                                                      request.purpose());
-          if (!sealed.ok()) return sealed.status();
-          purpose = *sealed;
-        }
-        if (absl::Status st = storage::InsertIntegrityCheck(
-                txn, {ref, digest, purpose, std::string(domain::OpinionCode(opinion)),
-                      txn.actor().user_id, FormatDate(today)});
-            !st.ok())
-          return st;
-        // The event names who asked (its actor) and what was answered, never the person.
-        absl::StatusOr<int64_t> seq = txn.AppendEvent(
-            {"integrity.check", "integrity_check", ref, "",
-             std::string(domain::OpinionCode(opinion)),
-             "open=" + std::to_string(out.open_matters_size()) +
-                 " in_period=" + std::to_string(out.sanctions_size())});
-        if (!seq.ok()) return seq.status();
-        out.set_reference(ref);
-        out.set_date(FormatDate(today));
-        out.set_closed_matters(closed);
-        out.set_opinion(std::string(domain::OpinionCode(opinion)));
-        out.set_opinion_text(domain::OpinionText(findings));
-        return Serialized(out);
-      },
-      resp);
 }
 
 }  // namespace jijian::server

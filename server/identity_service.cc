@@ -87,11 +87,11 @@ storage::MutationFn Decide(const ServiceDeps& deps, const Caller& caller,
     row->state = approve ? "UNSEAL_APPROVED" : "UNSEAL_REFUSED";
     if (approve) row->expires_us = txn.now_us() + absl::ToInt64Microseconds(ttl);
     if (absl::Status st = storage::UpdateUnseal(txn, *row); !st.ok()) return st;
-    absl::StatusOr<int64_t> seq = txn.AppendEvent(
-        {approve ? "petition.unseal_approved" : "petition.unseal_refused", "unseal_request", id,
-         "PENDING", Short(row->state),
-         "petition=" + row->petition_id + " requested_by=" + row->requested_by +
-             (approve ? " expires_us=" + std::to_string(row->expires_us) : "")});
+    absl::StatusOr<int64_t> seq =
+        txn.AppendEvent({approve ? "petition.unseal_approved" : "petition.unseal_refused",
+                         "unseal_request", id, "PENDING", Short(row->state),
+                         "petition=" + row->petition_id + " requested_by=" + row->requested_by +
+                             (approve ? " expires_us=" + std::to_string(row->expires_us) : "")});
     if (!seq.ok()) return seq.status();
     return Respond(txn, *row);
   };
@@ -160,7 +160,8 @@ grpc::Status IdentityServiceImpl::RequestUnseal(grpc::ServerContext* ctx,
   return RunMutation(
       deps_, *caller, req->request_id(),
       [request](storage::WriteTxn& txn) -> absl::StatusOr<std::string> {
-        absl::StatusOr<storage::PetitionRow> p = storage::GetPetition(txn.db(), request.petition_id());
+        absl::StatusOr<storage::PetitionRow> p =
+            storage::GetPetition(txn.db(), request.petition_id());
         if (!p.ok()) return p.status();
         if (p->anonymous) {
           return absl::FailedPreconditionError("petition_id: " + request.petition_id() +
@@ -218,8 +219,7 @@ grpc::Status IdentityServiceImpl::ListUnsealings(grpc::ServerContext* ctx,
   if (st.ok() && !v1::UnsealState_IsValid(req->state()))
     st = absl::InvalidArgumentError("state: unknown");
   if (st.ok() && (req->page_size() < 0 || req->page_size() > kMaxPageSize))
-    st = absl::InvalidArgumentError("page_size: must be from 1 to " +
-                                    std::to_string(kMaxPageSize));
+    st = absl::InvalidArgumentError("page_size: must be from 1 to " + std::to_string(kMaxPageSize));
   if (st.ok() && !req->page_token().empty())
     st = domain::CheckObjectId("page_token", "JM", req->page_token());
   if (!st.ok()) return ToGrpcStatus(st);
@@ -231,22 +231,19 @@ grpc::Status IdentityServiceImpl::ListUnsealings(grpc::ServerContext* ctx,
   // Auditors see who asked, who decided and how often the identity was viewed, never why
   // (the reasons are petition content).
   const bool with_reasons = caller->acting_role != v1::ROLE_AUDITOR;
-  absl::StatusOr<v1::ListUnsealingsResponse> out =
-      deps_.store->Read<v1::ListUnsealingsResponse>(
-          [&](storage::Db& db) -> absl::StatusOr<v1::ListUnsealingsResponse> {
-            absl::StatusOr<std::vector<UnsealRow>> rows = storage::ListUnseals(db, f);
-            if (!rows.ok()) return rows.status();
-            v1::ListUnsealingsResponse list;
-            for (const UnsealRow& r : *rows) {
-              absl::StatusOr<v1::UnsealRequest> u =
-                  ToProto(deps_.store->keyring(), r, with_reasons);
-              if (!u.ok()) return u.status();
-              *list.add_unsealings() = *std::move(u);
-            }
-            if (static_cast<int>(rows->size()) == f.limit)
-              list.set_next_page_token(rows->back().id);
-            return list;
-          });
+  absl::StatusOr<v1::ListUnsealingsResponse> out = deps_.store->Read<v1::ListUnsealingsResponse>(
+      [&](storage::Db& db) -> absl::StatusOr<v1::ListUnsealingsResponse> {
+        absl::StatusOr<std::vector<UnsealRow>> rows = storage::ListUnseals(db, f);
+        if (!rows.ok()) return rows.status();
+        v1::ListUnsealingsResponse list;
+        for (const UnsealRow& r : *rows) {
+          absl::StatusOr<v1::UnsealRequest> u = ToProto(deps_.store->keyring(), r, with_reasons);
+          if (!u.ok()) return u.status();
+          *list.add_unsealings() = *std::move(u);
+        }
+        if (static_cast<int>(rows->size()) == f.limit) list.set_next_page_token(rows->back().id);
+        return list;
+      });
   if (!out.ok()) return ToGrpcStatus(out.status());
   *resp = *std::move(out);
   return grpc::Status::OK;

@@ -118,10 +118,18 @@ absl::StatusOr<v1::Statistics> ComputeStatistics(storage::Db& db,
     }
     v1::MonthRow& m = month(g.month);
     switch (g.form) {
-      case 1: m.set_form1(m.form1() + g.count); break;
-      case 2: m.set_form2(m.form2() + g.count); break;
-      case 3: m.set_form3(m.form3() + g.count); break;
-      case 4: m.set_form4(m.form4() + g.count); break;
+      case 1:
+        m.set_form1(m.form1() + g.count);
+        break;
+      case 2:
+        m.set_form2(m.form2() + g.count);
+        break;
+      case 3:
+        m.set_form3(m.form3() + g.count);
+        break;
+      case 4:
+        m.set_form4(m.form4() + g.count);
+        break;
     }
   }
   s.set_person_times(total);
@@ -195,9 +203,9 @@ absl::StatusOr<v1::Statistics> ComputeStatistics(storage::Db& db,
     disposal_total += k.count;
     methods[k.key] += k.count;
   }
-  AddCounts(methods, disposal_total, s.mutable_leads_by_disposal(),
-            {"talk-inquiry", "verification", "hold", "close", "first-form", "file-case",
-             "transfer"});
+  AddCounts(
+      methods, disposal_total, s.mutable_leads_by_disposal(),
+      {"talk-inquiry", "verification", "hold", "close", "first-form", "file-case", "transfer"});
 
   absl::StatusOr<std::vector<storage::KeyCount>> cases = storage::CountCases(db, from, to, unit);
   if (!cases.ok()) return cases.status();
@@ -223,9 +231,12 @@ grpc::Status StatsServiceImpl::GetStatistics(grpc::ServerContext* ctx,
   absl::Status st;
   absl::StatusOr<absl::CivilDay> from = domain::ParseDate("from", req->from());
   absl::StatusOr<absl::CivilDay> to = domain::ParseDate("to", req->to());
-  if (!from.ok()) st = from.status();
-  else if (!to.ok()) st = to.status();
-  else if (*to < *from) st = absl::InvalidArgumentError("to: must not be before from");
+  if (!from.ok())
+    st = from.status();
+  else if (!to.ok())
+    st = to.status();
+  else if (*to < *from)
+    st = absl::InvalidArgumentError("to: must not be before from");
   else if (*to - *from > kMaxSpanDays)
     st = absl::InvalidArgumentError("to: a period of at most " + std::to_string(kMaxSpanDays) +
                                     " days");
@@ -234,8 +245,8 @@ grpc::Status StatsServiceImpl::GetStatistics(grpc::ServerContext* ctx,
   const std::string f = domain::FormatDate(*from), t = domain::FormatDate(*to);
   const std::string unit = req->unit();
   const domain::MeasureTable& measures = *deps_.measures;
-  absl::StatusOr<v1::Statistics> stats = deps_.store->Read<v1::Statistics>(
-      [&](storage::Db& db) -> absl::StatusOr<v1::Statistics> {
+  absl::StatusOr<v1::Statistics> stats =
+      deps_.store->Read<v1::Statistics>([&](storage::Db& db) -> absl::StatusOr<v1::Statistics> {
         // One snapshot for every count, so the sections agree with each other.
         if (absl::Status st = db.Exec("BEGIN"); !st.ok()) return st;
         absl::StatusOr<v1::Statistics> out =

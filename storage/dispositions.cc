@@ -50,11 +50,11 @@ absl::Status Write(WriteTxn& txn, const DispositionRow& r, const char* verb) {
       absl::StrCat(verb, " INTO dispositions(", kColumns,
                    ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
   if (!q.ok()) return q.status();
-  q->Bind(r.id, r.version, r.state, r.object_id, r.subject_idx, r.unit, r.measures, r.form,
-          r.party, r.government, r.disciplines, r.decided_date, r.probation_months,
-          r.period_months, r.permanent, r.period_end, Blob{r.reason}, r.proposed_by,
-          r.approved_by, r.announced_date, r.delivered_date, r.filed_date, r.appeal_petition,
-          r.appeal_outcome, r.created_us, r.updated_us);
+  q->Bind(r.id, r.version, r.state, r.object_id, r.subject_idx, r.unit, r.measures, r.form, r.party,
+          r.government, r.disciplines, r.decided_date, r.probation_months, r.period_months,
+          r.permanent, r.period_end, Blob{r.reason}, r.proposed_by, r.approved_by, r.announced_date,
+          r.delivered_date, r.filed_date, r.appeal_petition, r.appeal_outcome, r.created_us,
+          r.updated_us);
   return q->Run();
 }
 
@@ -126,8 +126,7 @@ absl::Status AddDispositionHistory(WriteTxn& txn, DispositionHistoryRow row) {
       "INSERT INTO disposition_history(disposition_id, seq, kind, date, actor, measures, text) "
       "VALUES (?,?,?,?,?,?,?)");
   if (!q.ok()) return q.status();
-  q->Bind(row.disposition_id, row.seq, row.kind, row.date, row.actor, row.measures,
-          Blob{row.text});
+  q->Bind(row.disposition_id, row.seq, row.kind, row.date, row.actor, row.measures, Blob{row.text});
   return q->Run();
 }
 
@@ -139,7 +138,7 @@ absl::StatusOr<std::vector<DispositionHistoryRow>> GetDispositionHistory(Db& db,
   if (!q.ok()) return q.status();
   q->Bind(id);
   return q->Collect<DispositionHistoryRow>([](const Stmt& s) {
-    return DispositionHistoryRow{s.Text(0), s.Int(1), s.Text(2), s.Text(3),
+    return DispositionHistoryRow{s.Text(0), s.Int(1),  s.Text(2),  s.Text(3),
                                  s.Text(4), s.Text(5), s.BlobAt(6)};
   });
 }
@@ -155,10 +154,10 @@ absl::Status AddDispositionIndex(WriteTxn& txn, const std::string& digest,
 
 absl::StatusOr<std::vector<DispositionRow>> ApprovedDispositionsByDigest(
     Db& db, const std::vector<std::string>& digests) {
-  absl::StatusOr<Stmt> q = db.Prepare(absl::StrCat(
-      "SELECT ", kColumns,
-      " FROM dispositions WHERE state = 'DISPOSITION_APPROVED' AND id IN "
-      "(SELECT disposition_id FROM disposition_index WHERE digest = ?) ORDER BY id"));
+  absl::StatusOr<Stmt> q = db.Prepare(
+      absl::StrCat("SELECT ", kColumns,
+                   " FROM dispositions WHERE state = 'DISPOSITION_APPROVED' AND id IN "
+                   "(SELECT disposition_id FROM disposition_index WHERE digest = ?) ORDER BY id"));
   if (!q.ok()) return q.status();
   std::vector<DispositionRow> out;
   for (const std::string& d : digests) {
@@ -196,8 +195,7 @@ absl::StatusOr<std::vector<DispositionGroup>> CountDispositions(Db& db, const st
   if (!q.ok()) return q.status();
   q->Bind(from, to, unit);
   return q->Collect<DispositionGroup>([](const Stmt& s) {
-    return DispositionGroup{s.Text(0), s.Int(1), s.Text(2), s.Int(3) == 1, s.Int(4) == 1,
-                            s.Int(5)};
+    return DispositionGroup{s.Text(0), s.Int(1), s.Text(2), s.Int(3) == 1, s.Int(4) == 1, s.Int(5)};
   });
 }
 
@@ -248,8 +246,9 @@ absl::StatusOr<std::vector<KeyCount>> CollectKeyCounts(Db& db, const std::string
   absl::StatusOr<Stmt> q = db.Prepare(sql);
   if (!q.ok()) return q.status();
   q->Bind(from, to, unit);
-  return q->Collect<KeyCount>(
-      [](const Stmt& s) { return KeyCount{s.Text(0), s.Text(1), s.Int(2)}; });
+  return q->Collect<KeyCount>([](const Stmt& s) {
+    return KeyCount{s.Text(0), s.Text(1), s.Int(2)};
+  });
 }
 
 // Leads with a subject of unit ?3 (or every lead when ?3 is empty); l is the lead's alias.

@@ -194,9 +194,9 @@ absl::StatusOr<bool> Resealer::Step() {
               if (!plain.ok()) return plain.status();
               absl::StatusOr<std::string> again = txn.keyring().Seal(dom, where_ref, *plain);
               if (!again.ok()) return again.status();
-              absl::StatusOr<Stmt> up = txn.db().Prepare(
-                  absl::StrCat("UPDATE ", t.table, " SET ", t.columns[c].column, " = ? WHERE ",
-                               absl::StrJoin(marks, " AND ")));
+              absl::StatusOr<Stmt> up =
+                  txn.db().Prepare(absl::StrCat("UPDATE ", t.table, " SET ", t.columns[c].column,
+                                                " = ? WHERE ", absl::StrJoin(marks, " AND ")));
               if (!up.ok()) return up.status();
               up->BindList(Blob{*again}, key_values);
               if (absl::Status st = up->Run(); !st.ok()) return st;

@@ -64,8 +64,8 @@ class Resealer {
  private:
   Store& store_;
   const int batch_;
-  std::string key_id_;       // the rotation being worked on
-  size_t table_ = 0;         // index into SealedTables()
+  std::string key_id_;               // the rotation being worked on
+  size_t table_ = 0;                 // index into SealedTables()
   std::vector<std::string> cursor_;  // last primary key seen (as text), empty: from the start
 };
 

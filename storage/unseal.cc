@@ -25,9 +25,7 @@ absl::Status Write(WriteTxn& txn, const UnsealRow& r, const char* verb) {
 
 }  // namespace
 
-absl::Status InsertUnseal(WriteTxn& txn, const UnsealRow& row) {
-  return Write(txn, row, "INSERT");
-}
+absl::Status InsertUnseal(WriteTxn& txn, const UnsealRow& row) { return Write(txn, row, "INSERT"); }
 
 absl::Status UpdateUnseal(WriteTxn& txn, const UnsealRow& row) {
   return Write(txn, row, "INSERT OR REPLACE");
@@ -45,8 +43,7 @@ absl::StatusOr<UnsealRow> GetUnseal(Db& db, const std::string& id) {
 }
 
 absl::StatusOr<std::optional<UnsealRow>> OpenUnsealFor(Db& db, const std::string& petition_id,
-                                                       const std::string& user,
-                                                       int64_t now_us) {
+                                                       const std::string& user, int64_t now_us) {
   absl::StatusOr<Stmt> q = db.Prepare(absl::StrCat(
       "SELECT ", kColumns,
       " FROM unseal_requests WHERE petition_id = ? AND requested_by = ? "
@@ -70,10 +67,10 @@ absl::StatusOr<std::vector<UnsealRow>> DueUnsealExpiries(Db& db, int64_t now_us,
 }
 
 absl::StatusOr<std::vector<UnsealRow>> ListUnseals(Db& db, const UnsealFilter& f) {
-  absl::StatusOr<Stmt> q = db.Prepare(absl::StrCat(
-      "SELECT ", kColumns,
-      " FROM unseal_requests WHERE id > ?1 AND (?2 = '' OR petition_id = ?2) "
-      "AND (?3 = '' OR state = ?3) ORDER BY id LIMIT ?4"));
+  absl::StatusOr<Stmt> q = db.Prepare(
+      absl::StrCat("SELECT ", kColumns,
+                   " FROM unseal_requests WHERE id > ?1 AND (?2 = '' OR petition_id = ?2) "
+                   "AND (?3 = '' OR state = ?3) ORDER BY id LIMIT ?4"));
   if (!q.ok()) return q.status();
   q->Bind(f.after_id, f.petition_id, f.state, static_cast<int64_t>(f.limit));
   return q->Collect<UnsealRow>(FromRow);

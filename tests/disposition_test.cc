@@ -35,15 +35,15 @@ class DispositionTest : public ::testing::Test {
   void SetUp() override {
     deploy_ = TestDeployment::Start();
     ASSERT_NE(deploy_, nullptr);
-    for (const auto& [user, roles] : std::vector<std::pair<std::string, std::string>>{
-             {"reg", "registrar"},
-             {"cm", "case-manager"},
-             {"insp", "inspector"},
-             {"insp2", "inspector"},
-             {"rev", "reviewer"},
-             {"ldr", "leader"},
-             {"revldr", "reviewer,leader"},
-             {"aud", "auditor"}}) {
+    for (const auto& [user, roles] :
+         std::vector<std::pair<std::string, std::string>>{{"reg", "registrar"},
+                                                          {"cm", "case-manager"},
+                                                          {"insp", "inspector"},
+                                                          {"insp2", "inspector"},
+                                                          {"rev", "reviewer"},
+                                                          {"ldr", "leader"},
+                                                          {"revldr", "reviewer,leader"},
+                                                          {"aud", "auditor"}}) {
       profiles_[user] = deploy_->AddUser(user, roles);
     }
     today_ = TodayText();
@@ -124,18 +124,18 @@ class DispositionTest : public ::testing::Test {
   void LeadStep(const std::string& user, Req req, const std::string& id, Fn fn) {
     auto stub = Leads(user);
     v1::LeadResponse out;
-    grpc::Status st = Step(req, id, LeadVersion(id), [&](auto* c, const auto& r, auto* o) {
-      return fn(*stub, c, r, o);
-    }, &out);
+    grpc::Status st = Step(
+        req, id, LeadVersion(id),
+        [&](auto* c, const auto& r, auto* o) { return fn(*stub, c, r, o); }, &out);
     ASSERT_TRUE(st.ok()) << st.error_message();
   }
   template <typename Req, typename Fn>
   void CaseStep(const std::string& user, Req req, const std::string& id, Fn fn) {
     auto stub = Cases(user);
     v1::CaseResponse out;
-    grpc::Status st = Step(req, id, CaseVersion(id), [&](auto* c, const auto& r, auto* o) {
-      return fn(*stub, c, r, o);
-    }, &out);
+    grpc::Status st = Step(
+        req, id, CaseVersion(id),
+        [&](auto* c, const auto& r, auto* o) { return fn(*stub, c, r, o); }, &out);
     ASSERT_TRUE(st.ok()) << st.error_message();
   }
 
@@ -143,14 +143,12 @@ class DispositionTest : public ::testing::Test {
     v1::ProposeDisposalRequest p;
     p.set_method(method);
     p.set_reason("集体排查意见");
-    LeadStep("insp", p, id, [](auto& s, auto* c, const auto& r, auto* o) {
-      return s.ProposeDisposal(c, r, o);
-    });
+    LeadStep("insp", p, id,
+             [](auto& s, auto* c, const auto& r, auto* o) { return s.ProposeDisposal(c, r, o); });
     v1::DecideProposalRequest a;
     a.set_reason("同意");
-    LeadStep("ldr", a, id, [](auto& s, auto* c, const auto& r, auto* o) {
-      return s.ApproveProposal(c, r, o);
-    });
+    LeadStep("ldr", a, id,
+             [](auto& s, auto* c, const auto& r, auto* o) { return s.ApproveProposal(c, r, o); });
   }
 
   // A lead registered from an accepted petition about one person, assigned to insp.
@@ -164,9 +162,8 @@ class DispositionTest : public ::testing::Test {
     const std::string id = lead.lead().id();
     v1::AssignLeadRequest assign;
     assign.set_inspector("insp");
-    LeadStep("cm", assign, id, [](auto& s, auto* c, const auto& r, auto* o) {
-      return s.AssignLead(c, r, o);
-    });
+    LeadStep("cm", assign, id,
+             [](auto& s, auto* c, const auto& r, auto* o) { return s.AssignLead(c, r, o); });
     return id;
   }
 
@@ -177,9 +174,8 @@ class DispositionTest : public ::testing::Test {
     Propose(id, v1::DISPOSAL_TALK_INQUIRY);
     v1::LeadNoteRequest note;
     note.set_text("函询");
-    LeadStep("insp", note, id, [](auto& s, auto* c, const auto& r, auto* o) {
-      return s.RecordInquirySent(c, r, o);
-    });
+    LeadStep("insp", note, id,
+             [](auto& s, auto* c, const auto& r, auto* o) { return s.RecordInquirySent(c, r, o); });
     note.set_text("本人说明情况");
     LeadStep("insp", note, id, [](auto& s, auto* c, const auto& r, auto* o) {
       return s.RecordInquiryReply(c, r, o);
@@ -201,9 +197,8 @@ class DispositionTest : public ::testing::Test {
     });
     v1::DecideProposalRequest a;
     a.set_reason("同意立案");
-    LeadStep("ldr", a, lead_id, [](auto& s, auto* c, const auto& r, auto* o) {
-      return s.ApproveProposal(c, r, o);
-    });
+    LeadStep("ldr", a, lead_id,
+             [](auto& s, auto* c, const auto& r, auto* o) { return s.ApproveProposal(c, r, o); });
     v1::FileCaseRequest file;
     file.set_request_id(Rid());
     file.set_lead_id(lead_id);
@@ -215,17 +210,15 @@ class DispositionTest : public ::testing::Test {
     v1::ApproveFilingRequest approve;
     approve.set_external_approver("县委书记");
     approve.set_external_approval_date(today_);
-    CaseStep("ldr", approve, id, [](auto& s, auto* c, const auto& r, auto* o) {
-      return s.ApproveFiling(c, r, o);
-    });
+    CaseStep("ldr", approve, id,
+             [](auto& s, auto* c, const auto& r, auto* o) { return s.ApproveFiling(c, r, o); });
     v1::CaseNoteRequest note;
     note.set_text("审查调查报告");
     CaseStep("insp", note, id, [](auto& s, auto* c, const auto& r, auto* o) {
       return s.SubmitInvestigationReport(c, r, o);
     });
-    CaseStep("insp", v1::CaseStepRequest(), id, [](auto& s, auto* c, const auto& r, auto* o) {
-      return s.TransferToReview(c, r, o);
-    });
+    CaseStep("insp", v1::CaseStepRequest(), id,
+             [](auto& s, auto* c, const auto& r, auto* o) { return s.TransferToReview(c, r, o); });
     if (opinion) {
       note.set_text("审理意见");
       CaseStep("rev", note, id, [](auto& s, auto* c, const auto& r, auto* o) {
@@ -264,17 +257,17 @@ class DispositionTest : public ::testing::Test {
   grpc::Status Approve(const std::string& user, const std::string& id,
                        v1::DispositionResponse* out) {
     auto stub = Disp(user);
-    return Step(v1::DispositionStepRequest(), id, GetDisposition(id).version(),
-                [&](auto* c, const auto& r, auto* o) { return stub->ApproveDisposition(c, r, o); },
-                out);
+    return Step(
+        v1::DispositionStepRequest(), id, GetDisposition(id).version(),
+        [&](auto* c, const auto& r, auto* o) { return stub->ApproveDisposition(c, r, o); }, out);
   }
 
   // Records and approves; returns the disposition id.
   std::string Decided(const std::string& object, std::vector<std::string> measures,
                       int probation = 0) {
     v1::DispositionResponse d;
-    grpc::Status st = Record(object.rfind("LA-", 0) == 0 ? "rev" : "insp", object, measures, &d,
-                             probation);
+    grpc::Status st =
+        Record(object.rfind("LA-", 0) == 0 ? "rev" : "insp", object, measures, &d, probation);
     EXPECT_TRUE(st.ok()) << st.error_message();
     EXPECT_TRUE(Approve("ldr", d.disposition().id(), &d).ok());
     return d.disposition().id();
@@ -357,16 +350,15 @@ TEST_F(DispositionTest, NoLeaderApprovesTheirOwnProposal) {
   // A rejection needs a reason, then leaves room for a new proposal.
   auto leader = Disp("ldr");
   v1::DispositionStepRequest reject;
-  grpc::Status no_reason =
-      Step(reject, d.disposition().id(), GetDisposition(d.disposition().id()).version(),
-           [&](auto* x, const auto& r, auto* o) { return leader->RejectDisposition(x, r, o); },
-           &out);
+  grpc::Status no_reason = Step(
+      reject, d.disposition().id(), GetDisposition(d.disposition().id()).version(),
+      [&](auto* x, const auto& r, auto* o) { return leader->RejectDisposition(x, r, o); }, &out);
   EXPECT_EQ(no_reason.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   reject.set_reason("量纪偏轻");
   ASSERT_TRUE(
-      Step(reject, d.disposition().id(), GetDisposition(d.disposition().id()).version(),
-           [&](auto* x, const auto& r, auto* o) { return leader->RejectDisposition(x, r, o); },
-           &out)
+      Step(
+          reject, d.disposition().id(), GetDisposition(d.disposition().id()).version(),
+          [&](auto* x, const auto& r, auto* o) { return leader->RejectDisposition(x, r, o); }, &out)
           .ok());
   EXPECT_EQ(out.disposition().state(), v1::DISPOSITION_REJECTED);
   EXPECT_TRUE(Record("rev", c, {"party-serious-warning"}, &d).ok());
@@ -410,8 +402,8 @@ TEST_F(DispositionTest, ImpossibleCombinationsAreRefusedAndWriteNothing) {
 TEST_F(DispositionTest, ApprovalDecidesTheCasePersonAndExecutionClosesIt) {
   const std::string c = CaseInReview("王四", kIdA, /*opinion=*/false);
   v1::DispositionResponse d;
-  ASSERT_TRUE(Record("rev", c, {"prosecution-transfer", "party-expulsion", "gov-expulsion"}, &d)
-                  .ok());
+  ASSERT_TRUE(
+      Record("rev", c, {"prosecution-transfer", "party-expulsion", "gov-expulsion"}, &d).ok());
   EXPECT_EQ(d.disposition().form(), 4);
   EXPECT_TRUE(d.disposition().permanent());
   const std::string id = d.disposition().id();
@@ -422,9 +414,8 @@ TEST_F(DispositionTest, ApprovalDecidesTheCasePersonAndExecutionClosesIt) {
   EXPECT_NE(early.error_message().find("REVIEWED"), std::string::npos);
   v1::CaseNoteRequest note;
   note.set_text("审理意见");
-  CaseStep("rev", note, c, [](auto& s, auto* x, const auto& r, auto* o) {
-    return s.SubmitReviewOpinion(x, r, o);
-  });
+  CaseStep("rev", note, c,
+           [](auto& s, auto* x, const auto& r, auto* o) { return s.SubmitReviewOpinion(x, r, o); });
   ASSERT_TRUE(Approve("ldr", id, &out).ok());
   grpc::ClientContext ctx;
   v1::GetCaseRequest get;
@@ -439,7 +430,7 @@ TEST_F(DispositionTest, ApprovalDecidesTheCasePersonAndExecutionClosesIt) {
 TEST_F(DispositionTest, PeriodListsAndAppealsKeepHistory) {
   const std::string c1 = CaseInReview("冯五", kIdA);
   const std::string c2 = CaseInReview("陈六", kIdC);
-  const std::string short_one = Decided(c1, {"gov-warning"});         // 6 months
+  const std::string short_one = Decided(c1, {"gov-warning"});           // 6 months
   const std::string long_one = Decided(c2, {"party-serious-warning"});  // 18 months
   auto list = [&](bool in_period, int within) {
     v1::ListDispositionsRequest req;
@@ -463,9 +454,9 @@ TEST_F(DispositionTest, PeriodListsAndAppealsKeepHistory) {
   appeal.set_petition_id(Petition("冯五", kIdA, v1::CATEGORY_ACCUSATION, false));
   v1::DispositionResponse out;
   auto register_appeal = [&](const std::string& id) {
-    return Step(appeal, id, GetDisposition(id).version(),
-                [&](auto* x, const auto& r, auto* o) { return cm->RegisterAppeal(x, r, o); },
-                &out);
+    return Step(
+        appeal, id, GetDisposition(id).version(),
+        [&](auto* x, const auto& r, auto* o) { return cm->RegisterAppeal(x, r, o); }, &out);
   };
   EXPECT_EQ(register_appeal(short_one).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   appeal.set_petition_id(Petition("冯五", kIdA, v1::CATEGORY_APPEAL, false));
@@ -478,9 +469,10 @@ TEST_F(DispositionTest, PeriodListsAndAppealsKeepHistory) {
   decide.set_outcome(v1::APPEAL_CHANGED);
   decide.add_measures("gov-demerit");
   decide.set_reason("原处分偏轻");
-  ASSERT_TRUE(Step(decide, short_one, GetDisposition(short_one).version(),
-                   [&](auto* x, const auto& r, auto* o) { return leader->DecideAppeal(x, r, o); },
-                   &out)
+  ASSERT_TRUE(Step(
+                  decide, short_one, GetDisposition(short_one).version(),
+                  [&](auto* x, const auto& r, auto* o) { return leader->DecideAppeal(x, r, o); },
+                  &out)
                   .ok());
   const v1::Disposition& changed = out.disposition();
   ASSERT_EQ(changed.measures_size(), 1);
@@ -499,9 +491,10 @@ TEST_F(DispositionTest, PeriodListsAndAppealsKeepHistory) {
   ASSERT_TRUE(register_appeal(long_one).ok());
   decide.clear_measures();
   decide.set_outcome(v1::APPEAL_REVOKED);
-  ASSERT_TRUE(Step(decide, long_one, GetDisposition(long_one).version(),
-                   [&](auto* x, const auto& r, auto* o) { return leader->DecideAppeal(x, r, o); },
-                   &out)
+  ASSERT_TRUE(Step(
+                  decide, long_one, GetDisposition(long_one).version(),
+                  [&](auto* x, const auto& r, auto* o) { return leader->DecideAppeal(x, r, o); },
+                  &out)
                   .ok());
   EXPECT_EQ(out.disposition().state(), v1::DISPOSITION_REVOKED);
   EXPECT_EQ(list(true, 0), (std::vector<std::string>{short_one}));
@@ -579,36 +572,37 @@ TEST_F(DispositionTest, StatisticsMatchTheDecisionsThroughTheCli) {
   EXPECT_NE(csv.out.find("forms,3,第三种形态,1,33.3"), std::string::npos) << csv.out;
   EXPECT_NE(csv.out.find("sanctions,party_sanctioned,,2,"), std::string::npos) << csv.out;
   EXPECT_NE(csv.out.find("sanctions,government_sanctioned,,1,"), std::string::npos) << csv.out;
-  CommandResult table = RunBinary("jijian", {"--profile", profile, "stats", "four-forms",
-                                             "--from", today_, "--to", today_});
+  CommandResult table = RunBinary(
+      "jijian", {"--profile", profile, "stats", "four-forms", "--from", today_, "--to", today_});
   ASSERT_EQ(table.exit_code, 0) << table.err;
   EXPECT_NE(table.out.find("运用\"四种形态\"批评教育帮助和处理 3 人次，其中第一种形态 1 人次，"
                            "占 33.3%"),
             std::string::npos)
       << table.out;
   // Another unit has none; a reversed period is refused naming the field.
-  CommandResult unit = RunBinary("jijian", {"--profile", profile, "--json", "stats", "four-forms",
-                                            "--from", today_, "--to", today_, "--unit", "别的单位"});
+  CommandResult unit =
+      RunBinary("jijian", {"--profile", profile, "--json", "stats", "four-forms", "--from", today_,
+                           "--to", today_, "--unit", "别的单位"});
   ASSERT_EQ(unit.exit_code, 0) << unit.err;
   EXPECT_EQ(unit.out.find("personTimes"), std::string::npos) << unit.out;  // 0 is omitted
-  CommandResult bad = RunBinary("jijian", {"--profile", profile, "stats", "all", "--from",
-                                           today_, "--to", "2000-01-01"});
+  CommandResult bad = RunBinary(
+      "jijian", {"--profile", profile, "stats", "all", "--from", today_, "--to", "2000-01-01"});
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.err.find("to: must not be before from"), std::string::npos) << bad.err;
 
   // The CLI's record/approve/list/integrity-check.
   const std::string c4 = CaseInReview("朱十二", kIdA);
-  CommandResult rec = RunBinary(
-      "jijian", {"--profile", profiles_.at("rev"), "disposition", "record", c4, "--subject-id",
-                 "1", "--measure", "gov-demotion", "--discipline", "work,integrity", "--decided",
-                 today_, "--reason", "失职失责"});
+  CommandResult rec =
+      RunBinary("jijian", {"--profile", profiles_.at("rev"), "disposition", "record", c4,
+                           "--subject-id", "1", "--measure", "gov-demotion", "--discipline",
+                           "work,integrity", "--decided", today_, "--reason", "失职失责"});
   ASSERT_EQ(rec.exit_code, 0) << rec.err;
   EXPECT_NE(rec.out.find("form:        2"), std::string::npos) << rec.out;
   const size_t at = rec.out.find("CZ-");
   ASSERT_NE(at, std::string::npos);
   const std::string id = rec.out.substr(at, 14);
-  CommandResult ok = RunBinary("jijian", {"--profile", profiles_.at("ldr"), "disposition",
-                                          "approve", id});
+  CommandResult ok =
+      RunBinary("jijian", {"--profile", profiles_.at("ldr"), "disposition", "approve", id});
   ASSERT_EQ(ok.exit_code, 0) << ok.err;
   CommandResult ending = RunBinary("jijian", {"--profile", profiles_.at("ldr"), "disposition",
                                               "list", "--ending-within", "800d"});
@@ -634,8 +628,7 @@ TEST(MeasureRules, ABadRulesFileStopsStartUp) {
   ASSERT_NE(deploy, nullptr);
   const std::string dir = deploy->data_dir();
   deploy->Stop();
-  absl::StatusOr<server::ServerConfig> config =
-      server::LoadConfig(server::ConfigPath(dir));
+  absl::StatusOr<server::ServerConfig> config = server::LoadConfig(server::ConfigPath(dir));
   ASSERT_TRUE(config.ok()) << config.status();
   config->listen = "127.0.0.1:0";
   const std::string rules = dir + "/measures.toml";
@@ -654,8 +647,7 @@ TEST(MeasureRules, ABadRulesFileStopsStartUp) {
     std::ofstream out(rules, std::ios::trunc);
     out << server::domain::BuiltInMeasureText();
   }
-  absl::StatusOr<std::unique_ptr<server::JijianServer>> good =
-      server::JijianServer::Start(*config);
+  absl::StatusOr<std::unique_ptr<server::JijianServer>> good = server::JijianServer::Start(*config);
   ASSERT_TRUE(good.ok()) << good.status();
   (*good)->Shutdown(absl::Seconds(1));
 }

@@ -2,6 +2,8 @@
 // resealed in the background while registrations keep coming, an interrupted job resumes
 // after a restart, the stopped-server command does the whole job, and afterwards every
 // stored value opens and none is left under a replaced key.
+#include "storage/rekey.h"
+
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
@@ -13,7 +15,6 @@
 #include "jijian/v1/petition.grpc.pb.h"
 #include "jijian/v1/unseal.grpc.pb.h"
 #include "storage/audit.h"
-#include "storage/rekey.h"
 #include "storage/schema.h"
 #include "tests/test_server.h"
 
@@ -29,8 +30,8 @@ int64_t CheckEverySealedValue(storage::Store& store, const std::set<std::string>
     int64_t checked = 0;
     for (const storage::SealedTable& t : storage::SealedTables()) {
       for (const storage::SealedColumn& c : t.columns) {
-        absl::StatusOr<storage::Stmt> q = db.Prepare("SELECT " + c.column + ", " + c.row_id_sql +
-                                                     " FROM " + t.table);
+        absl::StatusOr<storage::Stmt> q =
+            db.Prepare("SELECT " + c.column + ", " + c.row_id_sql + " FROM " + t.table);
         if (!q.ok()) return q.status();
         while (true) {
           absl::StatusOr<bool> row = q->Step();

@@ -9,7 +9,6 @@
 
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-
 #include "server/domain/measures.h"
 #include "server/stats_service.h"
 #include "storage/dispositions.h"
@@ -29,9 +28,14 @@ struct Decision {
 // The measures each form's person-times cycle through (a mix of single and combined).
 const std::vector<std::vector<Decision>>& Menu() {
   static const std::vector<std::vector<Decision>> kMenu = {
-      {{{"reminder-talk"}}, {{"criticism-education", "self-examination"}}, {{"admonishment"}},
-       {{"circulated-criticism"}}, {{"closed-after-inquiry"}}},
-      {{{"party-warning"}}, {{"party-serious-warning", "gov-major-demerit"}}, {{"gov-demerit"}},
+      {{{"reminder-talk"}},
+       {{"criticism-education", "self-examination"}},
+       {{"admonishment"}},
+       {{"circulated-criticism"}},
+       {{"closed-after-inquiry"}}},
+      {{{"party-warning"}},
+       {{"party-serious-warning", "gov-major-demerit"}},
+       {{"gov-demerit"}},
        {{"org-removal"}}},
       {{{"party-probation"}, 12}, {{"party-expulsion", "gov-expulsion"}}, {{"gov-dismissal"}}},
       {{{"prosecution-transfer", "party-expulsion", "gov-expulsion"}}},
@@ -90,8 +94,8 @@ class StatsTest : public ::testing::Test {
             for (DispositionRow r : chunk) {
               r.created_us = r.updated_us = txn.now_us();
               if (absl::Status st = storage::InsertDisposition(txn, r); !st.ok()) return st;
-              absl::StatusOr<int64_t> seq = txn.AppendEvent(
-                  {"disposition.generate", "disposition", r.id, "", r.state, ""});
+              absl::StatusOr<int64_t> seq =
+                  txn.AppendEvent({"disposition.generate", "disposition", r.id, "", r.state, ""});
               if (!seq.ok()) return seq.status();
             }
             return std::string();
@@ -103,8 +107,8 @@ class StatsTest : public ::testing::Test {
 
   v1::Statistics Stats(const std::string& from, const std::string& to, const std::string& unit) {
     absl::StatusOr<v1::Statistics> s = store_->Read<v1::Statistics>([&](storage::Db& db) {
-      return server::ComputeStatistics(db, server::domain::MeasureTable::BuiltIn(), from, to,
-                                       unit, "2024-06-30");
+      return server::ComputeStatistics(db, server::domain::MeasureTable::BuiltIn(), from, to, unit,
+                                       "2024-06-30");
     });
     EXPECT_TRUE(s.ok()) << s.status();
     return *s;
@@ -145,9 +149,10 @@ TEST_F(StatsTest, TheNationalMixOf2023ComesBackExactly) {
   }
   // Noise that must not count: proposals, rejections, revocations, and the next year.
   for (int k = 0; k < 40; ++k) {
-    Add(Menu()[1][0], k % 3 == 0   ? "DISPOSITION_PROPOSED"
-                      : k % 3 == 1 ? "DISPOSITION_REJECTED"
-                                   : "DISPOSITION_REVOKED",
+    Add(Menu()[1][0],
+        k % 3 == 0   ? "DISPOSITION_PROPOSED"
+        : k % 3 == 1 ? "DISPOSITION_REJECTED"
+                     : "DISPOSITION_REVOKED",
         "2023-05-05", "甲县财政局");
     Add(Menu()[0][0], "DISPOSITION_APPROVED", "2024-01-01", "甲县财政局");
   }

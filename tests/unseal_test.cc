@@ -23,12 +23,12 @@ class UnsealTest : public ::testing::Test {
   void StartWith(absl::Duration ttl) {
     deploy_ = TestDeployment::Start([ttl](server::ServerConfig& c) { c.unseal_ttl = ttl; });
     ASSERT_NE(deploy_, nullptr);
-    for (const auto& [user, roles] : std::vector<std::pair<std::string, std::string>>{
-             {"reg", "registrar"},
-             {"reg2", "registrar"},
-             {"ldr", "leader"},
-             {"regldr", "registrar,leader"},
-             {"aud", "auditor"}}) {
+    for (const auto& [user, roles] :
+         std::vector<std::pair<std::string, std::string>>{{"reg", "registrar"},
+                                                          {"reg2", "registrar"},
+                                                          {"ldr", "leader"},
+                                                          {"regldr", "registrar,leader"},
+                                                          {"aud", "auditor"}}) {
       profiles_[user] = deploy_->AddUser(user, roles);
     }
     auto reg = v1::PetitionService::NewStub(deploy_->Channel(profiles_["reg"]));
@@ -201,8 +201,8 @@ TEST_F(UnsealTest, AnApprovalExpiresAndTheServerSealsItAgain) {
                                            "unseal-request", petition_, "--reason", "再次核实"});
   ASSERT_EQ(ask.exit_code, 0) << ask.err;
   EXPECT_NE(ask.out.find("JM-"), std::string::npos) << ask.out;
-  CommandResult show = RunBinary(
-      "jijian", {"--profile", profiles_["reg"], "petition", "show", petition_, "--reveal-identity"});
+  CommandResult show = RunBinary("jijian", {"--profile", profiles_["reg"], "petition", "show",
+                                            petition_, "--reveal-identity"});
   EXPECT_EQ(show.exit_code, 1);
   EXPECT_NE(show.err.find("PERMISSION_DENIED"), std::string::npos) << show.err;
 }

@@ -51,10 +51,9 @@ Opinion IntegrityOpinion(const IntegrityFindings& f) {
 std::string OpinionText(const IntegrityFindings& f) {
   std::string out;
   if (f.in_period) {
-    out = f.period_until.has_value()
-              ? absl::StrCat("该同志目前处于处分影响期内（至 ",
-                             absl::FormatCivilTime(*f.period_until), "）。")
-              : std::string("该同志受到的处分影响期长期有效（开除）。");
+    out = f.period_until.has_value() ? absl::StrCat("该同志目前处于处分影响期内（至 ",
+                                                    absl::FormatCivilTime(*f.period_until), "）。")
+                                     : std::string("该同志受到的处分影响期长期有效（开除）。");
   }
   if (f.open_matters > 0) {
     absl::StrAppend(&out, "该同志有 ", f.open_matters, " 件正在办理的信访举报、问题线索或案件。");

@@ -9,8 +9,8 @@ TEST(FourForms, PercentRoundsHalfUpToOneDecimal) {
   EXPECT_DOUBLE_EQ(Percent(638, 1000), 63.8);
   EXPECT_DOUBLE_EQ(Percent(1, 3), 33.3);
   EXPECT_DOUBLE_EQ(Percent(2, 3), 66.7);
-  EXPECT_DOUBLE_EQ(Percent(1, 8), 12.5);   // exactly 12.5
-  EXPECT_DOUBLE_EQ(Percent(1, 16), 6.3);   // 6.25 rounds up
+  EXPECT_DOUBLE_EQ(Percent(1, 8), 12.5);  // exactly 12.5
+  EXPECT_DOUBLE_EQ(Percent(1, 16), 6.3);  // 6.25 rounds up
   EXPECT_DOUBLE_EQ(Percent(0, 0), 0.0);
   EXPECT_DOUBLE_EQ(Percent(7, 7), 100.0);
   EXPECT_EQ(FormatPercent(Percent(39, 1000)), "3.9");
@@ -41,9 +41,8 @@ TEST(FourForms, OpinionPrefersRunningPeriodOverOpenMatters) {
   EXPECT_EQ(IntegrityOpinion(open), Opinion::kOpenMatters);
   EXPECT_NE(OpinionText(open).find("2 件正在办理"), std::string::npos);
 
-  IntegrityFindings both{.open_matters = 1,
-                         .in_period = true,
-                         .period_until = absl::CivilDay(2027, 6, 30)};
+  IntegrityFindings both{
+      .open_matters = 1, .in_period = true, .period_until = absl::CivilDay(2027, 6, 30)};
   EXPECT_EQ(IntegrityOpinion(both), Opinion::kInSanctionPeriod);
   EXPECT_EQ(OpinionCode(IntegrityOpinion(both)), "in_sanction_period");
   EXPECT_NE(OpinionText(both).find("至 2027-06-30"), std::string::npos);
