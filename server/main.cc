@@ -9,6 +9,7 @@
 
 #include "server/config.h"
 #include "server/init.h"
+#include "server/backup.h"
 #include "server/rotate_kek.h"
 #include "server/server.h"
 #include "server/verify.h"
@@ -90,8 +91,42 @@ int main(int argc, char** argv) {
   dek_cmd->add_option("--data", dek.data_dir, "data folder of the deployment")->required();
   dek_cmd->add_option("--config", dek.config_path, "configuration file (default DATA/server.toml)");
   dek_cmd->add_option("--domain", dek.domain, "identity|content")->required();
+  jijian::server::BackupOptions backup;
+  CLI::App* backup_cmd = app.add_subcommand(
+      "backup", "consistent copy of the database while the server serves (still encrypted)");
+  backup_cmd->add_option("--data", backup.data_dir, "data folder of the deployment")->required();
+  backup_cmd->add_option("--config", backup.config_path,
+                         "configuration file (default DATA/server.toml)");
+  backup_cmd->add_option("--out", backup.out_path, "file to write (must not exist)")->required();
+  jijian::server::RestoreOptions restore;
+  CLI::App* restore_cmd = app.add_subcommand(
+      "restore", "put a backup back in place of the database (server stopped; checked first)");
+  restore_cmd->add_option("--data", restore.data_dir, "data folder of the deployment")
+      ->required();
+  restore_cmd->add_option("--config", restore.config_path,
+                          "configuration file (default DATA/server.toml)");
+  restore_cmd->add_option("--from", restore.from_path, "a file made by backup")->required();
   CLI11_PARSE(app, argc, argv);
 
+  if (backup_cmd->parsed()) {
+    absl::StatusOr<jijian::server::BackupResult> result = jijian::server::Backup(backup);
+    if (!result.ok()) return Fail(result.status());
+    std::cout << "backup " << result->out_path << " (" << result->bytes << " bytes)\n"
+              << "  audit log: " << result->audit_events << " events; newest signed head size "
+              << result->head_size << ", root " << result->head_root_hex << "\n"
+              << "  sealed columns stay sealed; the KEK is not in it: keep the KEK apart\n";
+    return 0;
+  }
+  if (restore_cmd->parsed()) {
+    absl::StatusOr<jijian::server::RestoreResult> result = jijian::server::Restore(restore);
+    if (!result.ok()) return Fail(result.status());
+    std::cout << "restored " << result->db_path << "\n"
+              << "  audit log: " << result->audit_events << " events, verified; head size "
+              << result->head_size << ", root " << result->head_root_hex << "\n";
+    if (!result->set_aside.empty())
+      std::cout << "  the database it replaced: " << result->set_aside << "\n";
+    return 0;
+  }
   if (dek_cmd->parsed()) {
     absl::StatusOr<jijian::server::RotateDekResult> result = jijian::server::RotateDek(dek);
     if (!result.ok()) return Fail(result.status());

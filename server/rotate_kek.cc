@@ -19,31 +19,6 @@ namespace jijian::server {
 namespace {
 namespace fs = std::filesystem;
 
-// True if something accepts TCP connections at listen (HOST:PORT). A running server keeps
-// the audit log's position in memory, so the rotation's own audit event must not race it.
-bool SomethingListens(const std::string& listen) {
-  size_t colon = listen.rfind(':');
-  if (colon == std::string::npos) return false;
-  std::string host = listen.substr(0, colon);
-  const std::string port = listen.substr(colon + 1);
-  if (port.empty() || port == "0") return false;
-  if (host.size() > 1 && host.front() == '[') host = host.substr(1, host.size() - 2);
-  if (host.empty() || host == "0.0.0.0") host = "127.0.0.1";
-  if (host == "::") host = "::1";
-  addrinfo hints{};
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* found = nullptr;
-  if (::getaddrinfo(host.c_str(), port.c_str(), &hints, &found) != 0) return false;
-  bool connected = false;
-  for (addrinfo* a = found; a != nullptr && !connected; a = a->ai_next) {
-    int fd = ::socket(a->ai_family, a->ai_socktype, a->ai_protocol);
-    if (fd < 0) continue;
-    connected = ::connect(fd, a->ai_addr, a->ai_addrlen) == 0;
-    ::close(fd);
-  }
-  ::freeaddrinfo(found);
-  return connected;
-}
 
 // Sets "kek" in the configuration file, keeping every other key as written. Writes a
 // temporary file and renames it over the old one, so a crash leaves one or the other.
@@ -72,6 +47,32 @@ absl::Status SetKekPath(const std::string& config_path, const std::string& kek_p
 }
 
 }  // namespace
+
+// True if something accepts TCP connections at listen (HOST:PORT). A running server keeps
+// the audit log's position in memory, so the rotation's own audit event must not race it.
+bool SomethingListens(const std::string& listen) {
+  size_t colon = listen.rfind(':');
+  if (colon == std::string::npos) return false;
+  std::string host = listen.substr(0, colon);
+  const std::string port = listen.substr(colon + 1);
+  if (port.empty() || port == "0") return false;
+  if (host.size() > 1 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  if (host.empty() || host == "0.0.0.0") host = "127.0.0.1";
+  if (host == "::") host = "::1";
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (::getaddrinfo(host.c_str(), port.c_str(), &hints, &found) != 0) return false;
+  bool connected = false;
+  for (addrinfo* a = found; a != nullptr && !connected; a = a->ai_next) {
+    int fd = ::socket(a->ai_family, a->ai_socktype, a->ai_protocol);
+    if (fd < 0) continue;
+    connected = ::connect(fd, a->ai_addr, a->ai_addrlen) == 0;
+    ::close(fd);
+  }
+  ::freeaddrinfo(found);
+  return connected;
+}
 
 absl::StatusOr<RotateKekResult> RotateKek(const RotateKekOptions& options) {
   if (options.new_kek_path.empty()) {

@@ -10,6 +10,11 @@
 
 namespace jijian::server {
 
+// True if something accepts TCP connections at listen (HOST:PORT): offline operations
+// (rotations, restore) refuse to run beside a live server, which keeps the audit log's
+// position in memory.
+bool SomethingListens(const std::string& listen);
+
 struct RotateKekOptions {
   std::string data_dir;
   std::string config_path;   // empty: DATA/server.toml
