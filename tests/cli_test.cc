@@ -165,8 +165,7 @@ TEST_F(CliTest, RegistrarRunsAPetitionFromTheCommandLine) {
   std::smatch jm;
   ASSERT_TRUE(std::regex_search(ask.out, jm, std::regex("JM-[0-9]{4}-[0-9]{6}"))) << ask.out;
   const std::string leader = deploy_->AddUser("boss", "leader");
-  CommandResult approve =
-      Jijian({"--profile", leader, "petition", "unseal-approve", jm[0].str()});
+  CommandResult approve = Jijian({"--profile", leader, "petition", "unseal-approve", jm[0].str()});
   ASSERT_EQ(approve.exit_code, 0) << approve.err;
   CommandResult reveal =
       Jijian({"--profile", reg, "petition", "show", "XF-2026-000001", "--reveal-identity"});
@@ -192,22 +191,6 @@ TEST_F(CliTest, RegistrarRunsAPetitionFromTheCommandLine) {
                               "name=a,unit=b", "--summary", "s", "--content", "c"});
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.err.find("--channel"), std::string::npos) << bad.err;
-}
-
-// Starts jijian-server in the background with stderr to a file.
-pid_t SpawnServer(const std::string& data_dir, const std::string& log) {
-  std::vector<std::string> args = {BinaryPath("jijian-server"), "--data", data_dir};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_adddup2(&fa, 1, 2);
-  pid_t pid = -1;
-  posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
-  return pid;
 }
 
 TEST(ServerProcessTest, InitServeAndStopOnSigterm) {

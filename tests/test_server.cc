@@ -1,9 +1,5 @@
 #include "tests/test_server.h"
 
-#include "absl/time/civil_time.h"
-#include "absl/time/clock.h"
-#include "absl/time/time.h"
-
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <spawn.h>
@@ -14,8 +10,13 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
+#include <thread>
 
+#include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "client/csr.h"
 #include "jijian/v1/admin.grpc.pb.h"
 #include "server/config.h"
@@ -201,6 +202,32 @@ CommandResult RunBinary(const std::string& name, const std::vector<std::string>&
 
 std::string TodayText() {
   return absl::FormatCivilTime(absl::ToCivilDay(absl::Now(), absl::FixedTimeZone(8 * 3600)));
+}
+
+pid_t SpawnServer(const std::string& data_dir, const std::string& log) {
+  std::vector<std::string> args = {BinaryPath("jijian-server"), "--data", data_dir};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_adddup2(&fa, 1, 2);
+  pid_t pid = -1;
+  posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  return pid;
+}
+
+int WaitForServerPort(const std::string& log) {
+  std::smatch m;
+  std::string text;
+  const std::regex port("\\(port (\\d+)\\)");
+  for (int i = 0; i < 400 && !std::regex_search(text, m, port); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    text = ReadFile(log);
+  }
+  return std::regex_search(text, m, port) ? std::stoi(m[1].str()) : 0;
 }
 
 }  // namespace jijian::testing

@@ -5,6 +5,7 @@
 #define JIJIAN_TESTS_TEST_SERVER_H_
 
 #include <grpcpp/grpcpp.h>
+#include <sys/types.h>
 
 #include <functional>
 #include <memory>
@@ -77,6 +78,11 @@ std::string BinaryPath(const std::string& name);
 
 // Reads a whole file ("" if missing).
 std::string ReadFile(const std::string& path);
+
+// Starts jijian-server --data data_dir as a separate process, stdout and stderr to log.
+pid_t SpawnServer(const std::string& data_dir, const std::string& log);
+// Waits (bounded, about 10 s) for the server's "(port N)" line in log; returns N or 0.
+int WaitForServerPort(const std::string& log);
 
 // Today where the commission works (UTC+8) as YYYY-MM-DD, as the server sees it.
 std::string TodayText();
