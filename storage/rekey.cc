@@ -138,6 +138,13 @@ absl::StatusOr<bool> Resealer::Step() {
     if (r.domain == current->domain) newest = r.key_id;  // ordered by start
   }
   if (store_.keyring().active_key_id(*domain) != newest) return true;
+  // A newer rotation of the domain started during this pass: start the pass again, so that
+  // a finished pass always ran entirely under the newest key.
+  if (pass_key_ != newest) {
+    pass_key_ = newest;
+    table_ = 0;
+    cursor_.clear();
+  }
   const std::string key_id = key_id_;
   const KeyDomain dom = *domain;
   const size_t table_index = table_;

@@ -65,6 +65,7 @@ class Resealer {
   Store& store_;
   const int batch_;
   std::string key_id_;               // the rotation being worked on
+  std::string pass_key_;             // the domain's newest key when this pass started
   size_t table_ = 0;                 // index into SealedTables()
   std::vector<std::string> cursor_;  // last primary key seen (as text), empty: from the start
 };

@@ -178,7 +178,8 @@ TEST_F(RekeyTest, RotationUnderConcurrentWritesLeavesEveryValueReadable) {
     });
   }
   auto admin = v1::AdminService::NewStub(deploy_->Channel(deploy_->admin_profile()));
-  for (const char* domain : {"identity", "content"}) {
+  // Content twice: the second rotation lands while the first one's pass is under way.
+  for (const char* domain : {"identity", "content", "content"}) {
     v1::RotateDataKeyRequest req;
     req.set_domain(domain);
     grpc::ClientContext ctx;
@@ -195,13 +196,19 @@ TEST_F(RekeyTest, RotationUnderConcurrentWritesLeavesEveryValueReadable) {
             old_content);
   WaitFinished();
   v1::ListKeyRotationsResponse done = Rotations();
-  ASSERT_EQ(done.rotations_size(), 2);
+  ASSERT_EQ(done.rotations_size(), 3);
   int64_t resealed = 0;
-  for (const auto& r : done.rotations()) resealed += r.resealed();
-  EXPECT_GT(resealed, 60);  // 20 seeds x (reporter, subject, summary, content) at least
+  std::set<std::string> replaced;
+  for (const auto& r : done.rotations()) {
+    resealed += r.resealed();
+    replaced.insert(r.replaced_key_id());
+  }
+  EXPECT_EQ(replaced.size(), 3u);  // old identity, old content, the first new content key
+  EXPECT_GT(resealed, 60);         // 20 seeds x (reporter, subject, summary, content) at least
 
   EXPECT_EQ(written_.size(), 70u);
-  EXPECT_GT(CheckEverySealedValue(deploy_->server().store(), {old_identity, old_content}), 200);
+  EXPECT_TRUE(replaced.count(old_identity) && replaced.count(old_content));
+  EXPECT_GT(CheckEverySealedValue(deploy_->server().store(), replaced), 200);
   CheckPetitionsReadBack();
   // Identity too: an approved request of the seed petitions still opens it.
   auto petitions = v1::PetitionService::NewStub(deploy_->Channel(reg_));
@@ -248,8 +255,20 @@ TEST_F(RekeyTest, AnInterruptedJobResumesAfterRestartAndTheOfflineCommandFinishe
   v1::ListKeyRotationsResponse after = Rotations();
   ASSERT_EQ(after.rotations_size(), 1);
   EXPECT_EQ(after.rotations(0).finished_unix_micros(), 0) << "stopped before the end";
+  // Wait (bounded) until the resumed pass has moved again, then rotate the same domain once
+  // more in the middle of it: the pass must start over under the newest key.
+  const int64_t at_restart = after.rotations(0).resealed();
+  for (int i = 0; i < 100 && Rotations().rotations(0).resealed() == at_restart; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_GT(Rotations().rotations(0).resealed(), at_restart);
+  const std::string first_new =
+      deploy_->server().store().keyring().active_key_id(storage::KeyDomain::kContent);
+  auto admin2 = v1::AdminService::NewStub(Live(deploy_->data_dir() + "/profiles/admin.toml"));
+  grpc::ClientContext ctx2;
+  ASSERT_TRUE(admin2->RotateDataKey(&ctx2, req, &resp).ok());
   WaitFinished();
-  EXPECT_EQ(CheckEverySealedValue(deploy_->server().store(), {old_content}) > 0, true);
+  EXPECT_GT(CheckEverySealedValue(deploy_->server().store(), {old_content, first_new}), 0);
   CheckPetitionsReadBack();
 
   // With the server stopped, `jijian-server rotate-dek` does the whole job at once.
@@ -265,7 +284,7 @@ TEST_F(RekeyTest, AnInterruptedJobResumesAfterRestartAndTheOfflineCommandFinishe
   ASSERT_TRUE(deploy_->Restart());
   EXPECT_NE(deploy_->server().store().keyring().active_key_id(storage::KeyDomain::kIdentity),
             old_identity);
-  CheckEverySealedValue(deploy_->server().store(), {old_content, old_identity});
+  CheckEverySealedValue(deploy_->server().store(), {old_content, first_new, old_identity});
   CheckPetitionsReadBack();
   // The rotations are in the audit log, which still verifies offline.
   deploy_->Stop();
