@@ -17,7 +17,8 @@ struct DispositionArgs {
   std::string id, object, measures, disciplines, decided, reason, step, date, petition, outcome,
       state, ending_within, page_token, name, id_number, purpose, from, to, unit;
   int64_t version = 0;
-  int subject = 0, probation = 0, form = 0, page_size = 0;
+  std::string subject;
+  int probation = 0, form = 0, page_size = 0;
   bool in_period = false, csv = false;
 };
 
@@ -127,7 +128,13 @@ int Record(Env& env, const DispositionArgs& a) {
   v1::RecordDispositionRequest req;
   req.set_request_id(NewRequestId());
   req.set_object_id(a.object);
-  req.set_subject_index(a.subject);
+  // --subject-id: the person's number in the matter (1, 2, ...) or their ID number.
+  if (!a.subject.empty() && a.subject.size() <= 3 &&
+      std::all_of(a.subject.begin(), a.subject.end(), ::isdigit)) {
+    req.set_subject_index(std::stoi(a.subject));
+  } else {
+    req.set_subject_id_number(a.subject);
+  }
   for (const std::string& m : SplitList(a.measures)) req.add_measures(m);
   if (absl::Status st = ParseDisciplines(a.disciplines, &req); !st.ok()) return Report(env, st);
   req.set_decided_date(a.decided);
@@ -424,7 +431,9 @@ std::shared_ptr<void> AddDispositionCommands(CLI::App& app, Env& env, Action& ac
   CLI::App* record = d->add_subcommand(
       "record", "propose the disposition of one person in a lead or case (reviewer, inspector)");
   record->add_option("MATTER", a->object, "lead XS-YYYY-NNNNNN or case LA-YYYY-NNNNNN")->required();
-  record->add_option("--subject-id", a->subject, "the person's number in the matter (1, 2, ...)")
+  record
+      ->add_option("--subject-id", a->subject,
+                   "the person: their number in the matter (1, 2, ...) or their ID number")
       ->required();
   record->add_option("--measure", a->measures, "measure codes, comma-separated (see measures)")
       ->required();

@@ -5,6 +5,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "server/domain/calendar.h"
+#include "server/domain/id_number.h"
 #include "server/petition_codec.h"
 #include "server/service_support.h"
 
@@ -192,6 +193,22 @@ std::vector<std::string> CodesOf(const domain::MeasureTable& table, const std::s
     out.push_back(zh && m != nullptr ? m->name_zh : code);
   }
   return out;
+}
+
+absl::StatusOr<int64_t> SubjectByIdNumber(const storage::Keyring& keys, const Matter& m,
+                                          const std::string& id_number) {
+  absl::StatusOr<std::vector<v1::Subject>> subjects = OpenLeadSubjects(keys, m.lead);
+  if (!subjects.ok()) return subjects.status();
+  const std::string wanted = domain::NormalizeIdNumber(id_number);
+  for (size_t i = 0; i < subjects->size(); ++i) {
+    const std::string& have = (*subjects)[i].id_number();
+    if (!have.empty() && domain::NormalizeIdNumber(have) == wanted) {
+      return static_cast<int64_t>(i + 1);
+    }
+  }
+  return absl::NotFoundError("subject_id_number (--subject-id): no person of " + m.id +
+                             " was recorded with that ID number; give the person's number "
+                             "(1, 2, ...) as `lead show` / `case show` list them");
 }
 
 }  // namespace jijian::server::dispositions

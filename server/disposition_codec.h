@@ -48,6 +48,11 @@ absl::Status CheckNeedToKnow(const Caller& caller, const Matter& m, const std::s
 // The person idx (1-based) of the matter; INVALID_ARGUMENT naming the field when out of range.
 absl::StatusOr<v1::Subject> SubjectOf(const storage::Keyring& keys, const Matter& m, int64_t idx);
 
+// The number (1-based) of the matter's subject with this ID number; NOT_FOUND naming the
+// field when no subject of the matter has it (the number itself is never echoed).
+absl::StatusOr<int64_t> SubjectByIdNumber(const storage::Keyring& keys, const Matter& m,
+                                          const std::string& id_number);
+
 // Sets the derived columns of row (measures in table order, form, party/government, period
 // and its end) for a decision with these measures, from row.decided_date.
 absl::Status Derive(const domain::MeasureTable& table, const std::vector<std::string>& codes,

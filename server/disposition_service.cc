@@ -244,9 +244,16 @@ grpc::Status DispositionServiceImpl::RecordDisposition(grpc::ServerContext* ctx,
           "(LA-YYYY-NNNNNN)");
     }
   }
-  if (st.ok() && req->subject_index() < 1)
+  if (st.ok() && req->subject_index() < 1 && req->subject_id_number().empty())
     st = absl::InvalidArgumentError(
-        "subject_index (--subject-id): required, the person's number in the matter (1, 2, ...)");
+        "subject_index (--subject-id): required, the person's number in the matter (1, 2, ...) "
+        "or their ID number");
+  if (st.ok() && req->subject_index() > 0 && !req->subject_id_number().empty())
+    st = absl::InvalidArgumentError(
+        "subject_index (--subject-id): give the person's number or their ID number, not both");
+  if (st.ok() && !req->subject_id_number().empty())
+    st = domain::CheckIdNumber("subject_id_number (--subject-id)", req->subject_id_number(),
+                               Today());
   absl::StatusOr<std::vector<std::string>> codes = CheckMeasureList(req->measures());
   if (st.ok() && !codes.ok()) st = codes.status();
   absl::StatusOr<std::string> disciplines = CheckDisciplines(req->disciplines());
@@ -278,7 +285,14 @@ grpc::Status DispositionServiceImpl::RecordDisposition(grpc::ServerContext* ctx,
         if (!m.ok()) return m.status();
         if (absl::Status st = CheckNeedToKnow(who, *m, request.object_id()); !st.ok()) return st;
         if (absl::Status st = CheckMatterState(*m, /*approve=*/false); !st.ok()) return st;
-        absl::StatusOr<v1::Subject> subject = SubjectOf(txn.keyring(), *m, request.subject_index());
+        int64_t person = request.subject_index();
+        if (!request.subject_id_number().empty()) {
+          absl::StatusOr<int64_t> found =
+              dispositions::SubjectByIdNumber(txn.keyring(), *m, request.subject_id_number());
+          if (!found.ok()) return found.status();
+          person = *found;
+        }
+        absl::StatusOr<v1::Subject> subject = SubjectOf(txn.keyring(), *m, person);
         if (!subject.ok()) return subject.status();
         if (!m->filed_or_registered.empty() && decided_day < m->filed_or_registered) {
           return absl::InvalidArgumentError(
@@ -291,7 +305,7 @@ grpc::Status DispositionServiceImpl::RecordDisposition(grpc::ServerContext* ctx,
         if (!existing.ok()) return existing.status();
         for (const DispositionRow& e : *existing) {
           const v1::DispositionState s = StateOf(e);
-          if (e.subject_idx == request.subject_index() &&
+          if (e.subject_idx == person &&
               (s == v1::DISPOSITION_PROPOSED || s == v1::DISPOSITION_APPROVED)) {
             return absl::FailedPreconditionError(
                 "subject_index (--subject-id): person " + std::to_string(e.subject_idx) + " of " +
@@ -306,7 +320,7 @@ grpc::Status DispositionServiceImpl::RecordDisposition(grpc::ServerContext* ctx,
         row.id = domain::FormatObjectId("CZ", today.year(), *number);
         row.state = StateName(v1::DISPOSITION_PROPOSED);
         row.object_id = m->id;
-        row.subject_idx = request.subject_index();
+        row.subject_idx = person;
         row.unit = subject->unit();
         row.disciplines = discipline_names;
         row.decided_date = decided_day;

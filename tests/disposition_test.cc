@@ -399,6 +399,37 @@ TEST_F(DispositionTest, ImpossibleCombinationsAreRefusedAndWriteNothing) {
   EXPECT_EQ(d.disposition().period_end(), AddMonths(today_, 24));
 }
 
+TEST_F(DispositionTest, ThePersonIsGivenByNumberOrByIdNumber) {
+  const std::string c = CaseInReview("秦十三", kIdC);
+  v1::RecordDispositionRequest req;
+  req.set_request_id(Rid());
+  req.set_object_id(c);
+  req.set_subject_id_number(kIdB);  // valid, but nobody in this case
+  req.add_measures("party-warning");
+  req.add_disciplines(v1::DISCIPLINE_WORK);
+  req.set_decided_date(today_);
+  req.set_reason("失职");
+  grpc::ClientContext ctx;
+  v1::DispositionResponse d;
+  grpc::Status st = Disp("rev")->RecordDisposition(&ctx, req, &d);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_NE(st.error_message().find("subject_id_number"), std::string::npos);
+  EXPECT_EQ(st.error_message().find(kIdB), std::string::npos) << "never echo an ID number";
+  req.set_subject_index(1);  // both at once: refused
+  req.set_request_id(Rid());
+  grpc::ClientContext ctx2;
+  EXPECT_EQ(Disp("rev")->RecordDisposition(&ctx2, req, &d).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  req.set_subject_index(0);
+  req.set_subject_id_number(kIdC);
+  req.set_request_id(Rid());
+  grpc::ClientContext ctx3;
+  st = Disp("rev")->RecordDisposition(&ctx3, req, &d);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(d.disposition().subject_index(), 1);
+  EXPECT_EQ(d.disposition().subject_name(), "秦十三");
+}
+
 TEST_F(DispositionTest, ApprovalDecidesTheCasePersonAndExecutionClosesIt) {
   const std::string c = CaseInReview("王四", kIdA, /*opinion=*/false);
   v1::DispositionResponse d;
@@ -594,7 +625,7 @@ TEST_F(DispositionTest, StatisticsMatchTheDecisionsThroughTheCli) {
   const std::string c4 = CaseInReview("朱十二", kIdA);
   CommandResult rec =
       RunBinary("jijian", {"--profile", profiles_.at("rev"), "disposition", "record", c4,
-                           "--subject-id", "1", "--measure", "gov-demotion", "--discipline",
+                           "--subject-id", kIdA, "--measure", "gov-demotion", "--discipline",
                            "work,integrity", "--decided", today_, "--reason", "失职失责"});
   ASSERT_EQ(rec.exit_code, 0) << rec.err;
   EXPECT_NE(rec.out.find("form:        2"), std::string::npos) << rec.out;
