@@ -212,6 +212,27 @@ class LeadTest : public ::testing::Test {
     return nullptr;
   }
 
+  std::unique_ptr<v1::DispositionService::Stub> Dispositions(const std::string& user) {
+    return v1::DispositionService::NewStub(
+        deploy_->Channel(deploy_->data_dir() + "/profiles/" + user + ".toml"));
+  }
+
+  // The disposition of person 1 of object with one measure, decided today.
+  static v1::RecordDispositionRequest DispositionOf(const std::string& request_id,
+                                                    const std::string& object,
+                                                    const std::string& measure,
+                                                    const std::string& reason) {
+    v1::RecordDispositionRequest record;
+    record.set_request_id(request_id);
+    record.set_object_id(object);
+    record.set_subject_index(1);
+    record.add_measures(measure);
+    record.add_disciplines(v1::DISCIPLINE_INTEGRITY);
+    record.set_decided_date(TodayText());
+    record.set_reason(reason);
+    return record;
+  }
+
   int n_ = 0;
   std::unique_ptr<TestDeployment> deploy_;
   std::unique_ptr<v1::PetitionService::Stub> registrar_;
@@ -324,18 +345,10 @@ TEST_F(LeadTest, FirstFormMeasureAfterAnInquiryReplyClosesTheLead) {
   grpc::Status early = Decide(*leader_, id, true, &closed);
   EXPECT_EQ(early.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_NE(early.error_message().find("disposition"), std::string::npos);
-  auto d_insp =
-      v1::DispositionService::NewStub(deploy_->Channel(deploy_->data_dir() + "/profiles/insp1.toml"));
-  auto d_leader =
-      v1::DispositionService::NewStub(deploy_->Channel(deploy_->data_dir() + "/profiles/ldr.toml"));
-  v1::RecordDispositionRequest record;
-  record.set_request_id("first-form-1");
-  record.set_object_id(id);
-  record.set_subject_index(1);
-  record.add_measures("reminder-talk");
-  record.add_disciplines(v1::DISCIPLINE_INTEGRITY);
-  record.set_decided_date(TodayText());
-  record.set_reason("谈话提醒");
+  auto d_insp = Dispositions("insp1");
+  auto d_leader = Dispositions("ldr");
+  const v1::RecordDispositionRequest record =
+      DispositionOf("first-form-1", id, "reminder-talk", "谈话提醒");
   grpc::ClientContext rctx;
   v1::DispositionResponse disp;
   // The lead is PROPOSED now; a disposition is recorded while the inquiry stands, so this
@@ -718,20 +731,11 @@ TEST_F(LeadTest, WholePathFromPetitionToAClosedCase) {
   EXPECT_EQ(close.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   // The person is decided by an approved disposition (四种形态): the reviewer proposes, a
   // leader approves, the case manager records execution.
-  auto d_reviewer = v1::DispositionService::NewStub(
-      deploy_->Channel(deploy_->data_dir() + "/profiles/rev.toml"));
-  auto d_leader = v1::DispositionService::NewStub(
-      deploy_->Channel(deploy_->data_dir() + "/profiles/ldr.toml"));
-  auto d_cm =
-      v1::DispositionService::NewStub(deploy_->Channel(deploy_->data_dir() + "/profiles/cm.toml"));
-  v1::RecordDispositionRequest record;
-  record.set_request_id("disp-1");
-  record.set_object_id(id);
-  record.set_subject_index(1);
-  record.add_measures("party-serious-warning");
-  record.add_disciplines(v1::DISCIPLINE_INTEGRITY);
-  record.set_decided_date(TodayText());
-  record.set_reason("违规收受礼金");
+  auto d_reviewer = Dispositions("rev");
+  auto d_leader = Dispositions("ldr");
+  auto d_cm = Dispositions("cm");
+  v1::RecordDispositionRequest record =
+      DispositionOf("disp-1", id, "party-serious-warning", "违规收受礼金");
   grpc::ClientContext rctx;
   v1::DispositionResponse disp;
   ASSERT_TRUE(d_reviewer->RecordDisposition(&rctx, record, &disp).ok());
@@ -750,9 +754,10 @@ TEST_F(LeadTest, WholePathFromPetitionToAClosedCase) {
     v1::DispositionResponse out;
     return call(&x, req, &out);
   };
-  ASSERT_TRUE(step([&](auto* x, const auto& r, auto* o) { return d_leader->ApproveDisposition(x, r, o); },
-                   {})
-                  .ok());
+  ASSERT_TRUE(
+      step([&](auto* x, const auto& r, auto* o) { return d_leader->ApproveDisposition(x, r, o); },
+           {})
+          .ok());
   ASSERT_TRUE(CaseCall(v1::CaseStepRequest(), id, [&](auto* x, const auto& r, auto* o) {
                 return c_cm_->CloseCase(x, r, o);
               }).error_code() == grpc::StatusCode::FAILED_PRECONDITION);
