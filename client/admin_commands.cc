@@ -256,9 +256,15 @@ int RotateKey(Env& env, const std::string& domain) {
     PrintJson(*env.out, resp);
     return 0;
   }
-  *env.out << "new " << domain << " key " << resp.rotation().key_id()
-           << " seals every new value; stored values are resealed in the background "
-              "(jijian admin key list)\n";
+  if (domain == "index") {
+    *env.out << "new index key " << resp.rotation().key_id()
+             << " digests every new value; stored digests are carried forward in the "
+                "background (jijian admin key list)\n";
+  } else {
+    *env.out << "new " << domain << " key " << resp.rotation().key_id()
+             << " seals every new value; stored values are resealed in the background "
+                "(jijian admin key list)\n";
+  }
   return 0;
 }
 
@@ -345,7 +351,7 @@ std::shared_ptr<void> AddAdminCommands(CLI::App& app, Env& env, Action& action) 
   key->require_subcommand(1);
   CLI::App* rotate_cmd = key->add_subcommand(
       "rotate", "new data key for a domain; stored values are resealed in the background");
-  rotate_cmd->add_option("--domain", a->key_domain, "identity|content")->required();
+  rotate_cmd->add_option("--domain", a->key_domain, "identity|content|index")->required();
   rotate_cmd->callback(
       [&env, &action, a] { action = [&env, a] { return RotateKey(env, a->key_domain); }; });
   key->add_subcommand("list", "data-key rotations and their progress")->callback([&env, &action] {

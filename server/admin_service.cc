@@ -333,7 +333,7 @@ grpc::Status AdminServiceImpl::RotateDataKey(grpc::ServerContext* ctx,
   absl::StatusOr<storage::KeyDomain> domain = storage::ParseKeyDomain(req->domain());
   if (!domain.ok()) {
     return ToGrpcStatus(
-        absl::InvalidArgumentError("domain: must be identity or content"));
+        absl::InvalidArgumentError("domain: must be identity, content or index"));
   }
   absl::StatusOr<std::string> key = storage::RotateDataKey(*deps_.store, caller->actor(), *domain);
   if (!key.ok()) return ToGrpcStatus(key.status());

@@ -57,11 +57,12 @@ grpc::Status DispositionServiceImpl::IntegrityCheck(grpc::ServerContext* ctx,
         person.set_name(request.name());
         person.set_id_number(request.id_number());
         // The name-and-ID digest only: a namesake with another ID number never matches.
-        const std::string digest = SubjectDigests(txn.keyring(), person).front();
+        const std::vector<std::string> digests = NameIdDigests(txn.keyring(), person);
+        const std::string digest = digests.back();  // as stored with the check
         const absl::CivilDay today = Today();
         v1::IntegrityCheckResponse out;
         absl::StatusOr<std::vector<std::string>> ids =
-            storage::FindByPersonIndex(txn.db(), {digest}, "");
+            storage::FindByPersonIndex(txn.db(), digests, "");
         if (!ids.ok()) return ids.status();
         int closed = 0;
         auto add = [&](const std::string& id, const char* kind, const std::string& state,
@@ -95,7 +96,7 @@ grpc::Status DispositionServiceImpl::IntegrityCheck(grpc::ServerContext* ctx,
           }
         }
         absl::StatusOr<std::vector<DispositionRow>> sanctions =
-            storage::ApprovedDispositionsByDigest(txn.db(), {digest});
+            storage::ApprovedDispositionsByDigest(txn.db(), digests);
         if (!sanctions.ok()) return sanctions.status();
         domain::IntegrityFindings findings;
         findings.open_matters = out.open_matters_size();

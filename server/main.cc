@@ -90,7 +90,7 @@ int main(int argc, char** argv) {
       "while serving use `jijian admin key rotate`)");
   dek_cmd->add_option("--data", dek.data_dir, "data folder of the deployment")->required();
   dek_cmd->add_option("--config", dek.config_path, "configuration file (default DATA/server.toml)");
-  dek_cmd->add_option("--domain", dek.domain, "identity|content")->required();
+  dek_cmd->add_option("--domain", dek.domain, "identity|content|index")->required();
   jijian::server::BackupOptions backup;
   CLI::App* backup_cmd = app.add_subcommand(
       "backup", "consistent copy of the database while the server serves (still encrypted)");
@@ -131,7 +131,8 @@ int main(int argc, char** argv) {
     absl::StatusOr<jijian::server::RotateDekResult> result = jijian::server::RotateDek(dek);
     if (!result.ok()) return Fail(result.status());
     std::cout << "data key " << result->key_id << " is now the " << dek.domain << " key\n"
-              << "  resealed:  " << result->resealed << " stored values\n"
+              << (dek.domain == "index" ? "  carried forward: " : "  resealed:  ")
+              << result->resealed << (dek.domain == "index" ? " stored digests\n" : " stored values\n")
               << "  replaced:  " << result->replaced_key_id
               << " (kept in the keyring: backups made before now need it)\n";
     return 0;

@@ -38,22 +38,73 @@ std::string ChildRowId(const std::string& petition_id, int64_t index) {
   return petition_id + "#" + std::to_string(index);
 }
 
+namespace {
+
+// The (purpose, value) pairs a subject is indexed by; the name + ID number pair first.
+std::vector<std::pair<std::string, std::string>> SubjectIndexParts(const v1::Subject& s) {
+  // Each part is normalised on its own, so spacing around a part cannot split a person.
+  using storage::Keyring;
+  const std::string name = Keyring::Normalize(s.name());
+  std::vector<std::pair<std::string, std::string>> out;
+  if (!s.id_number().empty()) {
+    const std::string id = domain::NormalizeIdNumber(s.id_number());
+    out.emplace_back("person:name+id", name + "|" + id);
+    out.emplace_back("person:id", id);
+  }
+  out.emplace_back("person:name+unit", name + "|" + Keyring::Normalize(s.unit()));
+  return out;
+}
+
+}  // namespace
+
 std::string PersonIdDigest(const storage::Keyring& keyring, const std::string& id_number) {
   return keyring.BlindIndex("person:id", domain::NormalizeIdNumber(id_number));
 }
 
+std::vector<std::string> PersonIdDigests(const storage::Keyring& keyring,
+                                         const std::string& id_number) {
+  return keyring.BlindIndexes("person:id", domain::NormalizeIdNumber(id_number));
+}
+
 std::vector<std::string> SubjectDigests(const storage::Keyring& keyring, const v1::Subject& s) {
-  // Each part is normalised on its own, so spacing around a part cannot split a person.
-  using storage::Keyring;
-  const std::string name = Keyring::Normalize(s.name());
   std::vector<std::string> out;
-  if (!s.id_number().empty()) {
-    const std::string id = domain::NormalizeIdNumber(s.id_number());
-    out.push_back(keyring.BlindIndex("person:name+id", name + "|" + id));
-    out.push_back(PersonIdDigest(keyring, id));
+  for (const auto& [purpose, value] : SubjectIndexParts(s)) {
+    out.push_back(keyring.BlindIndex(purpose, value));
   }
-  out.push_back(keyring.BlindIndex("person:name+unit", name + "|" + Keyring::Normalize(s.unit())));
   return out;
+}
+
+std::vector<std::string> NameIdDigests(const storage::Keyring& keyring, const v1::Subject& s) {
+  const auto [purpose, value] = SubjectIndexParts(s).front();
+  return keyring.BlindIndexes(purpose, value);
+}
+
+std::vector<std::string> SubjectLookupDigests(const storage::Keyring& keyring,
+                                              const v1::Subject& s) {
+  std::vector<std::string> out;
+  for (const auto& [purpose, value] : SubjectIndexParts(s)) {
+    for (std::string& d : keyring.BlindIndexes(purpose, value)) out.push_back(std::move(d));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<std::string>> RelatedByPerson(storage::Db& db,
+                                                         const storage::Keyring& keyring,
+                                                         const std::string& petition_id) {
+  absl::StatusOr<std::vector<storage::SubjectRow>> rows = storage::GetSubjects(db, petition_id);
+  if (!rows.ok()) return rows.status();
+  std::vector<std::string> digests;
+  for (const storage::SubjectRow& row : *rows) {
+    absl::StatusOr<std::string> bytes = OpenAt(keyring, storage::kPetitionSubjects, "subject",
+                                               ChildRowId(petition_id, row.idx), row.sealed);
+    if (!bytes.ok()) return bytes.status();
+    v1::Subject subject;
+    if (!subject.ParseFromString(*bytes)) {
+      return absl::DataLossError("petition " + petition_id + ": subject record unreadable");
+    }
+    for (std::string& d : SubjectLookupDigests(keyring, subject)) digests.push_back(std::move(d));
+  }
+  return storage::FindByPersonIndex(db, digests, petition_id);
 }
 
 std::string SubjectFlags(const v1::Subject& s) {

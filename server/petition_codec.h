@@ -34,11 +34,28 @@ absl::StatusOr<std::string> OpenAt(const storage::Keyring& keyring, std::string_
 // Row id used for sealed subject and message values.
 std::string ChildRowId(const std::string& petition_id, int64_t index);
 
-// Blind-index digest of a person by ID number alone (recusal declarations, integrity checks).
+// Blind-index digest of a person by ID number alone (recusal declarations), as stored.
 std::string PersonIdDigest(const storage::Keyring& keyring, const std::string& id_number);
+// The same at every generation of the index key chain, for lookups.
+std::vector<std::string> PersonIdDigests(const storage::Keyring& keyring,
+                                         const std::string& id_number);
 
-// Blind-index digests of a subject: name + ID number (if known) and name + unit.
+// Blind-index digests of a subject, as stored: name + ID number (if known), ID number (if
+// known) and name + unit. The name + ID number digest comes first.
 std::vector<std::string> SubjectDigests(const storage::Keyring& keyring, const v1::Subject& s);
+// The name + ID number digest of a person at every generation of the index key chain (an
+// integrity check looks a person up by it, so a namesake never matches).
+std::vector<std::string> NameIdDigests(const storage::Keyring& keyring, const v1::Subject& s);
+// Every digest of a subject at every generation, for lookups.
+std::vector<std::string> SubjectLookupDigests(const storage::Keyring& keyring,
+                                              const v1::Subject& s);
+
+// Other matters (petitions, leads) that share a person with petition id, found by the
+// blind indexes of its subjects under every index key, so that rows of an older
+// generation (an index-key rotation still under way) are found too. Sorted, unique.
+absl::StatusOr<std::vector<std::string>> RelatedByPerson(storage::Db& db,
+                                                         const storage::Keyring& keyring,
+                                                         const std::string& petition_id);
 
 // Comma-separated subject flags as stored (party,top_leader,committee,commission_head).
 std::string SubjectFlags(const v1::Subject& s);

@@ -239,7 +239,7 @@ grpc::Status RegisterPetitionAs(const ServiceDeps& deps, const storage::Actor& a
             *deps.calendar, Today(), PetitionView{.content = true, .identity = false});
         if (!proto.ok()) return proto.status();
         absl::StatusOr<std::vector<std::string>> related =
-            storage::RelatedByPersonIndex(txn.db(), id);
+            RelatedByPerson(txn.db(), keys, id);
         if (!related.ok()) return related.status();
         for (const std::string& other : *related) {
           if (other.rfind("XF-", 0) == 0) proto->add_possible_duplicates(other);
@@ -281,7 +281,7 @@ grpc::Status PetitionServiceImpl::GetPetition(grpc::ServerContext* ctx,
             PetitionToProto(deps_.store->keyring(), r->row, r->subjects, r->messages, r->deadlines,
                             *deps_.calendar, Today(), view);
         if (!p.ok()) return p.status();
-        absl::StatusOr<std::vector<std::string>> related = storage::RelatedByPersonIndex(db, id);
+        absl::StatusOr<std::vector<std::string>> related = RelatedByPerson(db, deps_.store->keyring(), id);
         if (!related.ok()) return related.status();
         for (const std::string& other : *related) {
           if (other.rfind("XF-", 0) == 0) p->add_possible_duplicates(other);
@@ -703,7 +703,7 @@ grpc::Status PetitionServiceImpl::FindDuplicates(grpc::ServerContext* ctx,
           return self.status();
         }
         absl::StatusOr<std::vector<std::string>> related =
-            storage::RelatedByPersonIndex(db, req->id());
+            RelatedByPerson(db, deps_.store->keyring(), req->id());
         if (!related.ok()) return related.status();
         v1::FindDuplicatesResponse found;
         for (const std::string& id : *related) {

@@ -29,7 +29,11 @@ absl::StatusOr<std::string> RecusalConflict(storage::WriteTxn& txn, const LeadRe
     if (storage::Keyring::Normalize(s.name()) == user_name) {
       return std::string("the inspector's name matches a subject of the lead");
     }
-    if (!s.id_number().empty()) targets.push_back(PersonIdDigest(txn.keyring(), s.id_number()));
+    if (!s.id_number().empty()) {
+      for (std::string& d : PersonIdDigests(txn.keyring(), s.id_number())) {
+        targets.push_back(std::move(d));
+      }
+    }
   }
   if (!record.row.petition_id.empty()) {
     targets.push_back(record.row.petition_id);

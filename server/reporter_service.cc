@@ -58,7 +58,7 @@ absl::Status ReporterServiceImpl::Admit(const std::string& peer) {
   return limiter_.Acquire(peer, absl::Now());
 }
 
-absl::StatusOr<std::string> ReporterServiceImpl::ReceiptDigestFor(const std::string& peer,
+absl::StatusOr<std::vector<std::string>> ReporterServiceImpl::ReceiptDigestsFor(const std::string& peer,
                                                                   const std::string& code) {
   if (absl::Status st = throttle_.Check(peer, absl::Now()); !st.ok()) return st;
   absl::StatusOr<std::string> normal = storage::NormalizeReceiptCode(code);
@@ -66,7 +66,7 @@ absl::StatusOr<std::string> ReporterServiceImpl::ReceiptDigestFor(const std::str
     throttle_.RecordFailure(peer, absl::Now());
     return normal.status();
   }
-  return storage::ReceiptDigest(deps_.store->keyring(), *normal);
+  return storage::ReceiptDigests(deps_.store->keyring(), *normal);
 }
 
 grpc::Status ReporterServiceImpl::SubmitPetition(grpc::ServerContext* ctx,
@@ -113,7 +113,7 @@ grpc::Status ReporterServiceImpl::CheckStatus(grpc::ServerContext* ctx,
                                               v1::CheckStatusResponse* resp) {
   const std::string peer = PeerKey(*ctx);
   if (absl::Status st = Admit(peer); !st.ok()) return ToGrpcStatus(st);
-  absl::StatusOr<std::string> digest = ReceiptDigestFor(peer, req->receipt_code());
+  absl::StatusOr<std::vector<std::string>> digest = ReceiptDigestsFor(peer, req->receipt_code());
   if (!digest.ok()) return ToGrpcStatus(digest.status());
   absl::StatusOr<v1::CheckStatusResponse> out = deps_.store->Read<v1::CheckStatusResponse>(
       [&](storage::Db& db) -> absl::StatusOr<v1::CheckStatusResponse> {
@@ -141,7 +141,7 @@ grpc::Status ReporterServiceImpl::GetReplies(grpc::ServerContext* ctx,
                                              v1::GetRepliesResponse* resp) {
   const std::string peer = PeerKey(*ctx);
   if (absl::Status st = Admit(peer); !st.ok()) return ToGrpcStatus(st);
-  absl::StatusOr<std::string> digest = ReceiptDigestFor(peer, req->receipt_code());
+  absl::StatusOr<std::vector<std::string>> digest = ReceiptDigestsFor(peer, req->receipt_code());
   if (!digest.ok()) return ToGrpcStatus(digest.status());
   absl::StatusOr<v1::GetRepliesResponse> out = deps_.store->Read<v1::GetRepliesResponse>(
       [&](storage::Db& db) -> absl::StatusOr<v1::GetRepliesResponse> {
@@ -184,9 +184,9 @@ grpc::Status ReporterServiceImpl::AddMaterial(grpc::ServerContext* ctx,
   absl::Status st = CheckPortalRequestId(req->request_id());
   if (st.ok()) st = domain::CheckText("text", req->text(), domain::kMaxMessageChars, true, true);
   if (!st.ok()) return ToGrpcStatus(st);
-  absl::StatusOr<std::string> found = ReceiptDigestFor(peer, req->receipt_code());
+  absl::StatusOr<std::vector<std::string>> found = ReceiptDigestsFor(peer, req->receipt_code());
   if (!found.ok()) return ToGrpcStatus(found.status());
-  const std::string digest = *found;
+  const std::vector<std::string> digest = *found;
   const std::string text = req->text();
   grpc::Status result = RunMutation(
       deps_, PortalActor(), req->request_id(),

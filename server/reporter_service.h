@@ -35,9 +35,10 @@ class ReporterServiceImpl final : public v1::ReporterService::Service {
   static std::string PeerKey(const grpc::ServerContext& ctx);
   // Takes a token for the peer: OK or RESOURCE_EXHAUSTED.
   absl::Status Admit(const std::string& peer);
-  // Normalises a receipt code and returns its keyed digest; a malformed code counts as a
+  // Normalises a receipt code and returns its keyed digests (every index key generation); a malformed code counts as a
   // wrong one. Checks the wrong-code throttle first.
-  absl::StatusOr<std::string> ReceiptDigestFor(const std::string& peer, const std::string& code);
+  absl::StatusOr<std::vector<std::string>> ReceiptDigestsFor(const std::string& peer,
+                                                             const std::string& code);
 
   ServiceDeps deps_;
   RequestRateLimiter limiter_;

@@ -121,7 +121,7 @@ absl::StatusOr<RotateDekResult> RotateDek(const RotateDekOptions& options) {
   absl::StatusOr<ServerConfig> config = LoadConfig(config_path);
   if (!config.ok()) return config.status();
   absl::StatusOr<storage::KeyDomain> domain = storage::ParseKeyDomain(options.domain);
-  if (!domain.ok()) return absl::InvalidArgumentError("--domain: must be identity or content");
+  if (!domain.ok()) return absl::InvalidArgumentError("--domain: must be identity, content or index");
   if (SomethingListens(config->listen)) {
     return absl::FailedPreconditionError(
         "a server answers on " + config->listen +

@@ -37,7 +37,7 @@ absl::StatusOr<RotateKekResult> RotateKek(const RotateKekOptions& options);
 struct RotateDekOptions {
   std::string data_dir;
   std::string config_path;  // empty: DATA/server.toml
-  std::string domain;       // identity or content
+  std::string domain;       // identity, content or index
 };
 
 struct RotateDekResult {

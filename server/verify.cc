@@ -138,7 +138,7 @@ absl::StatusOr<std::string> AuditPublicKey(const VerifyOptions& options, const S
         "--audit-key: required, since the KEK (", config.kek_path, ") cannot be read: ",
         kek.status().message(), "; pass the audit_public_key of any client profile"));
   }
-  absl::StatusOr<storage::Stmt> q = db.Prepare("SELECT key_id, domain, wrapped, active FROM keys");
+  absl::StatusOr<storage::Stmt> q = db.Prepare("SELECT key_id, domain, wrapped, active FROM keys ORDER BY created_us, key_id");
   if (!q.ok()) return q.status();
   q->Bind();
   std::vector<storage::WrappedKey> keys;

@@ -30,6 +30,7 @@ constexpr size_t kKeyIdRandomBytes = 4;
 constexpr size_t kKekIdHexDigits = 8;
 constexpr size_t kKekHexDigits = 2 * kAes256KeyBytes;
 constexpr size_t kBlindIndexBytes = 16;
+constexpr size_t kDigestTagBytes = Keyring::kDigestBytes - kBlindIndexBytes;
 // A KEK file is 64 hex digits and a newline; anything far larger is not a KEK file.
 constexpr off_t kMaxKekFileBytes = 4096;
 constexpr mode_t kKekFileMode = 0600;
@@ -313,6 +314,9 @@ absl::StatusOr<std::unique_ptr<Keyring>> Keyring::Open(const Kek& kek,
       return absl::FailedPreconditionError(
           absl::StrCat("key id ", key.key_id, " appears twice; key ids must be unique"));
     }
+    if (key.domain == KeyDomain::kIndex) {
+      if (absl::Status st = ring->ExtendIndexChain(key.key_id); !st.ok()) return st;
+    }
     if (!key.active) continue;
     auto [it, inserted] = ring->active_.emplace(key.domain, key.key_id);
     if (!inserted) {
@@ -327,6 +331,12 @@ absl::StatusOr<std::unique_ptr<Keyring>> Keyring::Open(const Kek& kek,
           absl::StrCat("domain ", AsAbsl(KeyDomainName(domain)),
                        " has no active key; exactly one active key per domain is required"));
     }
+  }
+  if (ring->index_chain_.back() != ring->active_.at(KeyDomain::kIndex)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the active index key ", ring->active_.at(KeyDomain::kIndex),
+                     " is not the newest (", ring->index_chain_.back(),
+                     "); index digests chain through the keys in the order they were made"));
   }
   absl::StatusOr<std::string> audit_public_key =
       Ed25519PublicKey(ring->keys_.at(ring->active_.at(KeyDomain::kAuditSigning)));
@@ -396,13 +406,51 @@ absl::StatusOr<std::string> Keyring::Open(const FieldRef& where, std::string_vie
   return plaintext;
 }
 
-std::string Keyring::BlindIndex(std::string_view purpose, std::string_view value) const {
+std::string Keyring::DigestTag(std::string_view key_id) {
+  return std::string(key_id.size() <= kDigestTagBytes ? key_id
+                                                      : key_id.substr(key_id.size() - kDigestTagBytes));
+}
+
+std::vector<std::string> Keyring::BlindIndexes(std::string_view purpose,
+                                               std::string_view value) const {
   std::string message = absl::StrCat(AsAbsl(purpose), std::string(1, '\0'), Normalize(value));
   Wiper wipe_message(message);
-  auto [key_id, raw] = ActiveKey(KeyDomain::kIndex);
-  Wiper wipe_key(raw);
-  return HmacSha256(raw, message)
-      .substr(0, kBlindIndexBytes);
+  std::vector<std::string> out;
+  std::shared_lock lock(mu_);
+  out.reserve(index_chain_.size());
+  std::string digest;
+  for (const std::string& key_id : index_chain_) {
+    digest = HmacSha256(keys_.at(key_id), out.empty() ? std::string_view(message)
+                                                      : std::string_view(digest))
+                 .substr(0, kBlindIndexBytes);
+    out.push_back(digest + DigestTag(key_id));
+  }
+  return out;
+}
+
+std::string Keyring::BlindIndex(std::string_view purpose, std::string_view value) const {
+  return BlindIndexes(purpose, value).back();
+}
+
+absl::StatusOr<std::string> Keyring::AdvanceDigest(std::string_view stored) const {
+  if (stored.size() != kDigestBytes) {
+    return absl::DataLossError(absl::StrCat("a stored blind-index digest has ", stored.size(),
+                                            " bytes; expected ", kDigestBytes));
+  }
+  const std::string_view tag = stored.substr(kBlindIndexBytes);
+  std::shared_lock lock(mu_);
+  size_t g = 0;
+  while (g < index_chain_.size() && DigestTag(index_chain_[g]) != tag) ++g;
+  if (g == index_chain_.size()) {
+    return absl::DataLossError(absl::StrCat("a stored blind-index digest names index key tag \"",
+                                            absl::CHexEscape(AsAbsl(tag)),
+                                            "\", which is not in the keyring"));
+  }
+  std::string digest(stored.substr(0, kBlindIndexBytes));
+  for (++g; g < index_chain_.size(); ++g) {
+    digest = HmacSha256(keys_.at(index_chain_[g]), digest).substr(0, kBlindIndexBytes);
+  }
+  return digest + DigestTag(index_chain_.back());
 }
 
 namespace {
@@ -502,14 +550,36 @@ absl::Status Keyring::AddKey(const Kek& kek, const WrappedKey& key) {
     return absl::InvalidArgumentError(
         "the audit signing key is not rotated here: every verifier pins its public key");
   }
+  if (key.domain == KeyDomain::kIndex && !key.active) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("index key ", key.key_id,
+                     " must be added as the active one: index keys extend the digest chain"));
+  }
   absl::StatusOr<std::string> dek = Unwrap(kek, key);
   if (!dek.ok()) return dek.status();
   std::unique_lock lock(mu_);
-  if (!keys_.emplace(key.key_id, *std::move(dek)).second) {
+  if (keys_.contains(key.key_id)) {
     return absl::AlreadyExistsError(absl::StrCat("key id ", key.key_id, " is already known"));
   }
+  if (key.domain == KeyDomain::kIndex) {
+    if (absl::Status st = ExtendIndexChain(key.key_id); !st.ok()) return st;
+  }
+  keys_.emplace(key.key_id, *std::move(dek));
   domain_of_[key.key_id] = key.domain;
   if (key.active) active_[key.domain] = key.key_id;
+  return absl::OkStatus();
+}
+
+absl::Status Keyring::ExtendIndexChain(const std::string& key_id) {
+  const std::string tag = DigestTag(key_id);
+  for (const std::string& other : index_chain_) {
+    if (DigestTag(other) == tag) {
+      return absl::AlreadyExistsError(absl::StrCat("index keys ", other, " and ", key_id,
+                                                   " share the digest tag \"", tag,
+                                                   "\"; an index key needs a tag of its own"));
+    }
+  }
+  index_chain_.push_back(key_id);
   return absl::OkStatus();
 }
 

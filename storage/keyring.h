@@ -77,8 +77,9 @@ absl::StatusOr<WrappedKey> RewrapKey(const Kek& old_kek, const Kek& new_kek, con
 // a key and makes it the active one of its domain); every method may run concurrently.
 class Keyring {
  public:
-  // Unwraps every key; needs exactly one active key per domain. A wrong KEK gives
-  // PERMISSION_DENIED naming the key id that did not open.
+  // Unwraps every key; needs exactly one active key per domain. Index keys must come in
+  // the order they were made, the active one last (their digests chain in that order).
+  // A wrong KEK gives PERMISSION_DENIED naming the key id that did not open.
   static absl::StatusOr<std::unique_ptr<Keyring>> Open(const Kek& kek,
                                                        const std::vector<WrappedKey>& keys);
 
@@ -95,9 +96,30 @@ class Keyring {
   // wrong; NOT_FOUND if its key id is unknown. Messages never contain plaintext.
   absl::StatusOr<std::string> Open(const FieldRef& where, std::string_view sealed) const;
 
-  // Blind index: HMAC-SHA256(index key, purpose || 0x00 || Normalize(value)),
-  // truncated to 16 bytes. Stable for the same key, different under another key.
+  // Blind index of a value under the active index key, as stored. The index keys form a
+  // chain in the order they were made (k1, k2, ..., kn, the active one last):
+  //   d1 = HMAC-SHA256(k1, purpose || 0x00 || Normalize(value))[0:16]
+  //   dg = HMAC-SHA256(kg, d(g-1))[0:16]
+  // and the stored digest is dn followed by the tag of kn (DigestTag). Chaining lets a
+  // rotation re-digest every stored value without its plaintext (receipt codes exist only
+  // as digests), and a digest under the newest key says nothing to someone holding only
+  // the older keys. Stable for the same keys, different after a rotation.
   std::string BlindIndex(std::string_view purpose, std::string_view value) const;
+
+  // The value's digest at every generation of the chain (oldest first, active last), for
+  // lookups that must find a row whatever generation it was stored at: during a rotation's
+  // pass, rows not yet re-digested still carry an older generation.
+  std::vector<std::string> BlindIndexes(std::string_view purpose, std::string_view value) const;
+
+  // Carries a stored digest forward to the active index key (a rotation's pass). A digest
+  // already at the active key is returned unchanged. DATA_LOSS if its tag names no index
+  // key of the keyring, or it is not a digest.
+  absl::StatusOr<std::string> AdvanceDigest(std::string_view stored) const;
+
+  // The tag an index key's digests end with: the last 8 characters of its key id.
+  static std::string DigestTag(std::string_view key_id);
+  // Bytes in a stored digest: 16 of HMAC and the 8-character tag.
+  static constexpr size_t kDigestBytes = 24;
 
   // Normalises a value for blind indexing: full-width ASCII to half-width, ideographic
   // space to space, trims and collapses whitespace, ASCII to lower case.
@@ -112,8 +134,9 @@ class Keyring {
   std::string active_key_id(KeyDomain domain) const;
 
   // Unwraps key with kek and adds it; if key.active it becomes the key new values of its
-  // domain are sealed with (data-key rotation; not for the audit signing domain).
-  // ALREADY_EXISTS if the key id is known.
+  // domain are sealed with (data-key rotation; not for the audit signing domain). An index
+  // key must be active: it extends the digest chain. ALREADY_EXISTS if the key id (or, for
+  // an index key, its digest tag) is known.
   absl::Status AddKey(const Kek& kek, const WrappedKey& key);
 
   // The key id a sealed value names in its header; nullopt if it has no valid header.
@@ -124,6 +147,9 @@ class Keyring {
 
  private:
   Keyring() = default;
+  // Appends an index key to the digest chain; ALREADY_EXISTS if its tag is taken. Called
+  // with mu_ held for writing (or before the keyring is shared).
+  absl::Status ExtendIndexChain(const std::string& key_id);
   // The raw key and id a new value of domain is sealed with, read under the lock.
   std::pair<std::string, std::string> ActiveKey(KeyDomain domain) const;
 
@@ -131,6 +157,7 @@ class Keyring {
   std::map<std::string, std::string, std::less<>> keys_;     // key id -> raw key
   std::map<std::string, KeyDomain, std::less<>> domain_of_;  // key id -> domain
   std::map<KeyDomain, std::string> active_;                  // domain -> key id
+  std::vector<std::string> index_chain_;  // index key ids, oldest first; the last is active
   std::string audit_public_key_;  // fixed at Open (the signing key is not rotated)
 };
 

@@ -346,12 +346,81 @@ TEST_F(KeyringTest, RotatedDekSealsWithNewKeyAndOpensOldValues) {
 TEST_F(KeyringTest, BlindIndexIsHmacOfPurposeAndNormalizedValue) {
   std::string index_key = UnwrapForTest(kek_, keys_[2]);
   std::string expected = HmacSha256(index_key, std::string("name\0abc 123", 12)).substr(0, 16);
-  EXPECT_EQ(ring_->BlindIndex("name", "  ＡＢＣ　１２３ "), expected);
+  // The digest is followed by the tag of the key it was made under (its id's last 8).
+  const std::string tag = keys_[2].key_id.substr(keys_[2].key_id.size() - 8);
+  EXPECT_EQ(ring_->BlindIndex("name", "  ＡＢＣ　１２３ "), expected + tag);
+  EXPECT_EQ(Keyring::DigestTag(keys_[2].key_id), tag);
+}
+
+// A second index key extends the chain: the new digest is the HMAC, under the new key, of
+// the old digest's 16 bytes; lookups get both generations; AdvanceDigest carries an old
+// digest to the new generation without the value.
+TEST_F(KeyringTest, RotatedIndexKeyChainsDigestsAndAdvancesOldOnes) {
+  const std::string old_digest = ring_->BlindIndex("person:id", "110105194912310021");
+  absl::StatusOr<WrappedKey> fresh = NewWrappedKey(kek_, KeyDomain::kIndex);
+  ASSERT_TRUE(fresh.ok());
+  fresh->active = false;
+  EXPECT_EQ(ring_->AddKey(kek_, *fresh).code(), absl::StatusCode::kInvalidArgument);
+  fresh->active = true;
+  ASSERT_TRUE(ring_->AddKey(kek_, *fresh).ok());
+  EXPECT_EQ(ring_->active_key_id(KeyDomain::kIndex), fresh->key_id);
+
+  const std::string new_key = UnwrapForTest(kek_, *fresh);
+  const std::string expected =
+      HmacSha256(new_key, old_digest.substr(0, 16)).substr(0, 16) + Keyring::DigestTag(fresh->key_id);
+  const std::string new_digest = ring_->BlindIndex("person:id", "110105194912310021");
+  EXPECT_EQ(new_digest, expected);
+  EXPECT_EQ(new_digest.size(), Keyring::kDigestBytes);
+  EXPECT_EQ(ring_->BlindIndexes("person:id", "110105194912310021"),
+            (std::vector<std::string>{old_digest, new_digest}));
+
+  absl::StatusOr<std::string> advanced = ring_->AdvanceDigest(old_digest);
+  ASSERT_TRUE(advanced.ok()) << advanced.status();
+  EXPECT_EQ(*advanced, new_digest);
+  absl::StatusOr<std::string> same = ring_->AdvanceDigest(new_digest);
+  ASSERT_TRUE(same.ok());
+  EXPECT_EQ(*same, new_digest);
+  // A digest naming no key of the chain, or of the wrong size, is refused.
+  std::string unknown = old_digest;
+  unknown.replace(16, 8, "zzzzzzzz");
+  EXPECT_EQ(ring_->AdvanceDigest(unknown).status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(ring_->AdvanceDigest(old_digest.substr(0, 16)).status().code(),
+            absl::StatusCode::kDataLoss);
+
+  // Reopened from storage, in creation order, the keyring computes the same digests.
+  std::vector<WrappedKey> keys = keys_;
+  keys[2].active = false;
+  keys.push_back(*fresh);
+  std::unique_ptr<Keyring> reopened = MustOpen(kek_, keys);
+  ASSERT_NE(reopened, nullptr);
+  EXPECT_EQ(reopened->BlindIndex("person:id", "110105194912310021"), new_digest);
+  // Out of order (the active index key not the newest) is refused.
+  std::vector<WrappedKey> swapped = {keys[0], keys[1], *fresh, keys[3], keys[2]};
+  EXPECT_EQ(Keyring::Open(kek_, swapped).status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(KeyringTest, IndexKeyWhoseTagIsTakenIsRefused) {
+  absl::StatusOr<WrappedKey> fresh = NewWrappedKey(kek_, KeyDomain::kIndex);
+  ASSERT_TRUE(fresh.ok());
+  WrappedKey clash = *fresh;
+  clash.active = true;
+  // Same last 8 characters as the existing index key, another id.
+  clash.key_id = "index-x" + keys_[2].key_id.substr(keys_[2].key_id.size() - 8);
+  absl::StatusOr<std::string> dek = AeadOpen(kek_.bytes(), fresh->wrapped,
+                                             "jijian/kek/v1|index|" + fresh->key_id);
+  ASSERT_TRUE(dek.ok());
+  absl::StatusOr<std::string> rewrapped =
+      AeadSeal(kek_.bytes(), *dek, "jijian/kek/v1|index|" + clash.key_id);
+  ASSERT_TRUE(rewrapped.ok());
+  clash.wrapped = *rewrapped;
+  absl::Status st = ring_->AddKey(kek_, clash);
+  EXPECT_EQ(st.code(), absl::StatusCode::kAlreadyExists) << st;
+  EXPECT_EQ(ring_->active_key_id(KeyDomain::kIndex), keys_[2].key_id);
 }
 
 TEST_F(KeyringTest, BlindIndexStableAcrossEquivalentInputs) {
   const std::string a = ring_->BlindIndex("name", "张三 ");
-  EXPECT_EQ(a.size(), 16u);
+  EXPECT_EQ(a.size(), Keyring::kDigestBytes);
   EXPECT_EQ(a, ring_->BlindIndex("name", "张三"));
   EXPECT_EQ(a, ring_->BlindIndex("name", "　张三"));
   EXPECT_EQ(ring_->BlindIndex("id", "ＡＢＣ１２３"), ring_->BlindIndex("id", "abc123"));
@@ -366,7 +435,7 @@ TEST_F(KeyringTest, BlindIndexDistinguishesValuesPurposesAndKeys) {
   std::unique_ptr<Keyring> other = MustOpen(kek_, NewKeySet(kek_));
   ASSERT_NE(other, nullptr);
   EXPECT_NE(a, other->BlindIndex("name", "张三"));
-  EXPECT_EQ(other->BlindIndex("name", "张三").size(), 16u);
+  EXPECT_EQ(other->BlindIndex("name", "张三").size(), Keyring::kDigestBytes);
 }
 
 TEST(NormalizeTest, Table) {

@@ -97,16 +97,18 @@ absl::StatusOr<PetitionRow> GetPetition(Db& db, const std::string& id) {
   return PetitionFromRow(*q);
 }
 
-absl::StatusOr<std::optional<PetitionRow>> FindPetitionByReceipt(Db& db,
-                                                                 const std::string& digest) {
+absl::StatusOr<std::optional<PetitionRow>> FindPetitionByReceipt(
+    Db& db, const std::vector<std::string>& digests) {
   absl::StatusOr<Stmt> q = db.Prepare(
       absl::StrCat("SELECT ", kPetitionColumns, " FROM petitions WHERE receipt_digest = ?"));
   if (!q.ok()) return q.status();
-  q->Bind(Blob{digest});
-  absl::StatusOr<bool> row = q->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return std::optional<PetitionRow>();
-  return std::optional<PetitionRow>(PetitionFromRow(*q));
+  for (const std::string& digest : digests) {
+    q->Bind(Blob{digest});
+    absl::StatusOr<bool> row = q->Step();
+    if (!row.ok()) return row.status();
+    if (*row) return std::optional<PetitionRow>(PetitionFromRow(*q));
+  }
+  return std::optional<PetitionRow>();
 }
 
 absl::StatusOr<std::vector<PetitionRow>> ListPetitions(Db& db, const PetitionFilter& f) {
@@ -215,16 +217,6 @@ absl::Status DropDeadline(WriteTxn& txn, const std::string& object_id, const std
   if (!q.ok()) return q.status();
   q->Bind(object_id, name);
   return q->Run();
-}
-
-absl::StatusOr<std::vector<std::string>> RelatedByPersonIndex(Db& db,
-                                                              const std::string& object_id) {
-  absl::StatusOr<Stmt> q = db.Prepare(
-      "SELECT DISTINCT b.object_id FROM person_index a JOIN person_index b "
-      "ON a.digest = b.digest WHERE a.object_id = ?1 AND b.object_id != ?1 ORDER BY b.object_id");
-  if (!q.ok()) return q.status();
-  q->Bind(object_id);
-  return q->Collect<std::string>([](const Stmt& s) { return s.Text(0); });
 }
 
 absl::StatusOr<std::vector<MessageRow>> GetMessages(Db& db, const std::string& petition_id,

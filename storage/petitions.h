@@ -81,7 +81,8 @@ absl::Status InsertPetition(WriteTxn& txn, const PetitionRow& row);
 absl::Status UpdatePetition(WriteTxn& txn, PetitionRow& row);
 // NOT_FOUND naming the id.
 absl::StatusOr<PetitionRow> GetPetition(Db& db, const std::string& id);
-absl::StatusOr<std::optional<PetitionRow>> FindPetitionByReceipt(Db& db, const std::string& digest);
+absl::StatusOr<std::optional<PetitionRow>> FindPetitionByReceipt(
+    Db& db, const std::vector<std::string>& digests);
 
 struct PetitionFilter {
   std::string state, channel, category, received_from, received_to, subject_unit;
@@ -121,8 +122,6 @@ absl::Status AddMessage(WriteTxn& txn, const MessageRow& row,
                         std::string_view table = kPetitionMessages);
 // Removes an open deadline that no longer applies (e.g. no acceptance notice for a duplicate).
 absl::Status DropDeadline(WriteTxn& txn, const std::string& object_id, const std::string& name);
-// Objects that share a person-index digest with object_id (same subject), in id order.
-absl::StatusOr<std::vector<std::string>> RelatedByPersonIndex(Db& db, const std::string& object_id);
 absl::StatusOr<std::vector<MessageRow>> GetMessages(Db& db, const std::string& petition_id,
                                                     std::string_view table = kPetitionMessages);
 

@@ -42,4 +42,8 @@ std::string ReceiptDigest(const Keyring& keyring, std::string_view normalized_co
   return keyring.BlindIndex("receipt", normalized_code);
 }
 
+std::vector<std::string> ReceiptDigests(const Keyring& keyring, std::string_view normalized_code) {
+  return keyring.BlindIndexes("receipt", normalized_code);
+}
+
 }  // namespace jijian::storage

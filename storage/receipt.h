@@ -7,6 +7,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "storage/keyring.h"
@@ -23,8 +24,11 @@ absl::StatusOr<std::string> GenerateReceiptCode();
 // ("receipt_code: ...") otherwise; the message never echoes the code.
 absl::StatusOr<std::string> NormalizeReceiptCode(std::string_view code);
 
-// The stored digest of a normalised code.
+// The stored digest of a normalised code (under the active index key).
 std::string ReceiptDigest(const Keyring& keyring, std::string_view normalized_code);
+// The code's digest at every generation of the index key chain, for lookups: a receipt
+// stored before an index-key rotation's pass reached it still carries an older one.
+std::vector<std::string> ReceiptDigests(const Keyring& keyring, std::string_view normalized_code);
 
 }  // namespace jijian::storage
 

@@ -1,5 +1,7 @@
 #include "storage/rekey.h"
 
+#include <set>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 
@@ -47,9 +49,116 @@ const std::vector<SealedTable>& Tables() {
   return kTables;
 }
 
+// A column holding blind-index digests (Keyring::BlindIndex), walked in primary-key order.
+struct KeyColumn {
+  std::string name;
+  bool blob = false;  // bound and read as a BLOB
+};
+struct DigestColumn {
+  std::string table;
+  std::vector<KeyColumn> key_columns;  // the primary key, in order
+  std::string column;
+  std::string filter;           // which rows hold a digest (SQL), "1" for all
+  bool in_primary_key = false;  // the digest is part of the key: a clash keeps the newer row
+};
+
+// Every column of the schema that holds blind-index digests (kept beside the sealed list,
+// checked by rekey_test against the schema).
+const std::vector<DigestColumn>& DigestColumns() {
+  static const std::vector<DigestColumn> kColumns = {
+      {"person_index", {{"digest", true}, {"object_id"}}, "digest", "1", true},
+      {"disposition_index", {{"digest", true}, {"disposition_id"}}, "digest", "1", true},
+      {"petitions", {{"id"}}, "receipt_digest", "1", false},
+      {"recusals", {{"user_id"}, {"target", true}}, "target", "kind = 'subject'", true},
+      {"integrity_checks", {{"id"}}, "digest", "1", false},
+  };
+  return kColumns;
+}
+
+// A key column as an SQL operand for a bound parameter.
+std::string Param(const KeyColumn& k) { return k.blob ? "CAST(? AS BLOB)" : "?"; }
+
+// Carries up to batch digests of one column forward to the active index key, starting after
+// cursor. Counts the rows seen in *rows and the last key in *last_key.
+absl::StatusOr<int64_t> AdvanceDigests(WriteTxn& txn, const DigestColumn& t,
+                                       const std::vector<std::string>& cursor, int batch,
+                                       int* rows, std::vector<std::string>* last_key) {
+  std::vector<std::string> names, params, matches;
+  for (const KeyColumn& k : t.key_columns) {
+    names.push_back(k.name);
+    params.push_back(Param(k));
+    matches.push_back(k.name + " = " + Param(k));
+  }
+  const std::string keys = absl::StrJoin(names, ", ");
+  std::string where = t.filter;
+  if (!cursor.empty()) {
+    absl::StrAppend(&where, " AND (", keys, ") > (", absl::StrJoin(params, ", "), ")");
+  }
+  absl::StatusOr<Stmt> q =
+      txn.db().Prepare(absl::StrCat("SELECT ", keys, ", ", t.column, " FROM ", t.table, " WHERE ",
+                                    where, " ORDER BY ", keys, " LIMIT ", batch));
+  if (!q.ok()) return q.status();
+  q->BindList(cursor);
+  // OR IGNORE, then removing the old row: where the digest is part of the key and the row
+  // already exists under the active key (written again during the pass), the newer stays.
+  absl::StatusOr<Stmt> up = txn.db().Prepare(
+      absl::StrCat("UPDATE OR IGNORE ", t.table, " SET ", t.column, " = ? WHERE ",
+                   absl::StrJoin(matches, " AND ")));
+  if (!up.ok()) return up.status();
+  absl::StatusOr<Stmt> drop = txn.db().Prepare(
+      absl::StrCat("DELETE FROM ", t.table, " WHERE ", absl::StrJoin(matches, " AND ")));
+  if (!drop.ok()) return drop.status();
+  const std::string active_tag =
+      Keyring::DigestTag(txn.keyring().active_key_id(KeyDomain::kIndex));
+  const size_t nk = t.key_columns.size();
+  int64_t advanced = 0;
+  while (true) {
+    absl::StatusOr<bool> row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    ++*rows;
+    std::vector<std::string> key_values;
+    for (size_t i = 0; i < nk; ++i) {
+      const int col = static_cast<int>(i);
+      key_values.push_back(t.key_columns[i].blob ? q->BlobAt(col) : q->Text(col));
+    }
+    *last_key = key_values;
+    const std::string digest = q->BlobAt(static_cast<int>(nk));
+    if (digest.size() == Keyring::kDigestBytes &&
+        digest.substr(digest.size() - active_tag.size()) == active_tag) {
+      continue;
+    }
+    absl::StatusOr<std::string> forward = txn.keyring().AdvanceDigest(digest);
+    if (!forward.ok()) {
+      return absl::DataLossError(absl::StrCat(t.table, ".", t.column, ": ",
+                                              forward.status().message()));
+    }
+    up->BindList(Blob{*forward}, key_values);
+    if (absl::Status st = up->Run(); !st.ok()) return st;
+    if (txn.db().Changes() == 0) {
+      if (!t.in_primary_key) {
+        return absl::InternalError(absl::StrCat(t.table, ".", t.column,
+                                                ": a digest could not be carried forward"));
+      }
+      drop->BindList(key_values);
+      if (absl::Status st = drop->Run(); !st.ok()) return st;
+    }
+    ++advanced;
+  }
+  return advanced;
+}
+
 KeyRotation RotationFromRow(const Stmt& q) {
   return KeyRotation{q.Text(0), q.Text(1), q.Text(2), q.Text(3),
                      q.Int(4),  q.Int(5),  q.Int(6),  q.Text(7)};
+}
+
+// How many tables a pass over domain walks, and the name of one (for progress).
+size_t TableCount(KeyDomain domain) {
+  return domain == KeyDomain::kIndex ? DigestColumns().size() : Tables().size();
+}
+std::string TableName(KeyDomain domain, size_t index) {
+  return domain == KeyDomain::kIndex ? DigestColumns()[index].table : Tables()[index].table;
 }
 
 constexpr char kRotationColumns[] =
@@ -59,6 +168,12 @@ constexpr char kRotationColumns[] =
 
 const std::vector<SealedTable>& SealedTables() { return Tables(); }
 
+std::vector<std::string> DigestColumnNames() {
+  std::vector<std::string> out;
+  for (const DigestColumn& c : DigestColumns()) out.push_back(c.table + "." + c.column);
+  return out;
+}
+
 absl::StatusOr<std::vector<KeyRotation>> ListKeyRotations(Db& db) {
   absl::StatusOr<Stmt> q = db.Prepare(
       absl::StrCat("SELECT ", kRotationColumns, " FROM key_rotations ORDER BY started_us, key_id"));
@@ -67,14 +182,28 @@ absl::StatusOr<std::vector<KeyRotation>> ListKeyRotations(Db& db) {
 }
 
 absl::StatusOr<std::string> RotateDataKey(Store& store, const Actor& actor, KeyDomain domain) {
-  if (domain != KeyDomain::kIdentity && domain != KeyDomain::kContent) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "domain: ", std::string(KeyDomainName(domain)),
-        " is not rotated here; the data keys that can be rotated are identity and content "
-        "(blind-index digests of receipt codes cannot be recomputed without the codes, and "
-        "verifiers pin the audit signing key)"));
+  if (domain == KeyDomain::kAuditSigning) {
+    return absl::InvalidArgumentError(
+        "domain: audit_signing is not rotated here; the data keys that can be rotated are "
+        "identity, content and index (every verifier pins the audit signing key)");
+  }
+  // An index key's digests end with its tag; a new key whose tag an older one has (a 1 in
+  // 2^32 draw) would make two generations indistinguishable, so it is drawn again.
+  std::set<std::string> tags;
+  if (domain == KeyDomain::kIndex) {
+    absl::StatusOr<std::vector<std::string>> ids =
+        store.Read<std::vector<std::string>>([](Db& db) -> absl::StatusOr<std::vector<std::string>> {
+          absl::StatusOr<Stmt> q = db.Prepare("SELECT key_id FROM keys WHERE domain = 'index'");
+          if (!q.ok()) return q.status();
+          return q->Collect<std::string>([](const Stmt& s) { return s.Text(0); });
+        });
+    if (!ids.ok()) return ids.status();
+    for (const std::string& id : *ids) tags.insert(Keyring::DigestTag(id));
   }
   absl::StatusOr<WrappedKey> fresh = store.NewDataKey(domain);
+  while (fresh.ok() && tags.contains(Keyring::DigestTag(fresh->key_id))) {
+    fresh = store.NewDataKey(domain);
+  }
   if (!fresh.ok()) return fresh.status();
   const WrappedKey key = *fresh;
   absl::StatusOr<std::string> done =
@@ -86,8 +215,11 @@ absl::StatusOr<std::string> RotateDataKey(Store& store, const Actor& actor, KeyD
         if (!off.ok()) return off.status();
         off->Bind(name);
         if (absl::Status st = off->Run(); !st.ok()) return st;
+        // Keys load in creation order, which for index keys is the digest chain's order:
+        // the new key is made strictly later than every other, whatever the clock says.
         absl::StatusOr<Stmt> ins = txn.db().Prepare(
-            "INSERT INTO keys(key_id, domain, wrapped, active, created_us) VALUES (?,?,?,1,?)");
+            "INSERT INTO keys(key_id, domain, wrapped, active, created_us) "
+            "VALUES (?1, ?2, ?3, 1, max(?4, (SELECT coalesce(max(created_us), 0) + 1 FROM keys)))");
         if (!ins.ok()) return ins.status();
         ins->Bind(key.key_id, name, Blob{key.wrapped}, txn.now_us());
         if (absl::Status st = ins->Run(); !st.ok()) return st;
@@ -161,7 +293,13 @@ absl::StatusOr<bool> Resealer::Step() {
        outcome](WriteTxn& txn) -> absl::StatusOr<std::string> {
         const std::string now_active = txn.keyring().active_key_id(dom);
         int64_t resealed = 0;
-        if (table_index < Tables().size()) {
+        const size_t table_count = TableCount(dom);
+        if (dom == KeyDomain::kIndex && table_index < table_count) {
+          absl::StatusOr<int64_t> advanced = AdvanceDigests(
+              txn, DigestColumns()[table_index], cursor, batch, &outcome->rows, &outcome->last_key);
+          if (!advanced.ok()) return advanced.status();
+          resealed = *advanced;
+        } else if (table_index < table_count) {
           const SealedTable& t = Tables()[table_index];
           const std::string keys = absl::StrJoin(t.key_columns, ", ");
           std::vector<std::string> cols;
@@ -212,11 +350,11 @@ absl::StatusOr<bool> Resealer::Step() {
             outcome->last_key = key_values;
           }
         }
-        const bool pass_done = table_index >= Tables().size();
+        const bool pass_done = table_index >= table_count;
         absl::StatusOr<Stmt> up = txn.db().Prepare(
             "UPDATE key_rotations SET resealed = resealed + ?, position = ? WHERE key_id = ?");
         if (!up.ok()) return up.status();
-        up->Bind(resealed, pass_done ? std::string("done") : Tables()[table_index].table, key_id);
+        up->Bind(resealed, pass_done ? std::string("done") : TableName(dom, table_index), key_id);
         if (absl::Status st = up->Run(); !st.ok()) return st;
         if (pass_done) {
           // A full pass leaves no value of this domain under an older key: every unfinished
@@ -240,7 +378,7 @@ absl::StatusOr<bool> Resealer::Step() {
         return std::string();
       });
   if (!done.ok()) return done.status();
-  if (table_ >= Tables().size()) return true;  // the pass finished in this step
+  if (table_ >= TableCount(dom)) return true;  // the pass finished in this step
   if (outcome->rows < batch_) {
     ++table_;
     cursor_.clear();

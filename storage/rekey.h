@@ -45,14 +45,19 @@ struct KeyRotation {
 };
 absl::StatusOr<std::vector<KeyRotation>> ListKeyRotations(Db& db);
 
-// Makes a new data key for domain (identity or content) the active one, records the
+// Every column holding blind-index digests, as "table.column" (an index-key rotation
+// carries each digest forward; rekey_test checks the list against the schema).
+std::vector<std::string> DigestColumnNames();
+
+// Makes a new data key for domain (identity, content or index) the active one, records the
 // rotation and a "key.rotate" audit event for actor, in one transaction, then switches the
-// running keyring to it. Returns the new key id. INVALID_ARGUMENT for the index and audit
-// signing domains (see docs/security.md: receipt codes exist only as index digests, and
-// verifiers pin the audit public key).
+// running keyring to it. Returns the new key id. INVALID_ARGUMENT for the audit signing
+// domain (verifiers pin the audit public key; see docs/security.md).
 absl::StatusOr<std::string> RotateDataKey(Store& store, const Actor& actor, KeyDomain domain);
 
-// Reseals stored values batch by batch. Not thread-safe; one job per store.
+// Reseals stored values batch by batch (for the index domain: carries every stored digest
+// forward along the index key chain, Keyring::AdvanceDigest). Not thread-safe; one job per
+// store.
 class Resealer {
  public:
   explicit Resealer(Store& store, int batch_rows = 200) : store_(store), batch_(batch_rows) {}

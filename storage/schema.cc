@@ -427,11 +427,27 @@ CREATE TABLE key_rotations (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 9: blind-index digests carry the tag of the index key they were made under (the
+// last 8 characters of its key id), so that an index-key rotation can carry each one
+// forward and resume where it stopped. Digests made before are the active index key's.
+constexpr std::string_view kV9 = R"sql(
+CREATE TEMP TABLE v9_tag AS
+  SELECT CAST(substr(key_id, -8) AS BLOB) AS tag FROM keys WHERE domain = 'index' AND active = 1;
+UPDATE person_index SET digest = digest || (SELECT tag FROM v9_tag) WHERE length(digest) = 16;
+UPDATE disposition_index SET digest = digest || (SELECT tag FROM v9_tag) WHERE length(digest) = 16;
+UPDATE petitions SET receipt_digest = receipt_digest || (SELECT tag FROM v9_tag)
+  WHERE length(receipt_digest) = 16;
+UPDATE recusals SET target = target || (SELECT tag FROM v9_tag)
+  WHERE kind = 'subject' AND length(target) = 16;
+UPDATE integrity_checks SET digest = digest || (SELECT tag FROM v9_tag) WHERE length(digest) = 16;
+DROP TABLE v9_tag;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> kMigrations = {
-      {1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5}, {6, kV6}, {7, kV7}, {8, kV8},
+      {1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5}, {6, kV6}, {7, kV7}, {8, kV8}, {9, kV9},
   };
   return kMigrations;
 }

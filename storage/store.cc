@@ -22,7 +22,7 @@ bool FileExists(const std::string& path) {
 
 // Loads every stored (wrapped) data key.
 absl::StatusOr<std::vector<WrappedKey>> LoadWrappedKeys(Db& db) {
-  absl::StatusOr<Stmt> q = db.Prepare("SELECT key_id, domain, wrapped, active FROM keys");
+  absl::StatusOr<Stmt> q = db.Prepare("SELECT key_id, domain, wrapped, active FROM keys ORDER BY created_us, key_id");
   if (!q.ok()) return q.status();
   std::vector<WrappedKey> keys;
   while (true) {
