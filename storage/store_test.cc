@@ -100,6 +100,38 @@ TEST_F(StoreTest, OpenWithWrongKekIsRefused) {
   EXPECT_EQ(Store::Open(options_, *other).status().code(), absl::StatusCode::kPermissionDenied);
 }
 
+// Schema 9 tags the blind-index digests made before it with the active index key, so that
+// they equal what the keyring computes now and an index-key rotation can carry them forward.
+TEST_F(StoreTest, MigrationNineTagsOlderDigestsWithTheActiveIndexKey) {
+  std::string digest;
+  {
+    absl::StatusOr<std::unique_ptr<Store>> store = Store::Create(options_, TestKek());
+    ASSERT_TRUE(store.ok()) << store.status();
+    digest = (*store)->keyring().BlindIndex("person:id", "110105194912310021");
+  }
+  ASSERT_EQ(digest.size(), Keyring::kDigestBytes);
+  {
+    // As a schema-8 file held it: 16 bytes, no tag.
+    absl::StatusOr<std::unique_ptr<Db>> db = Db::Open(options_.path, {});
+    ASSERT_TRUE(db.ok());
+    absl::StatusOr<Stmt> ins =
+        (*db)->Prepare("INSERT INTO person_index(digest, object_id) VALUES (?, 'XF-2026-000001')");
+    ASSERT_TRUE(ins.ok());
+    ins->Bind(Blob{digest.substr(0, 16)});
+    ASSERT_TRUE(ins->Run().ok());
+    ASSERT_TRUE((*db)->Exec("PRAGMA user_version = 8").ok());
+  }
+  absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(options_, TestKek());
+  ASSERT_TRUE(store.ok()) << store.status();
+  std::string stored = *(*store)->Read<std::string>([](Db& db) -> absl::StatusOr<std::string> {
+    absl::StatusOr<Stmt> q = db.Prepare("SELECT digest FROM person_index");
+    if (!q.ok()) return q.status();
+    (void)q->Step();
+    return q->BlobAt(0);
+  });
+  EXPECT_EQ(stored, digest);
+}
+
 TEST_F(StoreTest, NewerSchemaIsRefused) {
   { ASSERT_TRUE(Store::Create(options_, TestKek()).ok()); }
   {
