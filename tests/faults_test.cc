@@ -5,7 +5,8 @@
 // writes again by itself once the disk has room or works (no restart), and afterwards every
 // acknowledged petition reads back, numbers have no gap, `PRAGMA integrity_check` is ok and
 // the audit log verifies. A batch that does not fit does not take down writes that would
-// have fit on their own, and a server that cannot start on a full disk says so.
+// have fit on their own; after SQLite rolls a transaction back by itself, nothing more runs
+// outside it; and a server that cannot start on a full disk says so.
 #include <fcntl.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
@@ -448,6 +449,39 @@ TEST(FaultsTest, ABatchThatDoesNotFitDoesNotTakeDownWritesThatWouldHaveFit) {
       });
   EXPECT_EQ(check.value_or("failed"), "ok");
   opened->reset();
+  fs::remove_all(dir);
+}
+
+TEST(FaultsTest, AfterSqliteRollsBackByItselfNothingRunsOutsideTheTransaction) {
+  FaultVfs::Install();
+  const std::string dir = NewTempPath("faults-guard");
+  fs::create_directories(dir);
+  FaultVfs::Watch(dir);
+  absl::StatusOr<std::unique_ptr<storage::Db>> db =
+      storage::Db::Open(dir + "/t.db", {.read_only = false, .create = true});
+  ASSERT_TRUE(db.ok()) << db.status();
+  storage::Db& d = **db;
+  ASSERT_TRUE(d.Exec("CREATE TABLE t(v BLOB); PRAGMA cache_size = 8").ok());
+  ASSERT_TRUE(d.Exec("BEGIN IMMEDIATE").ok());
+  d.GuardTransaction();
+  // A statement too big for the page cache spills to the WAL mid-transaction; the disk
+  // fails that write and SQLite rolls the whole transaction back.
+  FaultVfs::Arm(FaultVfs::Kind::kIoError, 0);
+  absl::Status spill = d.Exec(
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200) "
+      "INSERT INTO t SELECT randomblob(3000) FROM n");
+  EXPECT_TRUE(storage::IsIoError(spill)) << spill;
+  EXPECT_FALSE(d.InTransaction());
+  // The disk works again at once (a passing error), and a careless caller goes on: its next
+  // statement must not run, and commit, on its own.
+  FaultVfs::Disarm();
+  absl::Status after = d.Exec("INSERT INTO t VALUES (x'00')");
+  EXPECT_TRUE(storage::IsIoError(after)) << "ran outside the transaction: " << after;
+  EXPECT_FALSE(d.Exec("RELEASE mutation").ok());
+  (void)d.Exec("ROLLBACK");
+  d.EndGuard();
+  EXPECT_EQ(d.QueryInt("SELECT COUNT(*) FROM t")->value_or(-1), 0);
+  db->reset();
   fs::remove_all(dir);
 }
 
