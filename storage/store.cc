@@ -294,10 +294,9 @@ absl::Status Store::WriteNotStored(const absl::Status& cause) {
         "been freed (the server resumes writing by itself)");
   }
   if (IsIoError(cause)) {
-    return absl::UnavailableError(absl::StrCat(
-        "the database disk failed (", cause.message(),
-        "): nothing of this write was stored; retry (the server resumes writing by itself "
-        "once the disk works); if it persists, check the disk"));
+    return absl::UnavailableError(
+        "the database disk reported an I/O error: nothing of this write was stored; retry (the "
+        "server resumes writing by itself once the disk works); if it persists, check the disk");
   }
   return absl::UnavailableError(absl::StrCat(
       "the write batch was not committed and nothing of it was stored: ", cause.message()));
@@ -306,14 +305,15 @@ absl::Status Store::WriteNotStored(const absl::Status& cause) {
 void Store::NoteWriteHealth(const absl::Status& batch_status) {
   if (batch_status.ok()) {
     if (failed_batches_ > 0) {
-      spdlog::info("writes are stored again, after {} failed commit(s)", failed_batches_);
+      spdlog::info("writes are stored again, after {} failed batch(es)", failed_batches_);
     }
     failed_batches_ = 0;
     return;
   }
   if (failed_batches_++ == 0) {
-    spdlog::error("writes are failing and answered with an error ({}); reads continue",
-                  std::string(WriteNotStored(batch_status).message()));
+    spdlog::error("writes are failing and answered with an error: {} (cause: {}); reads continue",
+                  std::string(WriteNotStored(batch_status).message()),
+                  std::string(batch_status.message()));
   }
 }
 

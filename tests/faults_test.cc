@@ -322,9 +322,9 @@ TEST(FaultsTest, InjectedDiskFaultsAreRefusedClearlyAndTheServerRecoversByItself
   }
   const InjectedFault faults[] = {
       {"write-eio", FaultVfs::Kind::kIoError, 6000, grpc::StatusCode::UNAVAILABLE,
-       "the database disk failed"},
+       "the database disk reported an I/O error"},
       {"fsync-eio", FaultVfs::Kind::kSyncError, 0, grpc::StatusCode::UNAVAILABLE,
-       "the database disk failed"},
+       "the database disk reported an I/O error"},
       {"disk-full", FaultVfs::Kind::kDiskFull, 6000, grpc::StatusCode::RESOURCE_EXHAUSTED,
        "the database disk is full"},
   };
