@@ -71,10 +71,9 @@ absl::Status StoreOpenFailure(const std::string& db_path, const absl::Status& ca
         "); free space there and start the server again; nothing has been lost (",
         std::string(cause.message()), ")"));
   }
-  return absl::UnavailableError(absl::StrCat("cannot open the database ", db_path,
-                                             ": the disk reported an I/O error (",
-                                             std::string(cause.message()),
-                                             "); check the disk, then start the server again"));
+  return absl::UnavailableError(
+      absl::StrCat("cannot open the database ", db_path, ": the disk reported an I/O error (",
+                   std::string(cause.message()), "); check the disk, then start the server again"));
 }
 
 // With port 0 the kernel chose one; an address ending in ":0" takes the bound port.

@@ -178,7 +178,8 @@ class Store {
   std::unique_ptr<Keyring> keyring_;
   std::optional<Kek> kek_;  // kept to wrap new data keys (rotation while serving)
   int64_t next_seq_;  // writer thread only
-  int64_t failed_batches_ = 0;  // writer thread only: failed batches since the last success
+  // Writer thread only: batches that failed since the last one that committed.
+  int64_t failed_batches_ = 0;
 
   mutable absl::Mutex mu_;
   std::deque<Pending*> queue_ ABSL_GUARDED_BY(mu_);

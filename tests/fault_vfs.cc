@@ -121,9 +121,7 @@ int FileSize(sqlite3_file* f, sqlite3_int64* size) {
   return F(f)->real->pMethods->xFileSize(F(f)->real, size);
 }
 int Lock(sqlite3_file* f, int level) { return F(f)->real->pMethods->xLock(F(f)->real, level); }
-int Unlock(sqlite3_file* f, int level) {
-  return F(f)->real->pMethods->xUnlock(F(f)->real, level);
-}
+int Unlock(sqlite3_file* f, int level) { return F(f)->real->pMethods->xUnlock(F(f)->real, level); }
 int CheckReservedLock(sqlite3_file* f, int* out) {
   return F(f)->real->pMethods->xCheckReservedLock(F(f)->real, out);
 }
@@ -141,9 +139,7 @@ int ShmLock(sqlite3_file* f, int offset, int n, int flags) {
   return F(f)->real->pMethods->xShmLock(F(f)->real, offset, n, flags);
 }
 void ShmBarrier(sqlite3_file* f) { F(f)->real->pMethods->xShmBarrier(F(f)->real); }
-int ShmUnmap(sqlite3_file* f, int del) {
-  return F(f)->real->pMethods->xShmUnmap(F(f)->real, del);
-}
+int ShmUnmap(sqlite3_file* f, int del) { return F(f)->real->pMethods->xShmUnmap(F(f)->real, del); }
 int Fetch(sqlite3_file* f, sqlite3_int64 off, int amt, void** out) {
   return F(f)->real->pMethods->xFetch(F(f)->real, off, amt, out);
 }
@@ -152,11 +148,24 @@ int Unfetch(sqlite3_file* f, sqlite3_int64 off, void* p) {
 }
 
 // Version 3 methods, forwarding to the unix VFS's (version 3 too).
-const sqlite3_io_methods kMethods = {3,         Close,       Read,     Write,
-                                     Truncate,  Sync,        FileSize, Lock,
-                                     Unlock,    CheckReservedLock,     FileControl,
-                                     SectorSize, DeviceCharacteristics, ShmMap,
-                                     ShmLock,   ShmBarrier,  ShmUnmap, Fetch,
+const sqlite3_io_methods kMethods = {3,
+                                     Close,
+                                     Read,
+                                     Write,
+                                     Truncate,
+                                     Sync,
+                                     FileSize,
+                                     Lock,
+                                     Unlock,
+                                     CheckReservedLock,
+                                     FileControl,
+                                     SectorSize,
+                                     DeviceCharacteristics,
+                                     ShmMap,
+                                     ShmLock,
+                                     ShmBarrier,
+                                     ShmUnmap,
+                                     Fetch,
                                      Unfetch};
 
 int Open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flags, int* out_flags) {

@@ -166,8 +166,7 @@ std::vector<std::string> SortOutcomes(const std::map<std::string, Outcome>& roun
     refused.push_back(tag);
     EXPECT_EQ(o.status.error_code(), expected) << tag << ": " << o.status.error_message();
     EXPECT_NE(o.status.error_message().find(says), std::string::npos) << o.status.error_message();
-    EXPECT_NE(o.status.error_message().find("nothing of this write was stored"),
-              std::string::npos)
+    EXPECT_NE(o.status.error_message().find("nothing of this write was stored"), std::string::npos)
         << o.status.error_message();
   }
   return refused;
@@ -282,8 +281,8 @@ TEST(FaultsTest, FullFileSystemRefusesWritesKeepsReadsAndRecoversWhenSpaceReturn
 
   ASSERT_GT(disk->Fill(), 0);
   std::vector<std::string> refused =
-      SortOutcomes(RegisterConcurrently(channel, "full", 4, 8), grpc::StatusCode::RESOURCE_EXHAUSTED,
-                   "the database disk is full", acked);
+      SortOutcomes(RegisterConcurrently(channel, "full", 4, 8),
+                   grpc::StatusCode::RESOURCE_EXHAUSTED, "the database disk is full", acked);
   ASSERT_FALSE(refused.empty()) << "the full disk refused nothing: the test tested nothing";
   ExpectReadsWork(*stub, acked.begin()->second);
 
@@ -405,7 +404,8 @@ TEST(FaultsTest, ABatchThatDoesNotFitDoesNotTakeDownWritesThatWouldHaveFit) {
       results[i] = store.Apply(admin, id, AddBigUser(id)).status();
     });
   }
-  while (store.TEST_queue_length() < kBatch) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  while (store.TEST_queue_length() < kBatch)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   // Room for one and a half such writes: the batch of eight cannot fit, one write alone can.
   FaultVfs::Arm(FaultVfs::Kind::kDiskFull, one_write + one_write / 2);
   release.Notify();
@@ -440,8 +440,8 @@ TEST(FaultsTest, ABatchThatDoesNotFitDoesNotTakeDownWritesThatWouldHaveFit) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM audit_events"), users);
   EXPECT_EQ(count("SELECT MAX(seq) + 1 FROM audit_events"), users);
   EXPECT_EQ(count("SELECT MAX(tree_size) FROM tree_heads"), users);
-  absl::StatusOr<std::string> check = store.Read<std::string>(
-      [](storage::Db& db) -> absl::StatusOr<std::string> {
+  absl::StatusOr<std::string> check =
+      store.Read<std::string>([](storage::Db& db) -> absl::StatusOr<std::string> {
         absl::StatusOr<storage::Stmt> q = db.Prepare("PRAGMA integrity_check");
         if (!q.ok()) return q.status();
         if (absl::StatusOr<bool> row = q->Step(); !row.ok()) return row.status();
