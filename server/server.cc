@@ -8,12 +8,18 @@
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
 #include <spdlog/spdlog.h>
+#include <sys/statvfs.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "storage/db.h"
 #include "storage/rekey.h"
 
 namespace jijian::server {
@@ -41,6 +47,35 @@ class WithoutReflection final : public grpc::ServerBuilderOption {
   }
 };
 
+// Below this much free space on the database's file system, a start-up failure of the
+// store is reported as a full disk, and a start-up that succeeds warns.
+constexpr uint64_t kLowDiskBytes = 4 << 20;
+
+// Free bytes (for an unprivileged process) on the file system holding path's folder, or
+// nullopt if that cannot be told.
+std::optional<uint64_t> FreeBytesNear(const std::string& path) {
+  struct statvfs info;
+  const std::string folder = std::filesystem::path(path).parent_path().string();
+  if (::statvfs(folder.empty() ? "." : folder.c_str(), &info) != 0) return std::nullopt;
+  return static_cast<uint64_t>(info.f_bavail) * info.f_frsize;
+}
+
+// Says what an operator should do when the store cannot open because of its disk.
+absl::Status StoreOpenFailure(const std::string& db_path, const absl::Status& cause) {
+  if (!storage::IsDiskFull(cause) && !storage::IsIoError(cause)) return cause;
+  const std::optional<uint64_t> free_bytes = FreeBytesNear(db_path);
+  if (storage::IsDiskFull(cause) || (free_bytes.has_value() && *free_bytes < kLowDiskBytes)) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "cannot open the database ", db_path, ": the disk holding it is full (",
+        free_bytes.has_value() ? absl::StrCat(*free_bytes, " bytes free") : "free space unknown",
+        "); free space there and start the server again; nothing has been lost (",
+        std::string(cause.message()), ")"));
+  }
+  return absl::UnavailableError(
+      absl::StrCat("cannot open the database ", db_path, ": the disk reported an I/O error (",
+                   std::string(cause.message()), "); check the disk, then start the server again"));
+}
+
 // With port 0 the kernel chose one; an address ending in ":0" takes the bound port.
 void ResolvePort(std::string& address, int port) {
   const std::string any_port = ":0";
@@ -61,8 +96,15 @@ absl::StatusOr<std::unique_ptr<JijianServer>> JijianServer::Start(const ServerCo
   options.path = config.db_path;
   options.reader_connections = config.reader_connections;
   absl::StatusOr<std::unique_ptr<storage::Store>> store = storage::Store::Open(options, *kek);
-  if (!store.ok()) return store.status();
+  if (!store.ok()) return StoreOpenFailure(config.db_path, store.status());
   s->store_ = *std::move(store);
+  if (std::optional<uint64_t> free_bytes = FreeBytesNear(config.db_path);
+      free_bytes.has_value() && *free_bytes < kLowDiskBytes) {
+    spdlog::warn(
+        "the disk holding {} has only {} bytes free: writes will be refused (RESOURCE_EXHAUSTED) "
+        "once it is full, and resume by themselves when space is freed",
+        config.db_path, *free_bytes);
+  }
 
   absl::StatusOr<std::string> ca_cert = ReadSmallFile(config.ca_cert_path);
   absl::StatusOr<std::string> ca_key = ReadSmallFile(config.ca_key_path);

@@ -2,16 +2,31 @@
 
 #include <sqlite3.h>
 
+#include "absl/strings/cord.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
 namespace jijian::storage {
 namespace {
 
-// Maps an SQLite result code to a Status code by meaning.
-absl::Status SqliteError(sqlite3* db, int rc, std::string_view what) {
+// Payload of a status made from an SQLite error: its primary result code.
+constexpr char kSqliteCodeUrl[] = "type.jijian/sqlite-result-code";
+
+int PrimaryCodeOf(const absl::Status& status) {
+  auto code = status.GetPayload(kSqliteCodeUrl);
+  int rc = 0;
+  if (code.has_value() && absl::SimpleAtoi(std::string(*code), &rc)) return rc;
+  return 0;
+}
+
+// Maps an SQLite result code to a Status code by meaning (the one place this is decided).
+absl::Status CodedError(sqlite3* db, int rc, std::string_view what) {
   std::string msg =
       absl::StrCat(std::string(what), ": ", db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
   switch (rc & 0xff) {
+    case SQLITE_FULL:  // the disk (or a quota) has no room
+      return absl::ResourceExhaustedError(msg);
+    case SQLITE_IOERR:  // the disk failed a read, write or fsync: retry may work
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       return absl::UnavailableError(msg);
@@ -29,7 +44,17 @@ absl::Status SqliteError(sqlite3* db, int rc, std::string_view what) {
   }
 }
 
+// The error, carrying its primary SQLite result code (see IsDiskFull, IsIoError).
+absl::Status SqliteError(sqlite3* db, int rc, std::string_view what) {
+  absl::Status st = CodedError(db, rc, what);
+  st.SetPayload(kSqliteCodeUrl, absl::Cord(std::to_string(rc & 0xff)));
+  return st;
+}
+
 }  // namespace
+
+bool IsDiskFull(const absl::Status& status) { return PrimaryCodeOf(status) == SQLITE_FULL; }
+bool IsIoError(const absl::Status& status) { return PrimaryCodeOf(status) == SQLITE_IOERR; }
 
 Stmt::~Stmt() {
   if (stmt_ != nullptr) Reset();
@@ -53,10 +78,13 @@ void Stmt::BindOne(int i, Blob v) {
 void Stmt::BindOne(int i, Null) { sqlite3_bind_null(stmt_, i); }
 
 absl::StatusOr<bool> Stmt::Step() {
+  if (!db_->lost_.ok()) return db_->lost_;
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  return SqliteError(db_->raw(), rc, "sqlite step");
+  absl::Status st = SqliteError(db_->raw(), rc, "sqlite step");
+  db_->NoteError(st);
+  return st;
 }
 
 absl::Status Stmt::Run() {
@@ -113,15 +141,34 @@ Db::~Db() {
 }
 
 absl::Status Db::Exec(std::string_view sql) {
+  if (!lost_.ok() && sql != "ROLLBACK") return lost_;
   std::string owned(sql);
   char* err = nullptr;
   int rc = sqlite3_exec(db_, owned.c_str(), nullptr, nullptr, &err);
   if (rc != SQLITE_OK) {
     std::string msg = err ? err : sqlite3_errstr(rc);
     sqlite3_free(err);
-    return SqliteError(nullptr, rc, absl::StrCat("sqlite exec: ", msg));
+    absl::Status st = SqliteError(nullptr, rc, absl::StrCat("sqlite exec: ", msg));
+    NoteError(st);
+    return st;
   }
   return absl::OkStatus();
+}
+
+bool Db::InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
+void Db::GuardTransaction() {
+  guarded_ = true;
+  lost_ = absl::OkStatus();
+}
+
+void Db::EndGuard() {
+  guarded_ = false;
+  lost_ = absl::OkStatus();
+}
+
+void Db::NoteError(const absl::Status& error) {
+  if (guarded_ && lost_.ok() && !InTransaction()) lost_ = error;
 }
 
 absl::StatusOr<Stmt> Db::Prepare(std::string_view sql) {

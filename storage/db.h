@@ -27,6 +27,11 @@ struct Blob {
 // Binds SQL NULL.
 struct Null {};
 
+// Whether a failed status came from SQLite finding the disk full (SQLITE_FULL; the status is
+// RESOURCE_EXHAUSTED) or from an I/O error (SQLITE_IOERR; UNAVAILABLE: retry may work).
+bool IsDiskFull(const absl::Status& status);
+bool IsIoError(const absl::Status& status);
+
 class Db;
 
 // A borrowed, cached prepared statement. Resets itself and clears its bindings when it
@@ -124,13 +129,28 @@ class Db {
 
   // Rows changed by the last INSERT, UPDATE or DELETE on this connection.
   int64_t Changes() const;
+  // True while a transaction is open on this connection.
+  bool InTransaction() const;
+
+  // Between GuardTransaction() and EndGuard() (around one write transaction), an error after
+  // which SQLite has rolled the open transaction back by itself (as it may on a full disk,
+  // an I/O error or out of memory) is remembered, and every later statement but ROLLBACK
+  // fails with that error instead of running, and committing, outside the transaction.
+  void GuardTransaction();
+  void EndGuard();
   // The last error message of the connection.
   std::string ErrorMessage() const;
   sqlite3* raw() { return db_; }
 
  private:
+  friend class Stmt;
   explicit Db(sqlite3* db) : db_(db) {}
+  // Remembers error if it ended the guarded transaction.
+  void NoteError(const absl::Status& error);
+
   sqlite3* db_;
+  bool guarded_ = false;
+  absl::Status lost_;  // the error that ended the guarded transaction
   std::map<std::string, sqlite3_stmt*, std::less<>> cache_;
 };
 

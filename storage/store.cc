@@ -1,5 +1,6 @@
 #include "storage/store.h"
 
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
 #include <utility>
@@ -229,10 +230,30 @@ void Store::WriterLoop() {
 }
 
 void Store::RunBatch(std::vector<Pending*>& batch) {
+  absl::Status st = CommitBatch(batch);
+  if (!st.ok() && batch.size() > 1) {
+    // Nothing of the batch was stored. Its mutations are committed again one at a time, so
+    // that a disk with room for some of them (or an error that passes) fails only those
+    // that do not fit, never writes that would have fit on their own.
+    absl::Status last = st;
+    for (Pending* p : batch) {
+      std::vector<Pending*> one = {p};
+      last = CommitBatch(one);
+      if (!last.ok()) p->result = WriteNotStored(last);
+    }
+    st = last;
+  } else if (!st.ok()) {
+    for (Pending* p : batch) p->result = WriteNotStored(st);
+  }
+  NoteWriteHealth(st);
+}
+
+absl::Status Store::CommitBatch(const std::vector<Pending*>& batch) {
   Db& db = *writer_db_;
   const int64_t now_us = absl::ToUnixMicros(absl::Now());
   const int64_t seq_at_start = next_seq_;
   absl::Status st = db.Exec("BEGIN IMMEDIATE");
+  if (st.ok()) db.GuardTransaction();
   for (size_t i = 0; st.ok() && i < batch.size(); ++i) {
     Pending& p = *batch[i];
     const int64_t seq_before = next_seq_;
@@ -246,6 +267,9 @@ void Store::RunBatch(std::vector<Pending*>& batch) {
       next_seq_ = seq_before;
       st = db.Exec("ROLLBACK TO mutation");
       if (st.ok()) st = db.Exec("RELEASE mutation");
+      if (IsDiskFull(p.result.status()) || IsIoError(p.result.status())) {
+        p.result = WriteNotStored(p.result.status());
+      }
     }
   }
   if (st.ok() && next_seq_ > seq_at_start) st = SignHead();
@@ -253,9 +277,43 @@ void Store::RunBatch(std::vector<Pending*>& batch) {
   if (!st.ok()) {
     (void)db.Exec("ROLLBACK");
     next_seq_ = seq_at_start;
-    absl::Status failed = absl::UnavailableError(absl::StrCat(
-        "the write batch was not committed and nothing of it was stored: ", st.message()));
-    for (Pending* p : batch) p->result = failed;
+  }
+  db.EndGuard();
+  if (!st.ok() && db.InTransaction()) {
+    // SQLite could not even roll back: start over on a fresh connection.
+    absl::StatusOr<std::unique_ptr<Db>> fresh = Db::Open(options_.path, {});
+    if (fresh.ok()) writer_db_ = *std::move(fresh);
+  }
+  return st;
+}
+
+absl::Status Store::WriteNotStored(const absl::Status& cause) {
+  if (IsDiskFull(cause)) {
+    return absl::ResourceExhaustedError(
+        "the database disk is full: nothing of this write was stored; retry when space has "
+        "been freed (the server resumes writing by itself)");
+  }
+  if (IsIoError(cause)) {
+    return absl::UnavailableError(
+        "the database disk reported an I/O error: nothing of this write was stored; retry (the "
+        "server resumes writing by itself once the disk works); if it persists, check the disk");
+  }
+  return absl::UnavailableError(absl::StrCat(
+      "the write batch was not committed and nothing of it was stored: ", cause.message()));
+}
+
+void Store::NoteWriteHealth(const absl::Status& batch_status) {
+  if (batch_status.ok()) {
+    if (failed_batches_ > 0) {
+      spdlog::info("writes are stored again, after {} failed batch(es)", failed_batches_);
+    }
+    failed_batches_ = 0;
+    return;
+  }
+  if (failed_batches_++ == 0) {
+    spdlog::error("writes are failing and answered with an error: {} (cause: {}); reads continue",
+                  std::string(WriteNotStored(batch_status).message()),
+                  std::string(batch_status.message()));
   }
 }
 

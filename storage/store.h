@@ -77,7 +77,10 @@ class WriteTxn {
 };
 
 // A mutation's body: writes its rows and its event through txn and returns the result
-// bytes (a serialised response) that a retry with the same request id gets back.
+// bytes (a serialised response) that a retry with the same request id gets back. It may run
+// more than once (after its batch failed to commit, the writer commits the batch's
+// mutations again one at a time); only the run that commits counts, so its effects must
+// stay in txn and its result.
 using MutationFn = std::function<absl::StatusOr<std::string>(WriteTxn& txn)>;
 
 class Store {
@@ -109,7 +112,9 @@ class Store {
   // Runs fn on the writer thread inside the next group commit (its own savepoint: if fn
   // fails, only its writes roll back). Blocks until the batch is durable on disk. A non-empty
   // request_id already applied by the same actor returns the first result without running
-  // fn. Thread-safe.
+  // fn. When the disk cannot take the write, nothing of it is stored and the error says so:
+  // RESOURCE_EXHAUSTED for a full disk, UNAVAILABLE for an I/O error; the writer keeps
+  // going, and later writes succeed once the disk has room again. Thread-safe.
   absl::StatusOr<std::string> Apply(const Actor& actor, const std::string& request_id,
                                     MutationFn fn);
 
@@ -155,7 +160,14 @@ class Store {
   static absl::StatusOr<std::unique_ptr<Store>> Finish(const Options& options,
                                                        std::unique_ptr<Db> writer, const Kek& kek);
   void WriterLoop();
+  // Commits batch, or, if that fails, each of its mutations on its own.
   void RunBatch(std::vector<Pending*>& batch);
+  // One transaction for batch; on failure nothing of it is stored and the status says why.
+  absl::Status CommitBatch(const std::vector<Pending*>& batch);
+  // What a caller whose write was not stored is told, from the cause.
+  static absl::Status WriteNotStored(const absl::Status& cause);
+  // Logs when writes start failing and when they succeed again.
+  void NoteWriteHealth(const absl::Status& batch_status);
   absl::StatusOr<std::string> RunOne(Pending& p, int64_t now_us);
   absl::Status SignHead();
   std::unique_ptr<Db> BorrowReader();
@@ -166,6 +178,8 @@ class Store {
   std::unique_ptr<Keyring> keyring_;
   std::optional<Kek> kek_;  // kept to wrap new data keys (rotation while serving)
   int64_t next_seq_;  // writer thread only
+  // Writer thread only: batches that failed since the last one that committed.
+  int64_t failed_batches_ = 0;
 
   mutable absl::Mutex mu_;
   std::deque<Pending*> queue_ ABSL_GUARDED_BY(mu_);

@@ -91,6 +91,36 @@ bool TestDeployment::Restart() {
   return true;
 }
 
+bool TestDeployment::MoveDatabase(const std::string& path) {
+  Stop();
+  const std::string config_path = server::ConfigPath(data_dir_);
+  absl::StatusOr<server::ServerConfig> config = server::LoadConfig(config_path);
+  EXPECT_TRUE(config.ok()) << config.status();
+  if (!config.ok()) return false;
+  std::error_code ec;
+  for (const char* suffix : {"", "-wal"}) {
+    const std::string from = config->db_path + suffix;
+    if (!fs::exists(from)) continue;
+    fs::copy_file(from, path + suffix, ec);
+    EXPECT_FALSE(ec) << from << ": " << ec.message();
+    if (ec) return false;
+    fs::remove(from);
+  }
+  fs::remove(config->db_path + "-shm", ec);
+  config->db_path = path;
+  if (absl::Status st = server::WriteConfig(*config, config_path); !st.ok()) {
+    ADD_FAILURE() << st;
+    return false;
+  }
+  if (!Restart()) return false;
+  absl::StatusOr<client::Profile> admin = client::LoadProfile(admin_profile_);
+  EXPECT_TRUE(admin.ok()) << admin.status();
+  if (!admin.ok()) return false;
+  admin->server = address();
+  fs::remove(admin_profile_);
+  return client::WriteProfile(*admin, admin_profile_).ok();
+}
+
 std::string TestDeployment::reporter_address() const {
   return "127.0.0.1:" + std::to_string(server_->reporter_port());
 }

@@ -49,6 +49,10 @@ class TestDeployment {
   void Stop();
   // Starts the server again from server.toml as it is now on disk (after Stop()).
   bool Restart();
+  // Stops the server, moves the database file to path (e.g. onto a small file system),
+  // points server.toml's `database` at it and starts again; the admin profile follows the
+  // new address (profiles made before keep the old one).
+  bool MoveDatabase(const std::string& path);
 
   // The reporter port's address and a server-TLS channel to it (no client certificate).
   std::string reporter_address() const;
