@@ -291,6 +291,8 @@ absl::StatusOr<bool> Resealer::Step() {
       {"system", "system", ""}, "",
       [key_id, dom, table_index, cursor, batch,
        outcome](WriteTxn& txn) -> absl::StatusOr<std::string> {
+        // The writer may run a mutation again after a failed group commit: start afresh.
+        *outcome = Outcome{};
         const std::string now_active = txn.keyring().active_key_id(dom);
         int64_t resealed = 0;
         const size_t table_count = TableCount(dom);
