@@ -70,7 +70,7 @@ struct Options {
   int channels = 8;               // separate TLS connections the callers share
   int content_chars = 1500;       // characters of petition text (CJK: 3 bytes each)
   int anonymous_every = 3;        // one petition in N is anonymous, the rest real-name
-  bool health = true;             // also measure the unauthenticated health check
+  std::string kinds = "health,whoami,register";  // which calls to measure, in this order
   bool verify_log = true;         // run `jijian-server verify` on the files at the end
   std::string work_dir;           // default: a new folder under $TMPDIR or /tmp
   bool keep = false;              // keep the deployment folder afterwards
@@ -651,8 +651,21 @@ int Run(const Options& o) {
   const std::string run_tag = std::to_string(::getpid());
   RequestFactory factory(o, run_tag);
   std::atomic<uint64_t> next_petition{1};
-  std::vector<Kind> kinds = {Kind::kWhoAmI, Kind::kRegister};
-  if (o.health) kinds.insert(kinds.begin(), Kind::kHealth);
+  std::vector<Kind> kinds;
+  for (absl::string_view name : absl::StrSplit(o.kinds, ',', absl::SkipEmpty())) {
+    if (name == "health") {
+      kinds.push_back(Kind::kHealth);
+    } else if (name == "whoami") {
+      kinds.push_back(Kind::kWhoAmI);
+    } else if (name == "register") {
+      kinds.push_back(Kind::kRegister);
+    } else {
+      std::fprintf(stderr, "--kinds: unknown call %s; allowed: health, whoami, register\n",
+                   std::string(name).c_str());
+      stop_server();
+      return 2;
+    }
+  }
 
   const double load_before = LoadAverage1();
   std::printf("# nproc %u, load average (1 min) at start %.2f, per phase at most %lld calls or "
@@ -670,10 +683,14 @@ int Run(const Options& o) {
   // Warm-up: connections, TLS sessions, server thread pool, SQLite page cache.
   std::vector<PhaseResult> results;
   for (Kind k : kinds) results.push_back(run_phase(k, 8, o.warmup_calls, 60));
-  int64_t registered_ok = results.back().ok;
-  std::vector<std::string> answered = results.back().petition_ids;
+  int64_t registered_ok = 0;
+  std::vector<std::string> answered;
   int64_t failed = 0;
-  for (const PhaseResult& r : results) failed += r.failed;
+  for (const PhaseResult& r : results) {
+    failed += r.failed;
+    registered_ok += r.ok * (r.kind == Kind::kRegister);
+    answered.insert(answered.end(), r.petition_ids.begin(), r.petition_ids.end());
+  }
   results.clear();
 
   std::printf("\n| callers | call | OK | failed | calls/s | p50 ms | p99 ms | server CPU µs/call "
@@ -693,8 +710,10 @@ int Run(const Options& o) {
       }
       at_level[k] = std::move(r);
     }
-    const double empty = at_level[Kind::kWhoAmI].rate();
-    ratios.emplace_back(level, empty > 0 ? at_level[Kind::kRegister].rate() / empty : 0);
+    if (at_level.count(Kind::kWhoAmI) && at_level.count(Kind::kRegister)) {
+      const double empty = at_level[Kind::kWhoAmI].rate();
+      ratios.emplace_back(level, empty > 0 ? at_level[Kind::kRegister].rate() / empty : 0);
+    }
   }
   const double load_after = LoadAverage1();
 
@@ -779,7 +798,8 @@ int main(int argc, char** argv) {
   app.add_option("--anonymous-every", o.anonymous_every,
                  "one petition in N anonymous (0: none)")
       ->capture_default_str();
-  app.add_flag("!--no-health", o.health, "skip the unauthenticated health-check phase");
+  app.add_option("--kinds", o.kinds, "calls to measure at each level: health,whoami,register")
+      ->capture_default_str();
   app.add_flag("!--no-verify", o.verify_log, "skip `jijian-server verify` at the end");
   app.add_option("--work-dir", o.work_dir, "folder for the deployment (default: a new temp one)");
   app.add_flag("--keep", o.keep, "keep the deployment folder");
