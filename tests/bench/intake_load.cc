@@ -57,24 +57,24 @@ using Clock = std::chrono::steady_clock;
 constexpr char kHealthMethod[] = "/grpc.health.v1.Health/Check";
 constexpr char kUserId[] = "bench.registrar";
 constexpr char kServerThreadName[] = "jijian-server";
-constexpr int kListPageSize = 500;             // the API's largest page
-constexpr int kCallDeadlineSeconds = 60;       // a call slower than this counts as failed
-constexpr int kServerStartPolls = 400;         // 25 ms apart: about 10 s
+constexpr int kListPageSize = 500;        // the API's largest page
+constexpr int kCallDeadlineSeconds = 60;  // a call slower than this counts as failed
+constexpr int kServerStartPolls = 400;    // 25 ms apart: about 10 s
 constexpr int kMaxErrorsShown = 5;
 
 struct Options {
   std::string server_bin;
   std::string concurrency = "1,8,32,64";
-  int64_t calls = 3000;           // per phase (one call kind at one concurrency)
-  double seconds = 10;            // per phase; whichever bound is reached first ends it
-  int64_t warmup_calls = 200;     // of each kind, before the first level, not measured
-  int channels = 8;               // separate TLS connections the callers share
-  int content_chars = 1500;       // characters of petition text (CJK: 3 bytes each)
-  int anonymous_every = 3;        // one petition in N is anonymous, the rest real-name
+  int64_t calls = 3000;        // per phase (one call kind at one concurrency)
+  double seconds = 10;         // per phase; whichever bound is reached first ends it
+  int64_t warmup_calls = 200;  // of each kind, before the first level, not measured
+  int channels = 8;            // separate TLS connections the callers share
+  int content_chars = 1500;    // characters of petition text (CJK: 3 bytes each)
+  int anonymous_every = 3;     // one petition in N is anonymous, the rest real-name
   std::string kinds = "health,whoami,register";  // which calls to measure, in this order
-  bool verify_log = true;         // run `jijian-server verify` on the files at the end
-  std::string work_dir;           // default: a new folder under $TMPDIR or /tmp
-  bool keep = false;              // keep the deployment folder afterwards
+  bool verify_log = true;  // run `jijian-server verify` on the files at the end
+  std::string work_dir;    // default: a new folder under $TMPDIR or /tmp
+  bool keep = false;       // keep the deployment folder afterwards
 };
 
 enum class Kind { kHealth, kWhoAmI, kRegister };
@@ -102,12 +102,12 @@ constexpr const char* kGiven[] = {"伟", "芳", "娜", "敏", "静", "丽", "强
                                   "勇", "艳", "杰", "娟", "涛", "明", "超", "秀", "霞", "平",
                                   "刚", "桂", "英", "华", "玉", "萍", "红", "鹏", "辉", "建",
                                   "国", "文", "斌", "宇", "浩", "凯", "健", "俊", "帆", "鑫"};
-constexpr const char* kUnits[] = {"某县财政局", "某市住房和城乡建设局", "某区自然资源局",
-                                  "某县教育局", "某镇人民政府", "某市交通运输局",
-                                  "某区市场监督管理局", "某县卫生健康委员会", "某市国有资产投资公司",
-                                  "某街道办事处"};
-constexpr const char* kPositions[] = {"局长", "副局长", "科长", "副科长", "主任", "副主任",
-                                      "镇长", "党委书记", "总经理", "科员"};
+constexpr const char* kUnits[] = {
+    "某县财政局",           "某市住房和城乡建设局", "某区自然资源局",     "某县教育局",
+    "某镇人民政府",         "某市交通运输局",       "某区市场监督管理局", "某县卫生健康委员会",
+    "某市国有资产投资公司", "某街道办事处"};
+constexpr const char* kPositions[] = {"局长",   "副局长", "科长",     "副科长", "主任",
+                                      "副主任", "镇长",   "党委书记", "总经理", "科员"};
 constexpr const char* kRanks[] = {"division", "section", "staff"};
 constexpr const char* kSentences[] = {
     "反映该同志在担任现职期间，利用职务便利为他人在工程项目承揽、资金拨付等方面谋取利益，",
@@ -180,8 +180,8 @@ class RequestFactory {
       r->set_name(NameFor(n * 7 + 3));
       r->set_id_number(IdNumberFor(n * 7 + 3));
       r->set_phone(absl::StrCat("138", 10000000 + n % 90000000));
-      r->set_address(absl::StrCat("北京市东城区某某街道", 1 + n % 300, "号院",
-                                  1 + n % 20, "号楼", 101 + n % 600, "室"));
+      r->set_address(absl::StrCat("北京市东城区某某街道", 1 + n % 300, "号院", 1 + n % 20, "号楼",
+                                  101 + n % 600, "室"));
     }
     const int subjects = n % 4 == 0 ? 2 : 1;
     for (int i = 0; i < subjects; ++i) {
@@ -525,8 +525,13 @@ absl::StatusOr<client::Profile> MakeRegistrar(const client::Profile& admin) {
   v1::IssueCertificateResponse resp;
   grpc::Status st = stub->IssueCertificate(&ctx, issue, &resp);
   if (!st.ok()) return absl::UnknownError("IssueCertificate: " + st.error_message());
-  return client::Profile{"",           admin.server,          kUserId, resp.audit_public_key_hex(),
-                         resp.ca_pem(), resp.certificate_pem(), csr->key_pem};
+  return client::Profile{"",
+                         admin.server,
+                         kUserId,
+                         resp.audit_public_key_hex(),
+                         resp.ca_pem(),
+                         resp.certificate_pem(),
+                         csr->key_pem};
 }
 
 // Every petition id through ListPetitions, in the order the API gives them.
@@ -696,10 +701,11 @@ int Run(const Options& o) {
   }
 
   const double load_before = LoadAverage1();
-  std::printf("# nproc %u, load average (1 min) at start %.2f, per phase at most %lld calls or "
-              "%.1f s, %zu TLS connections shared by the callers\n",
-              std::thread::hardware_concurrency(), load_before,
-              static_cast<long long>(o.calls), o.seconds, channels.size());
+  std::printf(
+      "# nproc %u, load average (1 min) at start %.2f, per phase at most %lld calls or "
+      "%.1f s, %zu TLS connections shared by the callers\n",
+      std::thread::hardware_concurrency(), load_before, static_cast<long long>(o.calls), o.seconds,
+      channels.size());
   // Phases are kept until the end: a completion callback may still be returning on a gRPC
   // thread when its phase's last caller has reported done.
   std::vector<std::unique_ptr<Phase>> phases;
@@ -721,9 +727,10 @@ int Run(const Options& o) {
   }
   results.clear();
 
-  std::printf("\n| callers | call | OK | failed | calls/s | p50 ms | p99 ms | server CPU µs/call "
-              "| of it writer thread | client CPU µs/call |\n"
-              "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+  std::printf(
+      "\n| callers | call | OK | failed | calls/s | p50 ms | p99 ms | server CPU µs/call "
+      "| of it writer thread | client CPU µs/call |\n"
+      "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
   // Per level: the measured rate ratio, and the ratio of CPU spent per call (server + client),
   // which is what the rate ratio would be on a machine that is CPU-bound on this run alone.
   struct Ratio {
@@ -759,15 +766,16 @@ int Run(const Options& o) {
   }
   const double load_after = LoadAverage1();
 
-  std::printf("\nRegistration rate / empty authenticated call rate (same run; in brackets the "
-              "ratio of CPU per call, server + client, empty / registration):\n");
+  std::printf(
+      "\nRegistration rate / empty authenticated call rate (same run; in brackets the "
+      "ratio of CPU per call, server + client, empty / registration):\n");
   bool goal_met = true;
   bool goal_measured = false;
   for (const auto& [level, ratio, cpu_ratio] : ratios) {
     const bool in_goal = level >= 32 && level <= 64;
-    std::printf("  %3d callers: %5.1f %% (CPU %5.1f %%)%s\n", level, ratio * 100, cpu_ratio * 100,
-                in_goal ? (ratio >= 0.5 ? "  (goal >= 50 %: met)" : "  (goal >= 50 %: MISSED)")
-                        : "");
+    std::printf(
+        "  %3d callers: %5.1f %% (CPU %5.1f %%)%s\n", level, ratio * 100, cpu_ratio * 100,
+        in_goal ? (ratio >= 0.5 ? "  (goal >= 50 %: met)" : "  (goal >= 50 %: MISSED)") : "");
     if (in_goal) {
       goal_measured = true;
       goal_met = goal_met && ratio >= 0.5;
@@ -838,8 +846,7 @@ int main(int argc, char** argv) {
   app.add_option("--content-chars", o.content_chars, "characters of petition text")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
-  app.add_option("--anonymous-every", o.anonymous_every,
-                 "one petition in N anonymous (0: none)")
+  app.add_option("--anonymous-every", o.anonymous_every, "one petition in N anonymous (0: none)")
       ->capture_default_str();
   app.add_option("--kinds", o.kinds, "calls to measure at each level: health,whoami,register")
       ->capture_default_str();
