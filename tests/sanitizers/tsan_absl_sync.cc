@@ -44,7 +44,32 @@ using CondVarTimeFn = bool (*)(absl::CondVar*, absl::Mutex*, absl::Time);
 
 #define JIJIAN_REAL(type, name) static const auto real = Real<type>(name)
 
+// Abseil evaluates a waiter's condition inside the library, holding the mutex, in whichever
+// thread gets to it (the waiter itself before it gives the mutex up, or a thread locking or
+// unlocking it), outside what the wrappers below see. So each condition is wrapped in one
+// that acquires the mutex for TSan before evaluating and releases it after: the condition's
+// reads are ordered after the last holder's writes and before the next holder's. The
+// wrapper reads its own context without instrumentation: that context is on the waiter's
+// stack, and the acquire that orders those reads is what the wrapper is for.
+struct GuardedCondition {
+  absl::Mutex* mu;
+  const absl::Condition* cond;
+};
+
+__attribute__((no_sanitize_thread)) bool AcquireThenEval(void* arg) {
+  const auto* g = static_cast<const GuardedCondition*>(arg);
+  __tsan_acquire(g->mu);
+  const bool met = g->cond->Eval();
+  __tsan_release(g->mu);
+  return met;
+}
+
 }  // namespace
+
+// Declares `guarded`, the condition cond evaluated after an acquire of mutex mu.
+#define JIJIAN_GUARD(mu, cond)                  \
+  GuardedCondition guarded_context{mu, &cond}; \
+  const absl::Condition guarded(&AcquireThenEval, &guarded_context)
 
 namespace absl {
 ABSL_NAMESPACE_BEGIN
@@ -89,20 +114,23 @@ void Mutex::ReaderUnlock() {
 
 void Mutex::LockWhen(const Condition& cond) {
   JIJIAN_REAL(MutexCondFn, "_ZN4absl7debian35Mutex8LockWhenERKNS0_9ConditionE");
-  real(this, cond);
+  JIJIAN_GUARD(this, cond);
+  real(this, guarded);
   __tsan_acquire(this);
 }
 
 void Mutex::ReaderLockWhen(const Condition& cond) {
   JIJIAN_REAL(MutexCondFn, "_ZN4absl7debian35Mutex14ReaderLockWhenERKNS0_9ConditionE");
-  real(this, cond);
+  JIJIAN_GUARD(this, cond);
+  real(this, guarded);
   __tsan_acquire(this);
 }
 
 bool Mutex::LockWhenWithTimeout(const Condition& cond, absl::Duration timeout) {
   JIJIAN_REAL(MutexCondDurationFn,
               "_ZN4absl7debian35Mutex19LockWhenWithTimeoutERKNS0_9ConditionENS0_8DurationE");
-  const bool met = real(this, cond, timeout);
+  JIJIAN_GUARD(this, cond);
+  const bool met = real(this, guarded, timeout);
   __tsan_acquire(this);  // held on return either way
   return met;
 }
@@ -110,7 +138,8 @@ bool Mutex::LockWhenWithTimeout(const Condition& cond, absl::Duration timeout) {
 bool Mutex::LockWhenWithDeadline(const Condition& cond, absl::Time deadline) {
   JIJIAN_REAL(MutexCondTimeFn,
               "_ZN4absl7debian35Mutex20LockWhenWithDeadlineERKNS0_9ConditionENS0_4TimeE");
-  const bool met = real(this, cond, deadline);
+  JIJIAN_GUARD(this, cond);
+  const bool met = real(this, guarded, deadline);
   __tsan_acquire(this);
   return met;
 }
@@ -118,7 +147,8 @@ bool Mutex::LockWhenWithDeadline(const Condition& cond, absl::Time deadline) {
 bool Mutex::ReaderLockWhenWithTimeout(const Condition& cond, absl::Duration timeout) {
   JIJIAN_REAL(MutexCondDurationFn,
               "_ZN4absl7debian35Mutex25ReaderLockWhenWithTimeoutERKNS0_9ConditionENS0_8DurationE");
-  const bool met = real(this, cond, timeout);
+  JIJIAN_GUARD(this, cond);
+  const bool met = real(this, guarded, timeout);
   __tsan_acquire(this);
   return met;
 }
@@ -126,7 +156,8 @@ bool Mutex::ReaderLockWhenWithTimeout(const Condition& cond, absl::Duration time
 bool Mutex::ReaderLockWhenWithDeadline(const Condition& cond, absl::Time deadline) {
   JIJIAN_REAL(MutexCondTimeFn,
               "_ZN4absl7debian35Mutex26ReaderLockWhenWithDeadlineERKNS0_9ConditionENS0_4TimeE");
-  const bool met = real(this, cond, deadline);
+  JIJIAN_GUARD(this, cond);
+  const bool met = real(this, guarded, deadline);
   __tsan_acquire(this);
   return met;
 }
@@ -135,7 +166,8 @@ bool Mutex::ReaderLockWhenWithDeadline(const Condition& cond, absl::Time deadlin
 void Mutex::Await(const Condition& cond) {
   JIJIAN_REAL(MutexCondFn, "_ZN4absl7debian35Mutex5AwaitERKNS0_9ConditionE");
   __tsan_release(this);
-  real(this, cond);
+  JIJIAN_GUARD(this, cond);
+  real(this, guarded);
   __tsan_acquire(this);
 }
 
@@ -143,7 +175,8 @@ bool Mutex::AwaitWithTimeout(const Condition& cond, absl::Duration timeout) {
   JIJIAN_REAL(MutexCondDurationFn,
               "_ZN4absl7debian35Mutex16AwaitWithTimeoutERKNS0_9ConditionENS0_8DurationE");
   __tsan_release(this);
-  const bool met = real(this, cond, timeout);
+  JIJIAN_GUARD(this, cond);
+  const bool met = real(this, guarded, timeout);
   __tsan_acquire(this);
   return met;
 }
@@ -152,7 +185,8 @@ bool Mutex::AwaitWithDeadline(const Condition& cond, absl::Time deadline) {
   JIJIAN_REAL(MutexCondTimeFn,
               "_ZN4absl7debian35Mutex17AwaitWithDeadlineERKNS0_9ConditionENS0_4TimeE");
   __tsan_release(this);
-  const bool met = real(this, cond, deadline);
+  JIJIAN_GUARD(this, cond);
+  const bool met = real(this, guarded, deadline);
   __tsan_acquire(this);
   return met;
 }
