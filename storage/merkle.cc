@@ -127,19 +127,23 @@ absl::Status AppendSubproof(uint64_t m, uint64_t begin, uint64_t end, bool compl
   return absl::OkStatus();
 }
 
+// x >> shift, and 0 when shift is 64 (where a plain shift is undefined): the bits of x
+// above the lowest shift.
+uint64_t BitsAbove(uint64_t x, uint64_t shift) { return shift >= 64 ? 0 : x >> shift; }
+
 // Number of hashes in PATH(index, D[0:size]) for index < size: one per level below the
 // point where the leaf's path leaves the right edge of the tree, plus one per complete
 // left sibling above it.
 uint64_t InclusionProofLength(uint64_t index, uint64_t size) {
   const uint64_t inner = std::bit_width(index ^ (size - 1));
-  return inner + std::popcount(index >> inner);
+  return inner + std::popcount(BitsAbove(index, inner));
 }
 
 // Number of hashes in PROOF(old_size, D[0:new_size]) for 0 < old_size < new_size.
 uint64_t ConsistencyProofLength(uint64_t old_size, uint64_t new_size) {
   const uint64_t index = old_size - 1;
   const uint64_t inner = std::bit_width(index ^ (new_size - 1));
-  const uint64_t border = std::popcount(index >> inner);
+  const uint64_t border = std::popcount(BitsAbove(index, inner));
   const uint64_t shift = std::countr_zero(old_size);
   return (inner - shift) + border + (std::has_single_bit(old_size) ? 0 : 1);
 }
