@@ -45,7 +45,8 @@ std::string LoadAverage() {
   return absl::StrFormat("%.2f %.2f %.2f", l[0], l[1], l[2]);
 }
 
-int Generate(double factor, const std::string& dir, size_t steps_per_mutation, bool verify) {
+int Generate(double factor, const std::string& dir, size_t steps_per_mutation, size_t callers,
+             bool verify) {
   std::filesystem::create_directories(dir + "/db");
   storage::Store::Options options;
   options.path = dir + "/db/jijian.db";
@@ -61,6 +62,7 @@ int Generate(double factor, const std::string& dir, size_t steps_per_mutation, b
   YearOptions yo;
   yo.factor = factor;
   yo.steps_per_mutation = steps_per_mutation;
+  yo.callers = callers;
   yo.progress = [&](int day) {
     if (day % 30 != 29 && day != 364) return;
     const double s =
@@ -132,12 +134,14 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   double factor = 31;
   std::string dir;
-  size_t steps = 128;
+  size_t steps = 64;
+  size_t callers = 8;
   bool verify = false;
   CLI::App* gen = app.add_subcommand("generate", "write a year at 1/FACTOR of the 2023 volume");
   gen->add_option("--factor", factor, "1 = national, 31 = province, 3100 ...")->check(CLI::Range(1.0, 1e6));
   gen->add_option("--data", dir, "new folder; the database is DIR/db/jijian.db")->required();
   gen->add_option("--steps-per-mutation", steps, "workflow steps per Store::Apply");
+  gen->add_option("--callers", callers, "threads calling Store::Apply at once");
   gen->add_flag("--verify", verify, "verify the audit log offline afterwards");
   int samples = 2000;
   std::string out_json;
@@ -145,6 +149,6 @@ int main(int argc, char** argv) {
   query->add_option("--data", dir, "a folder made by generate")->required();
   query->add_option("--samples", samples, "random keys per query");
   CLI11_PARSE(app, argc, argv);
-  if (gen->parsed()) return jijian::bench::Generate(factor, dir, steps, verify);
+  if (gen->parsed()) return jijian::bench::Generate(factor, dir, steps, callers, verify);
   return jijian::bench::RunQueries(dir, jijian::bench::YearKek(), samples);
 }

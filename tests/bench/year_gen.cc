@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <atomic>
 #include <random>
+#include <thread>
+
+#include "absl/synchronization/mutex.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -325,6 +329,7 @@ absl::Status YearGenerator::PetitionRegister(WriteTxn& txn, int day, uint32_t) {
   const uint32_t n = static_cast<uint32_t>(*number);
   if (n != petitions_.size()) return absl::InternalError("petition numbers out of step");
   Petition p;
+  first_petition_of_person_.resize(next_person_, 0);
   // About one petition in eight is about someone already reported on (a repeat report).
   if (next_person_ > 1 && Real() < 0.13) {
     p.p1 = static_cast<uint32_t>(Uniform(1, static_cast<int>(next_person_ - 1)));
@@ -1219,28 +1224,64 @@ absl::Status YearGenerator::RunDay(int day) {
   days_[static_cast<size_t>(day)].clear();
   // Steps of one actor go together into one mutation (as one caller's requests do).
   std::stable_sort(jobs.begin(), jobs.end(), [this](const Job& a, const Job& b) {
+    const bool ra = a.step == Step::kLeadRegister, rb = b.step == Step::kLeadRegister;
+    if (ra != rb) return ra;
     return ActorFor(a.step).role < ActorFor(b.step).role;
   });
+  struct Chunk {
+    size_t at, end;
+    storage::Actor actor;
+  };
+  std::vector<Chunk> chunks;
   for (size_t at = 0; at < jobs.size();) {
+    const bool reg = jobs[at].step == Step::kLeadRegister;
     const std::string role = ActorFor(jobs[at].step).role;
     size_t end = at;
     while (end < jobs.size() && end - at < options_.steps_per_mutation &&
+           (jobs[end].step == Step::kLeadRegister) == reg &&
            ActorFor(jobs[end].step).role == role)
       ++end;
     storage::Actor actor = ActorFor(jobs[at].step);
     if (role == "inspector") actor.user_id = Inspector(jobs[at].obj);
-    absl::StatusOr<std::string> done =
-        store_.Apply(actor, "", [&](WriteTxn& txn) -> absl::StatusOr<std::string> {
-          for (size_t i = at; i < end; ++i) {
-            if (absl::Status st = RunStep(txn, day, jobs[i]); !st.ok()) return st;
-          }
-          return std::string();
-        });
-    ++counts_.mutations;
-    if (!done.ok()) return done.status();
+    chunks.push_back({at, end, actor});
     at = end;
   }
-  return absl::OkStatus();
+  // Every mutation runs on the store's single writer thread, one after another, so the
+  // generator's state needs no lock; callers on several threads only let the writer group
+  // several mutations into one commit, as concurrent RPCs do. Lead registrations (numbered in
+  // the order they were prepared) go first, one mutation at a time.
+  std::atomic<size_t> next{0};
+  absl::Mutex mu;
+  absl::Status first_error;
+  auto run = [&](bool registrations) {
+    for (;;) {
+      const size_t i = next.fetch_add(1);
+      if (i >= chunks.size()) return;
+      const Chunk& c = chunks[i];
+      if ((jobs[c.at].step == Step::kLeadRegister) != registrations) {
+        next.fetch_sub(1);
+        return;
+      }
+      absl::StatusOr<std::string> done =
+          store_.Apply(c.actor, "", [&, c](WriteTxn& txn) -> absl::StatusOr<std::string> {
+            ++counts_.mutations;
+            for (size_t k = c.at; k < c.end; ++k) {
+              if (absl::Status st = RunStep(txn, day, jobs[k]); !st.ok()) return st;
+            }
+            return std::string();
+          });
+      if (!done.ok()) {
+        absl::MutexLock lock(&mu);
+        if (first_error.ok()) first_error = done.status();
+      }
+    }
+  };
+  run(true);
+  if (!first_error.ok()) return first_error;
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < options_.callers && t < chunks.size(); ++t) threads.emplace_back(run, false);
+  for (std::thread& t : threads) t.join();
+  return first_error;
 }
 
 absl::StatusOr<YearCounts> YearGenerator::Run() {

@@ -33,7 +33,10 @@ struct YearOptions {
   double factor = 1;     // 1 = national, 31 = a province, 3100 = a prefecture
   int year = 2023;       // the simulated year (ids XF-2023-..., dates in this year)
   uint64_t seed = 2023;  // the random mix is a function of the seed
-  size_t steps_per_mutation = 128;  // workflow steps written by one Store::Apply
+  size_t steps_per_mutation = 64;  // workflow steps written by one Store::Apply
+  // Threads calling Store::Apply at once, so that the writer groups their mutations into
+  // one commit as it does for concurrent RPCs. The mutations themselves run one at a time.
+  size_t callers = 8;
   // Called after each simulated day with the day index (0..364); may be empty.
   std::function<void(int day)> progress;
 };
