@@ -239,14 +239,13 @@ absl::Status BuildTimeline(storage::Db& db, const std::string& object_id,
     if (!mine.ok()) return mine.status();
     events.insert(events.end(), mine->begin(), mine->end());
     if (events.size() > kMaxTimelineEvents) {
-      return absl::ResourceExhaustedError(absl::StrCat("the timeline of ", object_id,
-                                                       " has more than ", kMaxTimelineEvents,
-                                                       " events"));
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "the timeline of ", object_id, " has more than ", kMaxTimelineEvents, " events"));
     }
   }
   if (events.empty()) {
-    return absl::NotFoundError(absl::StrCat("object_id: no audit events for ", object_id,
-                                            " or anything linked to it"));
+    return absl::NotFoundError(
+        absl::StrCat("object_id: no audit events for ", object_id, " or anything linked to it"));
   }
   std::sort(events.begin(), events.end(),
             [](const storage::StoredAuditEvent& a, const storage::StoredAuditEvent& b) {

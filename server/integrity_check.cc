@@ -49,8 +49,7 @@ storage::MutationFn IntegrityCheckMutation(const ServiceDeps& deps,
         storage::FindByPersonIndex(txn.db(), {digest}, "");
     if (!ids.ok()) return ids.status();
     int closed = 0;
-    auto add = [&](const std::string& id, const char* kind, const std::string& state,
-                   bool open) {
+    auto add = [&](const std::string& id, const char* kind, const std::string& state, bool open) {
       if (!open) {
         ++closed;
         return;
@@ -91,8 +90,7 @@ storage::MutationFn IntegrityCheckMutation(const ServiceDeps& deps,
       v1::IntegritySanction* s = out.add_sanctions();
       s->set_disposition_id(d.id);
       s->set_form(static_cast<int32_t>(d.form));
-      for (const std::string& n :
-           dispositions::CodesOf(*deps.measures, d.measures, /*zh=*/true))
+      for (const std::string& n : dispositions::CodesOf(*deps.measures, d.measures, /*zh=*/true))
         s->add_measures(n);
       s->set_decided_date(d.decided_date);
       s->set_period_end(d.period_end);
@@ -123,11 +121,10 @@ storage::MutationFn IntegrityCheckMutation(const ServiceDeps& deps,
         !st.ok())
       return st;
     // The event names who asked (its actor) and what was answered, never the person.
-    absl::StatusOr<int64_t> seq =
-        txn.AppendEvent({"integrity.check", "integrity_check", ref, "",
-                         std::string(domain::OpinionCode(opinion)),
-                         "open=" + std::to_string(out.open_matters_size()) +
-                             " in_period=" + std::to_string(out.sanctions_size())});
+    absl::StatusOr<int64_t> seq = txn.AppendEvent(
+        {"integrity.check", "integrity_check", ref, "", std::string(domain::OpinionCode(opinion)),
+         "open=" + std::to_string(out.open_matters_size()) +
+             " in_period=" + std::to_string(out.sanctions_size())});
     if (!seq.ok()) return seq.status();
     out.set_reference(ref);
     out.set_date(FormatDate(today));

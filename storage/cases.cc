@@ -60,10 +60,10 @@ absl::StatusOr<std::vector<CaseRow>> ListCases(Db& db, const CaseFilter& f) {
 
 absl::StatusOr<std::vector<CaseRow>> ListOpenCasesOfInspector(Db& db, const std::string& inspector,
                                                               int limit) {
-  absl::StatusOr<Stmt> q = db.Prepare(absl::StrCat(
-      "SELECT ", kCaseColumns,
-      " FROM cases c INDEXED BY cases_inspector WHERE c.inspector = ?1 "
-      "AND c.state != 'CASE_CLOSED' ORDER BY c.id LIMIT ?2"));
+  absl::StatusOr<Stmt> q =
+      db.Prepare(absl::StrCat("SELECT ", kCaseColumns,
+                              " FROM cases c INDEXED BY cases_inspector WHERE c.inspector = ?1 "
+                              "AND c.state != 'CASE_CLOSED' ORDER BY c.id LIMIT ?2"));
   if (!q.ok()) return q.status();
   q->Bind(inspector, static_cast<int64_t>(limit));
   return q->Collect<CaseRow>(CaseFromRow);

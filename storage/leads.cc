@@ -91,11 +91,11 @@ absl::StatusOr<std::vector<LeadRow>> ListLeads(Db& db, const LeadFilter& f) {
 
 absl::StatusOr<std::vector<LeadRow>> ListOpenLeadsOfInspector(Db& db, const std::string& inspector,
                                                               int limit) {
-  absl::StatusOr<Stmt> q = db.Prepare(absl::StrCat(
-      "SELECT ", kLeadColumns,
-      " FROM leads l INDEXED BY leads_inspector WHERE l.inspector = ?1 "
-      "AND l.state NOT IN ('LEAD_CLOSED', 'LEAD_TRANSFERRED', 'LEAD_CASE_FILED') "
-      "ORDER BY l.id LIMIT ?2"));
+  absl::StatusOr<Stmt> q = db.Prepare(
+      absl::StrCat("SELECT ", kLeadColumns,
+                   " FROM leads l INDEXED BY leads_inspector WHERE l.inspector = ?1 "
+                   "AND l.state NOT IN ('LEAD_CLOSED', 'LEAD_TRANSFERRED', 'LEAD_CASE_FILED') "
+                   "ORDER BY l.id LIMIT ?2"));
   if (!q.ok()) return q.status();
   q->Bind(inspector, static_cast<int64_t>(limit));
   return q->Collect<LeadRow>(LeadFromRow);

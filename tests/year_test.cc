@@ -36,8 +36,8 @@ void ExpectGapFree(storage::Store& store, const std::string& table, const std::s
                    int64_t expected) {
   absl::StatusOr<std::vector<std::string>> ids =
       store.Read<std::vector<std::string>>([&](storage::Db& db) {
-        return db.Prepare("SELECT id FROM " + table + " ORDER BY id")->Collect<std::string>(
-            [](storage::Stmt& s) { return s.Text(0); });
+        return db.Prepare("SELECT id FROM " + table + " ORDER BY id")
+            ->Collect<std::string>([](storage::Stmt& s) { return s.Text(0); });
       });
   ASSERT_TRUE(ids.ok()) << ids.status();
   ASSERT_EQ(static_cast<int64_t>(ids->size()), expected) << table;
@@ -68,8 +68,10 @@ TEST(YearTest, ASmallYearThroughTheWritePathComesBackWhole) {
   // The volume: every petition of the year registered; leads, cases and dispositions close to
   // the national figures divided by the factor (the tail of the year stays open).
   EXPECT_EQ(counts->petitions, std::llround(bench::kNationalPetitions / kFactor));
-  EXPECT_NEAR(counts->leads, bench::kNationalLeads / kFactor, 0.1 * bench::kNationalLeads / kFactor);
-  EXPECT_NEAR(counts->cases, bench::kNationalCases / kFactor, 0.2 * bench::kNationalCases / kFactor);
+  EXPECT_NEAR(counts->leads, bench::kNationalLeads / kFactor,
+              0.1 * bench::kNationalLeads / kFactor);
+  EXPECT_NEAR(counts->cases, bench::kNationalCases / kFactor,
+              0.2 * bench::kNationalCases / kFactor);
   EXPECT_NEAR(counts->dispositions_approved, bench::kNationalDispositions / kFactor,
               0.2 * bench::kNationalDispositions / kFactor);
 
@@ -87,9 +89,10 @@ TEST(YearTest, ASmallYearThroughTheWritePathComesBackWhole) {
   // Cases reach their end: most are closed within the year, each with executed decisions.
   EXPECT_GT(Count(*store, "SELECT COUNT(*) FROM cases WHERE state = 'CASE_CLOSED'"),
             counts->cases / 2);
-  EXPECT_EQ(Count(*store, "SELECT COUNT(*) FROM cases c WHERE c.state = 'CASE_CLOSED' AND "
-                          "EXISTS (SELECT 1 FROM dispositions d WHERE d.object_id = c.id AND "
-                          "d.filed_date = '')"),
+  EXPECT_EQ(Count(*store,
+                  "SELECT COUNT(*) FROM cases c WHERE c.state = 'CASE_CLOSED' AND "
+                  "EXISTS (SELECT 1 FROM dispositions d WHERE d.object_id = c.id AND "
+                  "d.filed_date = '')"),
             0);
 
   // The statistics of the year give the 2023 four-forms shares (within half a point).

@@ -50,7 +50,8 @@ int Generate(double factor, const std::string& dir, size_t steps_per_mutation, s
   std::filesystem::create_directories(dir + "/db");
   storage::Store::Options options;
   options.path = dir + "/db/jijian.db";
-  absl::StatusOr<std::unique_ptr<storage::Store>> store = storage::Store::Create(options, BenchKek());
+  absl::StatusOr<std::unique_ptr<storage::Store>> store =
+      storage::Store::Create(options, BenchKek());
   if (!store.ok()) {
     std::cerr << "create: " << store.status() << "\n";
     return 1;
@@ -65,8 +66,7 @@ int Generate(double factor, const std::string& dir, size_t steps_per_mutation, s
   yo.callers = callers;
   yo.progress = [&](int day) {
     if (day % 30 != 29 && day != 364) return;
-    const double s =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::printf("  day %3d  %8.1f s  load %s\n", day + 1, s, LoadAverage().c_str());
     std::fflush(stdout);
   };
@@ -84,11 +84,11 @@ int Generate(double factor, const std::string& dir, size_t steps_per_mutation, s
   store->reset();  // drains, checkpoints nothing more than SQLite does on close
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const int64_t db_bytes = FileSize(options.path) + FileSize(options.path + "-wal");
-  std::printf("petitions %lld  leads %lld  cases %lld  dispositions approved %lld (proposed %lld)\n",
-              static_cast<long long>(counts->petitions), static_cast<long long>(counts->leads),
-              static_cast<long long>(counts->cases),
-              static_cast<long long>(counts->dispositions_approved),
-              static_cast<long long>(counts->dispositions_proposed));
+  std::printf(
+      "petitions %lld  leads %lld  cases %lld  dispositions approved %lld (proposed %lld)\n",
+      static_cast<long long>(counts->petitions), static_cast<long long>(counts->leads),
+      static_cast<long long>(counts->cases), static_cast<long long>(counts->dispositions_approved),
+      static_cast<long long>(counts->dispositions_proposed));
   const double total = static_cast<double>(counts->dispositions_approved);
   std::printf("four forms %lld / %lld / %lld / %lld = %.1f / %.1f / %.1f / %.1f %%\n",
               static_cast<long long>(counts->forms[0]), static_cast<long long>(counts->forms[1]),
@@ -138,7 +138,8 @@ int main(int argc, char** argv) {
   size_t callers = 8;
   bool verify = false;
   CLI::App* gen = app.add_subcommand("generate", "write a year at 1/FACTOR of the 2023 volume");
-  gen->add_option("--factor", factor, "1 = national, 31 = province, 3100 ...")->check(CLI::Range(1.0, 1e6));
+  gen->add_option("--factor", factor, "1 = national, 31 = province, 3100 ...")
+      ->check(CLI::Range(1.0, 1e6));
   gen->add_option("--data", dir, "new folder; the database is DIR/db/jijian.db")->required();
   gen->add_option("--steps-per-mutation", steps, "workflow steps per Store::Apply");
   gen->add_option("--callers", callers, "threads calling Store::Apply at once");

@@ -1,16 +1,15 @@
 #include "tests/bench/year_gen.h"
 
 #include <algorithm>
-#include <cmath>
 #include <atomic>
+#include <cmath>
 #include <random>
 #include <thread>
-
-#include "absl/synchronization/mutex.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
 #include "jijian/v1/case.pb.h"
 #include "jijian/v1/disposition.pb.h"
@@ -52,7 +51,7 @@ constexpr const char* kSurnames[] = {"王", "李", "张", "刘", "陈", "杨", "
 constexpr const char* kGiven[] = {"伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋",
                                   "勇", "艳", "杰", "娟", "涛", "明", "超", "秀", "霞", "平",
                                   "刚", "桂", "华", "建", "国", "文", "辉", "波", "宁", "鹏"};
-constexpr const char* kUnitKinds[] = {"财政局", "教育局", "卫健委", "住建局", "交通局",
+constexpr const char* kUnitKinds[] = {"财政局",     "教育局",     "卫健委", "住建局",     "交通局",
                                       "自然资源局", "农业农村局", "水务局", "市场监管局", "国资委"};
 
 }  // namespace
@@ -219,16 +218,14 @@ class YearGenerator {
                        const std::string& date, const std::string& text);
   absl::Status AddProposal(WriteTxn& txn, const storage::LeadRow& row, const std::string& kind,
                            const std::string& date);
-  absl::Status ChangeCase(WriteTxn& txn, uint32_t n, server::domain::CaseAction action,
-                          const std::string& event_action,
-                          const std::function<absl::Status(storage::CaseRow&,
-                                                           storage::EventInput&)>& change);
+  absl::Status ChangeCase(
+      WriteTxn& txn, uint32_t n, server::domain::CaseAction action, const std::string& event_action,
+      const std::function<absl::Status(storage::CaseRow&, storage::EventInput&)>& change);
   absl::Status CaseStep(WriteTxn& txn, int day, uint32_t n, Step step);
   absl::Status DispositionsPropose(WriteTxn& txn, int day, uint32_t matter, bool is_case);
-  absl::Status DispositionsChange(WriteTxn& txn, int day, uint32_t matter, bool is_case,
-                                  Step step);
-  absl::Status AddHistory(WriteTxn& txn, const storage::DispositionRow& r,
-                          const std::string& kind, const std::string& date);
+  absl::Status DispositionsChange(WriteTxn& txn, int day, uint32_t matter, bool is_case, Step step);
+  absl::Status AddHistory(WriteTxn& txn, const storage::DispositionRow& r, const std::string& kind,
+                          const std::string& date);
   absl::Status Event(WriteTxn& txn, const storage::EventInput& e) {
     absl::StatusOr<int64_t> seq = txn.AppendEvent(e);
     if (!seq.ok()) return seq.status();
@@ -299,20 +296,19 @@ absl::Status YearGenerator::CreateUsers() {
   }
   for (size_t at = 0; at < users.size(); at += 1000) {
     const size_t end = std::min(users.size(), at + 1000);
-    absl::StatusOr<std::string> done =
-        store_.Apply({"system", "admin", ""}, "",
-                     [&](WriteTxn& txn) -> absl::StatusOr<std::string> {
-                       for (size_t i = at; i < end; ++i) {
-                         storage::UserRecord u = users[i];
-                         u.created_us = u.updated_us = txn.now_us();
-                         if (absl::Status st = storage::InsertUser(txn, u); !st.ok()) return st;
-                         if (absl::Status st = Event(txn, {"user.add", "user", u.user_id, "",
-                                                           "ENABLED", "roles=" + u.roles});
-                             !st.ok())
-                           return st;
-                       }
-                       return std::string();
-                     });
+    absl::StatusOr<std::string> done = store_.Apply(
+        {"system", "admin", ""}, "", [&](WriteTxn& txn) -> absl::StatusOr<std::string> {
+          for (size_t i = at; i < end; ++i) {
+            storage::UserRecord u = users[i];
+            u.created_us = u.updated_us = txn.now_us();
+            if (absl::Status st = storage::InsertUser(txn, u); !st.ok()) return st;
+            if (absl::Status st =
+                    Event(txn, {"user.add", "user", u.user_id, "", "ENABLED", "roles=" + u.roles});
+                !st.ok())
+              return st;
+          }
+          return std::string();
+        });
     ++counts_.mutations;
     if (!done.ok()) return done.status();
   }
@@ -346,14 +342,13 @@ absl::Status YearGenerator::PetitionRegister(WriteTxn& txn, int day, uint32_t) {
     }
   }
   const std::string id = Id("XF", n);
-  static constexpr v1::Channel kChannels[] = {v1::CHANNEL_ONLINE, v1::CHANNEL_ONLINE,
-                                              v1::CHANNEL_ONLINE, v1::CHANNEL_LETTER,
-                                              v1::CHANNEL_LETTER, v1::CHANNEL_VISIT,
-                                              v1::CHANNEL_PHONE,  v1::CHANNEL_HIGHER,
-                                              v1::CHANNEL_AGENCY, v1::CHANNEL_ONLINE};
+  static constexpr v1::Channel kChannels[] = {
+      v1::CHANNEL_ONLINE, v1::CHANNEL_ONLINE, v1::CHANNEL_ONLINE, v1::CHANNEL_LETTER,
+      v1::CHANNEL_LETTER, v1::CHANNEL_VISIT,  v1::CHANNEL_PHONE,  v1::CHANNEL_HIGHER,
+      v1::CHANNEL_AGENCY, v1::CHANNEL_ONLINE};
   static constexpr v1::Category kCategories[] = {
-      v1::CATEGORY_ACCUSATION, v1::CATEGORY_ACCUSATION,   v1::CATEGORY_ACCUSATION,
-      v1::CATEGORY_COMPLAINT,  v1::CATEGORY_APPEAL,       v1::CATEGORY_SUGGESTION,
+      v1::CATEGORY_ACCUSATION,   v1::CATEGORY_ACCUSATION,   v1::CATEGORY_ACCUSATION,
+      v1::CATEGORY_COMPLAINT,    v1::CATEGORY_APPEAL,       v1::CATEGORY_SUGGESTION,
       v1::CATEGORY_OUT_OF_SCOPE, v1::CATEGORY_OUT_OF_SCOPE, v1::CATEGORY_NO_SUBSTANCE,
       v1::CATEGORY_ACCUSATION};
   storage::PetitionRow row;
@@ -487,7 +482,8 @@ absl::Status YearGenerator::PetitionDecide(WriteTxn& txn, int day, uint32_t n) {
   row->decided_date = date;
   const bool has_body = mode == v1::HANDLING_ESCALATE || mode == v1::HANDLING_TRANSFER_DOWN ||
                         mode == v1::HANDLING_ASSIGN_DOWN || mode == v1::HANDLING_REFER_OUT;
-  if (has_body) row->decision_to = PersonUnit(p.p1).substr(0, PersonUnit(p.p1).find("县") + 3) + "纪委监委";
+  if (has_body)
+    row->decision_to = PersonUnit(p.p1).substr(0, PersonUnit(p.p1).find("县") + 3) + "纪委监委";
   if (mode == v1::HANDLING_ASSIGN_DOWN) row->decision_due = Date(day + 60);
   event.reason = "mode=" + std::string(server::domain::PetitionActionName(action));
   if (!row->decision_to.empty()) event.reason += " to=" + row->decision_to;
@@ -567,15 +563,15 @@ absl::Status YearGenerator::PetitionNotify(WriteTxn& txn, int day, uint32_t n) {
   const std::string date = Date(day);
   if (absl::Status st = storage::MeetDeadline(txn, id, "acceptance_notice", date); !st.ok())
     return st;
-  if (absl::Status st = server::AddSealedPetitionMessage(txn, id, "acceptance_notice", date,
-                                                         "phone", "您反映的问题已收悉，已按规定处理。");
+  if (absl::Status st = server::AddSealedPetitionMessage(
+          txn, id, "acceptance_notice", date, "phone", "您反映的问题已收悉，已按规定处理。");
       !st.ok())
     return st;
   row->state = v1::PetitionState_Name(*next);
   if (absl::Status st = storage::UpdatePetition(txn, *row); !st.ok()) return st;
-  return Event(txn, {"petition.notify", "petition", id,
-                     std::string(server::domain::PetitionStateName(from)),
-                     std::string(server::domain::PetitionStateName(*next)), "means=phone"});
+  return Event(
+      txn, {"petition.notify", "petition", id, std::string(server::domain::PetitionStateName(from)),
+            std::string(server::domain::PetitionStateName(*next)), "means=phone"});
 }
 
 // ---- Leads (lead_service.cc) ---------------------------------------------------------------
@@ -597,12 +593,13 @@ absl::Status YearGenerator::LeadRegister(WriteTxn& txn, int day, uint32_t n) {
     absl::StatusOr<std::vector<storage::SubjectRow>> rows = storage::GetSubjects(txn.db(), pid);
     if (!rows.ok()) return rows.status();
     for (const storage::SubjectRow& s : *rows) {
-      absl::StatusOr<std::string> bytes = server::OpenAt(keys, "petition_subjects", "subject",
-                                                         ChildRowId(pid, s.idx), s.sealed);
+      absl::StatusOr<std::string> bytes =
+          server::OpenAt(keys, "petition_subjects", "subject", ChildRowId(pid, s.idx), s.sealed);
       if (!bytes.ok()) return bytes.status();
       subjects.Add()->ParseFromString(*bytes);
     }
-    absl::StatusOr<std::string> text = server::OpenAt(keys, "petitions", "summary", pid, p->summary);
+    absl::StatusOr<std::string> text =
+        server::OpenAt(keys, "petitions", "summary", pid, p->summary);
     if (!text.ok()) return text.status();
     summary = *text;
   } else {
@@ -635,7 +632,8 @@ absl::Status YearGenerator::LeadRegister(WriteTxn& txn, int day, uint32_t n) {
   row.state = v1::LeadState_Name(v1::LEAD_REGISTERED);
   row.source = v1::LeadSource_Name(static_cast<v1::LeadSource>(lead.source));
   row.petition_id = lead.petition ? Id("XF", lead.petition) : "";
-  absl::StatusOr<std::string> sealed = SealAt(keys, KeyDomain::kContent, "leads", "summary", id, summary);
+  absl::StatusOr<std::string> sealed =
+      SealAt(keys, KeyDomain::kContent, "leads", "summary", id, summary);
   if (!sealed.ok()) return sealed.status();
   row.summary = *sealed;
   row.report_required = server::domain::ReportToHigherRequired(subjects);
@@ -667,13 +665,13 @@ absl::Status YearGenerator::LeadRegister(WriteTxn& txn, int day, uint32_t n) {
   if (lead.petition != 0) {
     if (absl::Status st = storage::AddObjectLink(txn, row.petition_id, id, "lead"); !st.ok())
       return st;
-    if (absl::Status st = Event(txn, {"petition.handed_on", "petition", row.petition_id,
-                                      "ACCEPTED", "ACCEPTED", "lead=" + id});
+    if (absl::Status st = Event(txn, {"petition.handed_on", "petition", row.petition_id, "ACCEPTED",
+                                      "ACCEPTED", "lead=" + id});
         !st.ok())
       return st;
   }
-  if (absl::Status st = Event(txn, {"lead.register", "lead", id, "", "REGISTERED",
-                                    "source=" + row.source});
+  if (absl::Status st =
+          Event(txn, {"lead.register", "lead", id, "", "REGISTERED", "source=" + row.source});
       !st.ok())
     return st;
   ++counts_.leads;
@@ -693,8 +691,8 @@ absl::Status YearGenerator::ChangeLead(
   absl::StatusOr<v1::LeadState> next = server::domain::NextLeadState(id, from, action);
   if (!next.ok()) return next.status();
   v1::LeadState to = *next;
-  storage::EventInput event{event_action, "lead", id,
-                            std::string(server::domain::LeadStateName(from)), "", ""};
+  storage::EventInput event{
+      event_action, "lead", id, std::string(server::domain::LeadStateName(from)), "", ""};
   if (absl::Status st = change(*row, to, event); !st.ok()) return st;
   if (to == server::domain::kDecidedByProposal) return absl::InternalError("no state after " + id);
   event.state_after = std::string(server::domain::LeadStateName(to));
@@ -707,8 +705,8 @@ absl::Status YearGenerator::AddNote(WriteTxn& txn, const std::string& id, const 
                                     const std::string& date, const std::string& text) {
   absl::StatusOr<int64_t> seq = storage::NextMessageSeq(txn.db(), id, storage::kLeadNotes);
   if (!seq.ok()) return seq.status();
-  absl::StatusOr<std::string> body = SealAt(txn.keyring(), KeyDomain::kContent,
-                                            storage::kLeadNotes, "body", ChildRowId(id, *seq), text);
+  absl::StatusOr<std::string> body = SealAt(txn.keyring(), KeyDomain::kContent, storage::kLeadNotes,
+                                            "body", ChildRowId(id, *seq), text);
   if (!body.ok()) return body.status();
   return storage::AddMessage(txn, {id, *seq, kind, date, "", *body, txn.actor().user_id, 0},
                              storage::kLeadNotes);
@@ -754,14 +752,14 @@ absl::Status YearGenerator::LeadStep(WriteTxn& txn, int day, uint32_t n, Step st
     }
     case Step::kLeadPropose: {
       // The disposal method, or after an inquiry reply the first-form measure.
-      const bool after_reply = lead.plan == Plan::kInquiry && day > 0 &&
-                               storage::GetLead(txn.db(), Id("XS", n))->state ==
-                                   "LEAD_INQUIRY_REPLIED";
-      const std::string kind = after_reply                         ? "first-form"
-                               : lead.plan == Plan::kInquiry       ? "talk-inquiry"
-                               : lead.plan == Plan::kHold          ? "hold"
-                               : lead.plan == Plan::kClose         ? "close"
-                                                                   : "verification";
+      const bool after_reply =
+          lead.plan == Plan::kInquiry && day > 0 &&
+          storage::GetLead(txn.db(), Id("XS", n))->state == "LEAD_INQUIRY_REPLIED";
+      const std::string kind = after_reply                   ? "first-form"
+                               : lead.plan == Plan::kInquiry ? "talk-inquiry"
+                               : lead.plan == Plan::kHold    ? "hold"
+                               : lead.plan == Plan::kClose   ? "close"
+                                                             : "verification";
       absl::Status st = ChangeLead(
           txn, n, LeadAction::kPropose, "lead.propose",
           [&](storage::LeadRow& r, v1::LeadState&, storage::EventInput& e) -> absl::Status {
@@ -793,8 +791,7 @@ absl::Status YearGenerator::LeadStep(WriteTxn& txn, int day, uint32_t n, Step st
               server::domain::WorkCalendar::Deadline due =
                   calendar_.AddWorkingDays(start_ + day, rules.verification_working_days);
               if (absl::Status st = storage::SetDeadline(
-                      txn, {r.id, "verification_report", FormatDate(due.due), due.provisional,
-                            ""});
+                      txn, {r.id, "verification_report", FormatDate(due.due), due.provisional, ""});
                   !st.ok())
                 return st;
             } else if (to == v1::LEAD_HOLD) {
@@ -823,7 +820,7 @@ absl::Status YearGenerator::LeadStep(WriteTxn& txn, int day, uint32_t n, Step st
     case Step::kLeadInquirySent:
     case Step::kLeadInquiryReply:
     case Step::kLeadPlan: {
-      const LeadAction action = step == Step::kLeadInquirySent   ? LeadAction::kInquirySent
+      const LeadAction action = step == Step::kLeadInquirySent    ? LeadAction::kInquirySent
                                 : step == Step::kLeadInquiryReply ? LeadAction::kInquiryReply
                                                                   : LeadAction::kPlan;
       const std::string kind = step == Step::kLeadInquirySent    ? "inquiry_sent"
@@ -844,13 +841,15 @@ absl::Status YearGenerator::LeadStep(WriteTxn& txn, int day, uint32_t n, Step st
                   !st.ok())
                 return st;
             }
-            const std::string text = step == Step::kLeadPlan
-                                         ? "team: " + Inspector(n) + "\n初核方案：调取账目，约谈知情人"
-                                         : "函询内容及回复要点";
+            const std::string text =
+                step == Step::kLeadPlan
+                    ? "team: " + Inspector(n) + "\n初核方案：调取账目，约谈知情人"
+                    : "函询内容及回复要点";
             return AddNote(txn, r.id, kind, date, text);
           });
       if (!st.ok()) return st;
-      if (step == Step::kLeadInquirySent) Schedule(day + Uniform(5, 15), Step::kLeadInquiryReply, n);
+      if (step == Step::kLeadInquirySent)
+        Schedule(day + Uniform(5, 15), Step::kLeadInquiryReply, n);
       if (step == Step::kLeadInquiryReply)
         Schedule(day + Uniform(1, 5), Step::kDispositionsPropose, n, 0);
       if (step == Step::kLeadPlan) Schedule(day + Uniform(10, 30), Step::kLeadReport, n);
@@ -897,9 +896,12 @@ absl::Status YearGenerator::ChangeCase(
   v1::CaseState_Parse(row->state, &from);
   absl::StatusOr<v1::CaseState> next = server::domain::NextCaseState(id, from, action);
   if (!next.ok()) return next.status();
-  storage::EventInput event{event_action, "case", id,
+  storage::EventInput event{event_action,
+                            "case",
+                            id,
                             std::string(server::domain::CaseStateName(from)),
-                            std::string(server::domain::CaseStateName(*next)), ""};
+                            std::string(server::domain::CaseStateName(*next)),
+                            ""};
   if (absl::Status st = change(*row, event); !st.ok()) return st;
   row->state = v1::CaseState_Name(*next);
   if (absl::Status st = storage::UpdateCase(txn, *row); !st.ok()) return st;
@@ -950,8 +952,8 @@ absl::Status YearGenerator::CaseStep(WriteTxn& txn, int day, uint32_t n, Step st
           !st.ok())
         return st;
       if (absl::Status st = storage::AddObjectLink(txn, lead_id, id, "case"); !st.ok()) return st;
-      if (absl::Status st = Event(txn, {"case.request_filing", "case", id, "", "FILING_REQUESTED",
-                                        "lead=" + lead_id});
+      if (absl::Status st = Event(
+              txn, {"case.request_filing", "case", id, "", "FILING_REQUESTED", "lead=" + lead_id});
           !st.ok())
         return st;
       const uint32_t c = static_cast<uint32_t>(cases_.size());
@@ -966,8 +968,9 @@ absl::Status YearGenerator::CaseStep(WriteTxn& txn, int day, uint32_t n, Step st
       absl::Status st = ChangeCase(
           txn, n, CaseAction::kApproveFiling, "case.file",
           [&](storage::CaseRow& r, storage::EventInput& e) -> absl::Status {
-            absl::StatusOr<std::string> sealed = SealAt(txn.keyring(), KeyDomain::kIdentity,
-                                                        "cases", "external_approver", r.id, "党委书记");
+            absl::StatusOr<std::string> sealed =
+                SealAt(txn.keyring(), KeyDomain::kIdentity, "cases", "external_approver", r.id,
+                       "党委书记");
             if (!sealed.ok()) return sealed.status();
             r.external_approver = *sealed;
             r.external_date = date;
@@ -1038,8 +1041,8 @@ absl::Status YearGenerator::CaseStep(WriteTxn& txn, int day, uint32_t n, Step st
 // ---- Dispositions (disposition_service.cc) --------------------------------------------------
 
 int YearGenerator::NextCaseForm() const {
-  const int64_t total = proposed_forms_[0] + proposed_forms_[1] + proposed_forms_[2] +
-                        proposed_forms_[3] + 1;
+  const int64_t total =
+      proposed_forms_[0] + proposed_forms_[1] + proposed_forms_[2] + proposed_forms_[3] + 1;
   int best = 1;
   double best_deficit = -1e18;
   for (int f = 0; f < 4; ++f) {
@@ -1058,9 +1061,8 @@ absl::Status YearGenerator::AddHistory(WriteTxn& txn, const storage::Disposition
   absl::StatusOr<std::vector<storage::DispositionHistoryRow>> h =
       storage::GetDispositionHistory(txn.db(), r.id);
   if (!h.ok()) return h.status();
-  return storage::AddDispositionHistory(
-      txn, {r.id, static_cast<int64_t>(h->size()) + 1, kind, date, txn.actor().user_id,
-            r.measures, ""});
+  return storage::AddDispositionHistory(txn, {r.id, static_cast<int64_t>(h->size()) + 1, kind, date,
+                                              txn.actor().user_id, r.measures, ""});
 }
 
 absl::Status YearGenerator::DispositionsPropose(WriteTxn& txn, int day, uint32_t matter,
@@ -1106,10 +1108,10 @@ absl::Status YearGenerator::DispositionsPropose(WriteTxn& txn, int day, uint32_t
     }
     if (absl::Status st = storage::AddObjectLink(txn, m->id, row.id, "disposition"); !st.ok())
       return st;
-    if (absl::Status st = Event(txn, {"disposition.propose", "disposition", row.id, "", "PROPOSED",
-                                      "object=" + m->id + " person=" + std::to_string(i) +
-                                          " form=" + std::to_string(row.form) +
-                                          " measures=" + row.measures});
+    if (absl::Status st =
+            Event(txn, {"disposition.propose", "disposition", row.id, "", "PROPOSED",
+                        "object=" + m->id + " person=" + std::to_string(i) +
+                            " form=" + std::to_string(row.form) + " measures=" + row.measures});
         !st.ok())
       return st;
     proposed_forms_[static_cast<size_t>(form)] += 1;
@@ -1137,10 +1139,10 @@ absl::Status YearGenerator::DispositionsChange(WriteTxn& txn, int day, uint32_t 
       r.approved_by = txn.actor().user_id;
       if (absl::Status st = AddHistory(txn, r, "approved", date); !st.ok()) return st;
       if (absl::Status st = storage::UpdateDisposition(txn, r); !st.ok()) return st;
-      if (absl::Status st = Event(txn, {"disposition.approve", "disposition", r.id, before,
-                                        "APPROVED",
-                                        "object=" + object_id + " form=" + std::to_string(r.form) +
-                                            " proposed_by=" + r.proposed_by});
+      if (absl::Status st =
+              Event(txn, {"disposition.approve", "disposition", r.id, before, "APPROVED",
+                          "object=" + object_id + " form=" + std::to_string(r.form) +
+                              " proposed_by=" + r.proposed_by});
           !st.ok())
         return st;
       counts_.forms[static_cast<size_t>(r.form - 1)] += 1;
@@ -1154,8 +1156,8 @@ absl::Status YearGenerator::DispositionsChange(WriteTxn& txn, int day, uint32_t 
       *dates[k] = date;
       if (absl::Status st = AddHistory(txn, r, names[k], date); !st.ok()) return st;
       if (absl::Status st = storage::UpdateDisposition(txn, r); !st.ok()) return st;
-      if (absl::Status st = Event(txn, {"disposition.execute", "disposition", r.id, before,
-                                        before, std::string("step=") + names[k]});
+      if (absl::Status st = Event(txn, {"disposition.execute", "disposition", r.id, before, before,
+                                        std::string("step=") + names[k]});
           !st.ok())
         return st;
     }
@@ -1238,8 +1240,7 @@ absl::Status YearGenerator::RunDay(int day) {
     const std::string role = ActorFor(jobs[at].step).role;
     size_t end = at;
     while (end < jobs.size() && end - at < options_.steps_per_mutation &&
-           (jobs[end].step == Step::kLeadRegister) == reg &&
-           ActorFor(jobs[end].step).role == role)
+           (jobs[end].step == Step::kLeadRegister) == reg && ActorFor(jobs[end].step).role == role)
       ++end;
     storage::Actor actor = ActorFor(jobs[at].step);
     if (role == "inspector") actor.user_id = Inspector(jobs[at].obj);
@@ -1279,17 +1280,17 @@ absl::Status YearGenerator::RunDay(int day) {
   run(true);
   if (!first_error.ok()) return first_error;
   std::vector<std::thread> threads;
-  for (size_t t = 0; t < options_.callers && t < chunks.size(); ++t) threads.emplace_back(run, false);
+  for (size_t t = 0; t < options_.callers && t < chunks.size(); ++t)
+    threads.emplace_back(run, false);
   for (std::thread& t : threads) t.join();
   return first_error;
 }
 
 absl::StatusOr<YearCounts> YearGenerator::Run() {
   if (absl::Status st = CreateUsers(); !st.ok()) return st;
-  const int64_t petitions =
-      std::llround(static_cast<double>(kNationalPetitions) / options_.factor);
-  const int64_t direct_leads = std::llround(
-      0.45 * static_cast<double>(kNationalLeads) / options_.factor);
+  const int64_t petitions = std::llround(static_cast<double>(kNationalPetitions) / options_.factor);
+  const int64_t direct_leads =
+      std::llround(0.45 * static_cast<double>(kNationalLeads) / options_.factor);
   // Petitions arrive evenly over the year; leads from other sources (inspection tours, audit,
   // daily supervision, other agencies, self-reports) too.
   for (int64_t i = 0; i < petitions; ++i) {
@@ -1297,7 +1298,7 @@ absl::StatusOr<YearCounts> YearGenerator::Run() {
   }
   static constexpr v1::LeadSource kSources[] = {
       v1::LEAD_SOURCE_INSPECTION_TOUR, v1::LEAD_SOURCE_SUPERVISION, v1::LEAD_SOURCE_SUPERVISION,
-      v1::LEAD_SOURCE_AUDIT, v1::LEAD_SOURCE_AGENCY, v1::LEAD_SOURCE_SELF_REPORT};
+      v1::LEAD_SOURCE_AUDIT,           v1::LEAD_SOURCE_AGENCY,      v1::LEAD_SOURCE_SELF_REPORT};
   for (int64_t i = 0; i < direct_leads; ++i) {
     // Registered in the order they are scheduled; numbers are taken when they run, so a
     // direct lead is prepared at its registration step (LeadRegister, obj = its number).

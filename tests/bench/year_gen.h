@@ -30,9 +30,9 @@ inline constexpr int64_t kNationalDispositions = 1'718'000;
 inline constexpr std::array<int, 4> kFormsPerMille = {638, 286, 37, 39};
 
 struct YearOptions {
-  double factor = 1;     // 1 = national, 31 = a province, 3100 = a prefecture
-  int year = 2023;       // the simulated year (ids XF-2023-..., dates in this year)
-  uint64_t seed = 2023;  // the random mix is a function of the seed
+  double factor = 1;               // 1 = national, 31 = a province, 3100 = a prefecture
+  int year = 2023;                 // the simulated year (ids XF-2023-..., dates in this year)
+  uint64_t seed = 2023;            // the random mix is a function of the seed
   size_t steps_per_mutation = 64;  // workflow steps written by one Store::Apply
   // Threads calling Store::Apply at once, so that the writer groups their mutations into
   // one commit as it does for concurrent RPCs. The mutations themselves run one at a time.
@@ -45,10 +45,10 @@ struct YearOptions {
 struct YearCounts {
   int64_t petitions = 0, leads = 0, cases = 0, dispositions_approved = 0;
   int64_t dispositions_proposed = 0;
-  std::array<int64_t, 4> forms{};  // approved person-times per form
-  int64_t events = 0;              // audit events appended
-  int64_t mutations = 0;           // Store::Apply calls
-  int64_t steps = 0;               // workflow steps (service mutations mirrored)
+  std::array<int64_t, 4> forms{};                 // approved person-times per form
+  int64_t events = 0;                             // audit events appended
+  int64_t mutations = 0;                          // Store::Apply calls
+  int64_t steps = 0;                              // workflow steps (service mutations mirrored)
   std::map<std::string, int64_t> petition_modes;  // HANDLING_* -> count
   std::vector<std::string> inspectors;            // user ids of the generated inspectors
   int64_t persons = 0;                            // distinct persons reported on

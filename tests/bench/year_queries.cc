@@ -53,15 +53,17 @@ bool Time(const char* name, int samples, const std::function<absl::Status(int)>&
   for (int i = 0; i < samples; ++i) {
     const auto t0 = std::chrono::steady_clock::now();
     absl::Status st = fn(i);
-    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
-                     .count());
+    ms.push_back(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
     if (!st.ok()) {
       std::fprintf(stderr, "%s: %s\n", name, std::string(st.message()).c_str());
       return false;
     }
   }
   std::sort(ms.begin(), ms.end());
-  auto at = [&](double q) { return ms[std::min(ms.size() - 1, static_cast<size_t>(q * ms.size()))]; };
+  auto at = [&](double q) {
+    return ms[std::min(ms.size() - 1, static_cast<size_t>(q * ms.size()))];
+  };
   std::printf("QUERY %-28s n=%-6d p50=%9.3f ms  p99=%9.3f ms  max=%9.3f ms\n", name, samples,
               at(0.50), at(0.99), ms.back());
   std::fflush(stdout);
@@ -192,9 +194,9 @@ int RunQueries(const std::string& dir, const storage::Kek& kek, int samples) {
         {"org-dept", "leader", ""}, "", [&](storage::WriteTxn& txn) -> absl::StatusOr<std::string> {
           const auto t0 = std::chrono::steady_clock::now();
           absl::StatusOr<std::string> r = body(txn);
-          in_txn_ms.push_back(std::chrono::duration<double, std::milli>(
-                                  std::chrono::steady_clock::now() - t0)
-                                  .count());
+          in_txn_ms.push_back(
+              std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                  .count());
           return r;
         });
     if (!out.ok()) return out.status();
