@@ -225,6 +225,51 @@ grpc::Status AuditServiceImpl::GetEvents(grpc::ServerContext* ctx, const v1::Get
   }));
 }
 
+absl::Status BuildTimeline(storage::Db& db, const std::string& object_id,
+                           v1::TimelineResponse* resp) {
+  absl::StatusOr<storage::TreeHead> head = storage::LatestTreeHead(db);
+  if (!head.ok()) return head.status();
+  absl::StatusOr<std::vector<std::string>> objects =
+      storage::LinkedObjects(db, object_id, kMaxTimelineObjects);
+  if (!objects.ok()) return objects.status();
+  std::vector<storage::StoredAuditEvent> events;
+  for (const std::string& id : *objects) {
+    absl::StatusOr<std::vector<storage::StoredAuditEvent>> mine =
+        storage::ReadStoredAuditEventsOfObject(db, id, kMaxTimelineEvents);
+    if (!mine.ok()) return mine.status();
+    events.insert(events.end(), mine->begin(), mine->end());
+    if (events.size() > kMaxTimelineEvents) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "the timeline of ", object_id, " has more than ", kMaxTimelineEvents, " events"));
+    }
+  }
+  if (events.empty()) {
+    return absl::NotFoundError(
+        absl::StrCat("object_id: no audit events for ", object_id, " or anything linked to it"));
+  }
+  std::sort(events.begin(), events.end(),
+            [](const storage::StoredAuditEvent& a, const storage::StoredAuditEvent& b) {
+              return a.columns.seq < b.columns.seq;
+            });
+  const storage::merkle::SubtreeFn subtrees = storage::StoredSubtrees(db);
+  for (const storage::StoredAuditEvent& e : events) {
+    if (e.columns.seq < 0 || e.columns.seq >= head->tree_size) {
+      return absl::DataLossError(absl::StrCat("audit event ", e.columns.seq,
+                                              " lies outside the newest signed head (size ",
+                                              head->tree_size, ")"));
+    }
+    absl::StatusOr<std::vector<std::string>> proof = storage::merkle::InclusionProof(
+        static_cast<uint64_t>(e.columns.seq), static_cast<uint64_t>(head->tree_size), subtrees);
+    if (!proof.ok()) return proof.status();
+    v1::TimelineEntry* entry = resp->add_entries();
+    ToProto(e, entry->mutable_event());
+    ToProto(e.columns.seq, head->tree_size, *proof, entry->mutable_proof());
+  }
+  for (const std::string& id : *objects) resp->add_object_ids(id);
+  ToProto(*head, resp->mutable_head());
+  return absl::OkStatus();
+}
+
 grpc::Status AuditServiceImpl::Timeline(grpc::ServerContext* ctx, const v1::TimelineRequest* req,
                                         v1::TimelineResponse* resp) {
   absl::StatusOr<Caller> caller = deps_.auth->Authorize(*ctx, Rpc("Timeline"));
@@ -234,48 +279,7 @@ grpc::Status AuditServiceImpl::Timeline(grpc::ServerContext* ctx, const v1::Time
     return ToGrpcStatus(st);
   }
   return ToGrpcStatus(InSnapshot(*deps_.store, [&](storage::Db& db) -> absl::Status {
-    absl::StatusOr<storage::TreeHead> head = storage::LatestTreeHead(db);
-    if (!head.ok()) return head.status();
-    absl::StatusOr<std::vector<std::string>> objects =
-        storage::LinkedObjects(db, req->object_id(), kMaxTimelineObjects);
-    if (!objects.ok()) return objects.status();
-    std::vector<storage::StoredAuditEvent> events;
-    for (const std::string& id : *objects) {
-      absl::StatusOr<std::vector<storage::StoredAuditEvent>> mine =
-          storage::ReadStoredAuditEventsOfObject(db, id, kMaxTimelineEvents);
-      if (!mine.ok()) return mine.status();
-      events.insert(events.end(), mine->begin(), mine->end());
-      if (events.size() > kMaxTimelineEvents) {
-        return absl::ResourceExhaustedError(absl::StrCat("the timeline of ", req->object_id(),
-                                                         " has more than ", kMaxTimelineEvents,
-                                                         " events"));
-      }
-    }
-    if (events.empty()) {
-      return absl::NotFoundError(absl::StrCat("object_id: no audit events for ", req->object_id(),
-                                              " or anything linked to it"));
-    }
-    std::sort(events.begin(), events.end(),
-              [](const storage::StoredAuditEvent& a, const storage::StoredAuditEvent& b) {
-                return a.columns.seq < b.columns.seq;
-              });
-    const storage::merkle::SubtreeFn subtrees = storage::StoredSubtrees(db);
-    for (const storage::StoredAuditEvent& e : events) {
-      if (e.columns.seq < 0 || e.columns.seq >= head->tree_size) {
-        return absl::DataLossError(absl::StrCat("audit event ", e.columns.seq,
-                                                " lies outside the newest signed head (size ",
-                                                head->tree_size, ")"));
-      }
-      absl::StatusOr<std::vector<std::string>> proof = storage::merkle::InclusionProof(
-          static_cast<uint64_t>(e.columns.seq), static_cast<uint64_t>(head->tree_size), subtrees);
-      if (!proof.ok()) return proof.status();
-      v1::TimelineEntry* entry = resp->add_entries();
-      ToProto(e, entry->mutable_event());
-      ToProto(e.columns.seq, head->tree_size, *proof, entry->mutable_proof());
-    }
-    for (const std::string& id : *objects) resp->add_object_ids(id);
-    ToProto(*head, resp->mutable_head());
-    return absl::OkStatus();
+    return BuildTimeline(db, req->object_id(), resp);
   }));
 }
 

@@ -36,6 +36,12 @@ class AuditServiceImpl final : public v1::AuditService::Service {
   ServiceDeps deps_;
 };
 
+// The timeline of object_id (and of every object linked to it) read from db, in seq order,
+// each event with its inclusion proof to the newest signed head. Run inside one read
+// snapshot. What AuditService.Timeline answers; exposed for benchmarks.
+absl::Status BuildTimeline(storage::Db& db, const std::string& object_id,
+                           v1::TimelineResponse* resp);
+
 }  // namespace jijian::server
 
 #endif  // JIJIAN_SERVER_AUDIT_SERVICE_H_

@@ -14,6 +14,7 @@
 #include "server/auth.h"
 #include "server/domain/measures.h"
 #include "server/lead_codec.h"
+#include "server/service_support.h"
 #include "storage/cases.h"
 #include "storage/dispositions.h"
 
@@ -68,6 +69,12 @@ absl::StatusOr<v1::Disposition> ToProto(storage::Db& db, const storage::Keyring&
 // The measure codes of a joined list, or their Chinese names when zh.
 std::vector<std::string> CodesOf(const domain::MeasureTable& table, const std::string& joined,
                                  bool zh);
+
+// The body of DispositionService.IntegrityCheck (廉政意见回复) for an already validated
+// request: looks the person up through the name + ID-number blind index, answers with their
+// open matters and running sanction periods, and records the check and its audit event.
+storage::MutationFn IntegrityCheckMutation(const ServiceDeps& deps,
+                                           const v1::IntegrityCheckRequest& request);
 
 }  // namespace jijian::server::dispositions
 

@@ -1,6 +1,7 @@
 #include "server/queue.h"
 
 #include <algorithm>
+#include <set>
 
 #include "server/domain/calendar.h"
 #include "server/domain/case_rules.h"
@@ -54,9 +55,25 @@ absl::StatusOr<v1::MyQueueResponse> BuildQueue(const ServiceDeps& deps, const Ca
         storage::LeadFilter f;
         f.limit = 1000;
         f.today = FormatDate(today);
-        absl::StatusOr<std::vector<storage::LeadRow>> rows = storage::ListLeads(db, f);
-        if (!rows.ok()) return rows.status();
-        for (const storage::LeadRow& row : *rows) {
+        // An inspector's own open leads come through the inspector index (however large the
+        // ledger); the roles that act on anyone's leads read the ledger's first page.
+        std::vector<storage::LeadRow> rows;
+        if (has(v1::ROLE_INSPECTOR)) {
+          absl::StatusOr<std::vector<storage::LeadRow>> mine =
+              storage::ListOpenLeadsOfInspector(db, caller.user.user_id, f.limit);
+          if (!mine.ok()) return mine.status();
+          rows = *std::move(mine);
+        }
+        if (has(v1::ROLE_LEADER) || has(v1::ROLE_CASE_MANAGER)) {
+          absl::StatusOr<std::vector<storage::LeadRow>> all = storage::ListLeads(db, f);
+          if (!all.ok()) return all.status();
+          std::set<std::string> seen;
+          for (const storage::LeadRow& r : rows) seen.insert(r.id);
+          for (storage::LeadRow& r : *all) {
+            if (seen.count(r.id) == 0) rows.push_back(std::move(r));
+          }
+        }
+        for (const storage::LeadRow& row : rows) {
           const v1::LeadState state = LeadStateOf(row);
           std::string next;
           if (has(v1::ROLE_INSPECTOR) && row.inspector == caller.user.user_id) {
@@ -105,9 +122,23 @@ absl::StatusOr<v1::MyQueueResponse> BuildQueue(const ServiceDeps& deps, const Ca
         // Cases: who acts next in each state.
         storage::CaseFilter cf;
         cf.limit = 1000;
-        absl::StatusOr<std::vector<storage::CaseRow>> cases = storage::ListCases(db, cf);
-        if (!cases.ok()) return cases.status();
-        for (const storage::CaseRow& c : *cases) {
+        std::vector<storage::CaseRow> cases;
+        if (has(v1::ROLE_INSPECTOR)) {
+          absl::StatusOr<std::vector<storage::CaseRow>> mine =
+              storage::ListOpenCasesOfInspector(db, caller.user.user_id, cf.limit);
+          if (!mine.ok()) return mine.status();
+          cases = *std::move(mine);
+        }
+        if (has(v1::ROLE_REVIEWER) || has(v1::ROLE_LEADER) || has(v1::ROLE_CASE_MANAGER)) {
+          absl::StatusOr<std::vector<storage::CaseRow>> all = storage::ListCases(db, cf);
+          if (!all.ok()) return all.status();
+          std::set<std::string> seen;
+          for (const storage::CaseRow& c : cases) seen.insert(c.id);
+          for (storage::CaseRow& c : *all) {
+            if (seen.count(c.id) == 0) cases.push_back(std::move(c));
+          }
+        }
+        for (const storage::CaseRow& c : cases) {
           v1::CaseState cs{};
           v1::CaseState_Parse(c.state, &cs);
           std::string next;

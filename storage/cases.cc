@@ -58,6 +58,17 @@ absl::StatusOr<std::vector<CaseRow>> ListCases(Db& db, const CaseFilter& f) {
   return q->Collect<CaseRow>(CaseFromRow);
 }
 
+absl::StatusOr<std::vector<CaseRow>> ListOpenCasesOfInspector(Db& db, const std::string& inspector,
+                                                              int limit) {
+  absl::StatusOr<Stmt> q =
+      db.Prepare(absl::StrCat("SELECT ", kCaseColumns,
+                              " FROM cases c INDEXED BY cases_inspector WHERE c.inspector = ?1 "
+                              "AND c.state != 'CASE_CLOSED' ORDER BY c.id LIMIT ?2"));
+  if (!q.ok()) return q.status();
+  q->Bind(inspector, static_cast<int64_t>(limit));
+  return q->Collect<CaseRow>(CaseFromRow);
+}
+
 absl::Status PutCasePerson(WriteTxn& txn, const CasePersonRow& r) {
   absl::StatusOr<Stmt> q = txn.db().Prepare(
       "INSERT OR REPLACE INTO case_persons(case_id, idx, person, decision, decision_date, "

@@ -44,6 +44,10 @@ struct CaseFilter {
   int limit = 50;
 };
 absl::StatusOr<std::vector<CaseRow>> ListCases(Db& db, const CaseFilter& filter);
+// The cases of inspector that are not closed, in id order, at most limit: one seek in the
+// inspector index however many cases there are.
+absl::StatusOr<std::vector<CaseRow>> ListOpenCasesOfInspector(Db& db, const std::string& inspector,
+                                                              int limit);
 
 // Inserts or replaces a person row.
 absl::Status PutCasePerson(WriteTxn& txn, const CasePersonRow& row);

@@ -156,7 +156,7 @@ absl::StatusOr<std::vector<DispositionRow>> ApprovedDispositionsByDigest(
     Db& db, const std::vector<std::string>& digests) {
   absl::StatusOr<Stmt> q = db.Prepare(
       absl::StrCat("SELECT ", kColumns,
-                   " FROM dispositions WHERE state = 'DISPOSITION_APPROVED' AND id IN "
+                   " FROM dispositions WHERE +state = 'DISPOSITION_APPROVED' AND id IN "
                    "(SELECT disposition_id FROM disposition_index WHERE digest = ?) ORDER BY id"));
   if (!q.ok()) return q.status();
   std::vector<DispositionRow> out;

@@ -89,6 +89,18 @@ absl::StatusOr<std::vector<LeadRow>> ListLeads(Db& db, const LeadFilter& f) {
   return q->Collect<LeadRow>(LeadFromRow);
 }
 
+absl::StatusOr<std::vector<LeadRow>> ListOpenLeadsOfInspector(Db& db, const std::string& inspector,
+                                                              int limit) {
+  absl::StatusOr<Stmt> q = db.Prepare(
+      absl::StrCat("SELECT ", kLeadColumns,
+                   " FROM leads l INDEXED BY leads_inspector WHERE l.inspector = ?1 "
+                   "AND l.state NOT IN ('LEAD_CLOSED', 'LEAD_TRANSFERRED', 'LEAD_CASE_FILED') "
+                   "ORDER BY l.id LIMIT ?2"));
+  if (!q.ok()) return q.status();
+  q->Bind(inspector, static_cast<int64_t>(limit));
+  return q->Collect<LeadRow>(LeadFromRow);
+}
+
 absl::Status AddAssignment(WriteTxn& txn, AssignmentRow r) {
   absl::StatusOr<int64_t> seq = NextSeq(txn.db(), "lead_assignments", r.lead_id);
   if (!seq.ok()) return seq.status();

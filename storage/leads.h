@@ -70,6 +70,10 @@ struct LeadFilter {
   int limit = 50;
 };
 absl::StatusOr<std::vector<LeadRow>> ListLeads(Db& db, const LeadFilter& filter);
+// The open leads (not closed, transferred or filed as a case) assigned to inspector, in id
+// order, at most limit: one seek in the inspector index however many leads there are.
+absl::StatusOr<std::vector<LeadRow>> ListOpenLeadsOfInspector(Db& db, const std::string& inspector,
+                                                              int limit);
 
 absl::Status AddAssignment(WriteTxn& txn, AssignmentRow row);
 absl::StatusOr<std::vector<AssignmentRow>> GetAssignments(Db& db, const std::string& lead_id);

@@ -1,0 +1,155 @@
+// jijian_bench_year: a year at the 2023 national volume divided by --factor, written through
+// the store's real write path (tests/bench/year_gen.h), then timed queries against it
+// (tests/bench/year_queries.h). docs/BENCHMARKS.md has the commands and the figures.
+//
+//   jijian_bench_year generate --factor 31 --data /tmp/year31
+//   jijian_bench_year query    --data /tmp/year31 [--samples 2000]
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "CLI/CLI.hpp"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_format.h"
+#include "server/verify.h"
+#include "storage/keyring.h"
+#include "storage/store.h"
+#include "tests/bench/year_gen.h"
+#include "tests/bench/year_queries.h"
+
+namespace jijian::bench {
+namespace {
+
+storage::Kek BenchKek() { return YearKek(); }
+
+int64_t FileSize(const std::string& path) {
+  std::error_code ec;
+  const auto n = std::filesystem::file_size(path, ec);
+  return ec ? 0 : static_cast<int64_t>(n);
+}
+
+double PeakRssMb() {
+  struct rusage u {};
+  ::getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_maxrss) / 1024.0;
+}
+
+std::string LoadAverage() {
+  double l[3] = {0, 0, 0};
+  if (::getloadavg(l, 3) != 3) return "?";
+  return absl::StrFormat("%.2f %.2f %.2f", l[0], l[1], l[2]);
+}
+
+int Generate(double factor, const std::string& dir, size_t steps_per_mutation, size_t callers,
+             bool verify) {
+  std::filesystem::create_directories(dir + "/db");
+  storage::Store::Options options;
+  options.path = dir + "/db/jijian.db";
+  absl::StatusOr<std::unique_ptr<storage::Store>> store =
+      storage::Store::Create(options, BenchKek());
+  if (!store.ok()) {
+    std::cerr << "create: " << store.status() << "\n";
+    return 1;
+  }
+  const std::string key_hex = absl::BytesToHexString((*store)->keyring().audit_public_key());
+  std::printf("generating 1/%g of the 2023 national year into %s (load %s)\n", factor,
+              options.path.c_str(), LoadAverage().c_str());
+  const auto t0 = std::chrono::steady_clock::now();
+  YearOptions yo;
+  yo.factor = factor;
+  yo.steps_per_mutation = steps_per_mutation;
+  yo.callers = callers;
+  yo.progress = [&](int day) {
+    if (day % 30 != 29 && day != 364) return;
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::printf("  day %3d  %8.1f s  load %s\n", day + 1, s, LoadAverage().c_str());
+    std::fflush(stdout);
+  };
+  absl::StatusOr<YearCounts> counts = GenerateYear(**store, yo);
+  if (!counts.ok()) {
+    std::cerr << "generate: " << counts.status() << "\n";
+    return 1;
+  }
+  {
+    std::ofstream meta(dir + "/year.txt");
+    meta << "year " << yo.year << "\npersons " << counts->persons << "\ninspectors "
+         << counts->inspectors.size() << "\n";
+  }
+  const storage::Store::Stats stats = (*store)->stats();
+  store->reset();  // drains, checkpoints nothing more than SQLite does on close
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const int64_t db_bytes = FileSize(options.path) + FileSize(options.path + "-wal");
+  std::printf(
+      "petitions %lld  leads %lld  cases %lld  dispositions approved %lld (proposed %lld)\n",
+      static_cast<long long>(counts->petitions), static_cast<long long>(counts->leads),
+      static_cast<long long>(counts->cases), static_cast<long long>(counts->dispositions_approved),
+      static_cast<long long>(counts->dispositions_proposed));
+  const double total = static_cast<double>(counts->dispositions_approved);
+  std::printf("four forms %lld / %lld / %lld / %lld = %.1f / %.1f / %.1f / %.1f %%\n",
+              static_cast<long long>(counts->forms[0]), static_cast<long long>(counts->forms[1]),
+              static_cast<long long>(counts->forms[2]), static_cast<long long>(counts->forms[3]),
+              100.0 * counts->forms[0] / total, 100.0 * counts->forms[1] / total,
+              100.0 * counts->forms[2] / total, 100.0 * counts->forms[3] / total);
+  for (const auto& [mode, n] : counts->petition_modes) {
+    std::printf("  %s %lld\n", mode.c_str(), static_cast<long long>(n));
+  }
+  std::printf("persons %lld  inspectors %zu\n", static_cast<long long>(counts->persons),
+              counts->inspectors.size());
+  std::printf(
+      "RESULT factor=%g wall_s=%.1f events=%lld events_per_s=%.0f steps=%lld mutations=%lld "
+      "group_commits=%lld db_mb=%.1f peak_rss_mb=%.1f load=\"%s\"\n",
+      factor, secs, static_cast<long long>(counts->events),
+      static_cast<double>(counts->events) / secs, static_cast<long long>(counts->steps),
+      static_cast<long long>(counts->mutations), static_cast<long long>(stats.batches),
+      static_cast<double>(db_bytes) / 1e6, PeakRssMb(), LoadAverage().c_str());
+  std::printf("audit key %s\n", key_hex.c_str());
+  std::fflush(stdout);
+  if (verify) {
+    const auto v0 = std::chrono::steady_clock::now();
+    absl::StatusOr<server::VerifyReport> report =
+        server::VerifyAuditLog({.data_dir = dir, .audit_key_hex = key_hex});
+    if (!report.ok()) {
+      std::cerr << "verify: " << report.status() << "\n";
+      return 1;
+    }
+    std::printf("verify: %lld events, %lld heads, %zu problems, %.1f s\n",
+                static_cast<long long>(report->events), static_cast<long long>(report->heads),
+                report->problems.size(),
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - v0).count());
+    if (!report->problems.empty()) return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace jijian::bench
+
+int main(int argc, char** argv) {
+  CLI::App app{"jijian_bench_year: a national year through the real write path, and queries"};
+  app.require_subcommand(1);
+  double factor = 31;
+  std::string dir;
+  size_t steps = 64;
+  size_t callers = 8;
+  bool verify = false;
+  CLI::App* gen = app.add_subcommand("generate", "write a year at 1/FACTOR of the 2023 volume");
+  gen->add_option("--factor", factor, "1 = national, 31 = province, 3100 ...")
+      ->check(CLI::Range(1.0, 1e6));
+  gen->add_option("--data", dir, "new folder; the database is DIR/db/jijian.db")->required();
+  gen->add_option("--steps-per-mutation", steps, "workflow steps per Store::Apply");
+  gen->add_option("--callers", callers, "threads calling Store::Apply at once");
+  gen->add_flag("--verify", verify, "verify the audit log offline afterwards");
+  int samples = 2000;
+  std::string out_json;
+  CLI::App* query = app.add_subcommand("query", "time the interactive queries on a generated year");
+  query->add_option("--data", dir, "a folder made by generate")->required();
+  query->add_option("--samples", samples, "random keys per query");
+  CLI11_PARSE(app, argc, argv);
+  if (gen->parsed()) return jijian::bench::Generate(factor, dir, steps, callers, verify);
+  return jijian::bench::RunQueries(dir, jijian::bench::YearKek(), samples);
+}

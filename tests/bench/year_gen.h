@@ -1,0 +1,69 @@
+// A year of a discipline inspection commission at the 2023 national volume and mix
+// (DOMAIN.md §8), divided by a scale factor, written through the store's real write path:
+// every step is a Store::Apply mutation that writes what the service's own mutation writes
+// (rows through storage/*, sealed columns sealed with the keyring at their place, blind
+// indexes, deadlines, links, and the audit event with its Merkle leaf in the same
+// transaction). gRPC, authentication, request validation and the response message each
+// service mutation builds after writing are skipped; the state machines are checked with
+// the domain tables (server/domain/*_rules.h).
+#ifndef JIJIAN_TESTS_BENCH_YEAR_GEN_H_
+#define JIJIAN_TESTS_BENCH_YEAR_GEN_H_
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "storage/store.h"
+
+namespace jijian::bench {
+
+// The 2023 national year (DOMAIN.md §8).
+inline constexpr int64_t kNationalPetitions = 3'452'000;
+inline constexpr int64_t kNationalLeads = 1'733'000;
+inline constexpr int64_t kNationalCases = 626'000;
+inline constexpr int64_t kNationalDispositions = 1'718'000;
+// Four-forms shares of 2023, per thousand person-times.
+inline constexpr std::array<int, 4> kFormsPerMille = {638, 286, 37, 39};
+
+struct YearOptions {
+  double factor = 1;               // 1 = national, 31 = a province, 3100 = a prefecture
+  int year = 2023;                 // the simulated year (ids XF-2023-..., dates in this year)
+  uint64_t seed = 2023;            // the random mix is a function of the seed
+  size_t steps_per_mutation = 64;  // workflow steps written by one Store::Apply
+  // Threads calling Store::Apply at once, so that the writer groups their mutations into
+  // one commit as it does for concurrent RPCs. The mutations themselves run one at a time.
+  size_t callers = 8;
+  // Called after each simulated day with the day index (0..364); may be empty.
+  std::function<void(int day)> progress;
+};
+
+// What was written, counted by the generator itself (tests compare it with the database).
+struct YearCounts {
+  int64_t petitions = 0, leads = 0, cases = 0, dispositions_approved = 0;
+  int64_t dispositions_proposed = 0;
+  std::array<int64_t, 4> forms{};                 // approved person-times per form
+  int64_t events = 0;                             // audit events appended
+  int64_t mutations = 0;                          // Store::Apply calls
+  int64_t steps = 0;                              // workflow steps (service mutations mirrored)
+  std::map<std::string, int64_t> petition_modes;  // HANDLING_* -> count
+  std::vector<std::string> inspectors;            // user ids of the generated inspectors
+  int64_t persons = 0;                            // distinct persons reported on
+};
+
+// Creates the users (case managers, inspectors, reviewers, leaders) and the year in store,
+// which must be empty of petitions, leads, cases and dispositions.
+absl::StatusOr<YearCounts> GenerateYear(storage::Store& store, const YearOptions& options);
+
+// The generated person number p: a name, and a valid 18-character ID number unique to p.
+std::string PersonName(int64_t p);
+std::string PersonIdNumber(int64_t p);
+// The unit the generated person p works in.
+std::string PersonUnit(int64_t p);
+
+}  // namespace jijian::bench
+
+#endif  // JIJIAN_TESTS_BENCH_YEAR_GEN_H_

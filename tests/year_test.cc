@@ -1,0 +1,135 @@
+// A small year (1/3100 of the 2023 national volume) written through the store's real write
+// path by the benchmark generator (tests/bench/year_gen.h) must come back whole: the counts
+// the generator wrote, gap-free ids, the four-forms shares of 2023 in the statistics, a sound
+// file, and an audit log that verifies offline with one event per change.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+
+#include "absl/strings/escaping.h"
+#include "server/domain/measures.h"
+#include "server/stats_service.h"
+#include "server/verify.h"
+#include "storage/audit.h"
+#include "storage/store.h"
+#include "tests/bench/year_gen.h"
+#include "tests/bench/year_queries.h"
+
+namespace jijian::testing {
+namespace {
+
+constexpr double kFactor = 3100;
+
+int64_t Count(storage::Store& store, const std::string& sql) {
+  absl::StatusOr<int64_t> n = store.Read<int64_t>([&](storage::Db& db) -> absl::StatusOr<int64_t> {
+    absl::StatusOr<std::optional<int64_t>> v = db.QueryInt(sql);
+    if (!v.ok()) return v.status();
+    return v->value_or(-1);
+  });
+  EXPECT_TRUE(n.ok()) << n.status();
+  return n.value_or(-1);
+}
+
+// Every id of the table, in number order, is KIND-YEAR-000001, -000002, ... with no gap.
+void ExpectGapFree(storage::Store& store, const std::string& table, const std::string& kind,
+                   int64_t expected) {
+  absl::StatusOr<std::vector<std::string>> ids =
+      store.Read<std::vector<std::string>>([&](storage::Db& db) {
+        return db.Prepare("SELECT id FROM " + table + " ORDER BY id")
+            ->Collect<std::string>([](storage::Stmt& s) { return s.Text(0); });
+      });
+  ASSERT_TRUE(ids.ok()) << ids.status();
+  ASSERT_EQ(static_cast<int64_t>(ids->size()), expected) << table;
+  for (size_t i = 0; i < ids->size(); ++i) {
+    ASSERT_EQ((*ids)[i], kind + "-2023-" + std::string(6 - std::to_string(i + 1).size(), '0') +
+                             std::to_string(i + 1))
+        << table;
+  }
+}
+
+TEST(YearTest, ASmallYearThroughTheWritePathComesBackWhole) {
+  std::string dir = ::testing::TempDir() + "/year_test_XXXXXX";
+  ASSERT_NE(::mkdtemp(dir.data()), nullptr);
+  std::filesystem::create_directories(dir + "/db");
+  storage::Store::Options options;
+  options.path = dir + "/db/jijian.db";
+  absl::StatusOr<std::unique_ptr<storage::Store>> created =
+      storage::Store::Create(options, bench::YearKek());
+  ASSERT_TRUE(created.ok()) << created.status();
+  std::unique_ptr<storage::Store> store = *std::move(created);
+  const int64_t log_before = Count(*store, "SELECT COUNT(*) FROM audit_events");
+
+  bench::YearOptions yo;
+  yo.factor = kFactor;
+  absl::StatusOr<bench::YearCounts> counts = bench::GenerateYear(*store, yo);
+  ASSERT_TRUE(counts.ok()) << counts.status();
+
+  // The volume: every petition of the year registered; leads, cases and dispositions close to
+  // the national figures divided by the factor (the tail of the year stays open).
+  EXPECT_EQ(counts->petitions, std::llround(bench::kNationalPetitions / kFactor));
+  EXPECT_NEAR(counts->leads, bench::kNationalLeads / kFactor,
+              0.1 * bench::kNationalLeads / kFactor);
+  EXPECT_NEAR(counts->cases, bench::kNationalCases / kFactor,
+              0.2 * bench::kNationalCases / kFactor);
+  EXPECT_NEAR(counts->dispositions_approved, bench::kNationalDispositions / kFactor,
+              0.2 * bench::kNationalDispositions / kFactor);
+
+  // What the generator counted is what the database holds, with gap-free ids.
+  ExpectGapFree(*store, "petitions", "XF", counts->petitions);
+  ExpectGapFree(*store, "leads", "XS", counts->leads);
+  ExpectGapFree(*store, "cases", "LA", counts->cases);
+  ExpectGapFree(*store, "dispositions", "CZ", counts->dispositions_proposed);
+  EXPECT_EQ(Count(*store, "SELECT COUNT(*) FROM dispositions WHERE state = 'DISPOSITION_APPROVED'"),
+            counts->dispositions_approved);
+  EXPECT_EQ(Count(*store, "SELECT COUNT(*) FROM leads WHERE state = 'LEAD_CASE_FILED'"),
+            Count(*store, "SELECT COUNT(*) FROM cases WHERE state != 'CASE_FILING_REQUESTED'"));
+  // Every change has its event, and nothing else wrote any.
+  EXPECT_EQ(Count(*store, "SELECT COUNT(*) FROM audit_events"), log_before + counts->events);
+  // Cases reach their end: most are closed within the year, each with executed decisions.
+  EXPECT_GT(Count(*store, "SELECT COUNT(*) FROM cases WHERE state = 'CASE_CLOSED'"),
+            counts->cases / 2);
+  EXPECT_EQ(Count(*store,
+                  "SELECT COUNT(*) FROM cases c WHERE c.state = 'CASE_CLOSED' AND "
+                  "EXISTS (SELECT 1 FROM dispositions d WHERE d.object_id = c.id AND "
+                  "d.filed_date = '')"),
+            0);
+
+  // The statistics of the year give the 2023 four-forms shares (within half a point).
+  absl::StatusOr<v1::Statistics> s = store->Read<v1::Statistics>([&](storage::Db& db) {
+    return server::ComputeStatistics(db, server::domain::MeasureTable::BuiltIn(), "2023-01-01",
+                                     "2023-12-31", "", "2024-06-30");
+  });
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->person_times(), counts->dispositions_approved);
+  ASSERT_EQ(s->forms_size(), 4);
+  for (int f = 0; f < 4; ++f) {
+    EXPECT_EQ(s->forms(f).count(), counts->forms[static_cast<size_t>(f)]) << "form " << f + 1;
+    EXPECT_NEAR(s->forms(f).percent(), bench::kFormsPerMille[static_cast<size_t>(f)] / 10.0, 0.5)
+        << "form " << f + 1;
+  }
+
+  const std::string key_hex = absl::BytesToHexString(store->keyring().audit_public_key());
+  store.reset();
+
+  // The file is sound and the log verifies offline, every event recomputed from its columns.
+  absl::StatusOr<std::unique_ptr<storage::Db>> db =
+      storage::Db::Open(options.path, {.read_only = true, .create = false});
+  ASSERT_TRUE(db.ok()) << db.status();
+  {
+    absl::StatusOr<storage::Stmt> check = (*db)->Prepare("PRAGMA integrity_check");
+    ASSERT_TRUE(check.ok());
+    ASSERT_TRUE(*check->Step());
+    EXPECT_EQ(check->Text(0), "ok");
+  }
+  db->reset();
+  absl::StatusOr<server::VerifyReport> report =
+      server::VerifyAuditLog({.data_dir = dir, .audit_key_hex = key_hex});
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_TRUE(report->problems.empty()) << report->problems.front();
+  EXPECT_EQ(report->events, log_before + counts->events);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace jijian::testing
