@@ -25,6 +25,10 @@
 namespace jijian::server {
 namespace {
 
+// Polling threads of the staff port's synchronous server (see Start).
+constexpr int kMinPollers = 4;
+constexpr int kMaxPollers = 128;
+
 absl::StatusOr<std::string> ReadSmallFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError("cannot read " + path);
@@ -163,6 +167,11 @@ absl::StatusOr<std::unique_ptr<JijianServer>> JijianServer::Start(const ServerCo
   builder.RegisterService(s->stats_.get());
   builder.RegisterService(s->identity_.get());
   builder.SetMaxReceiveMessageSize(4 * 1024 * 1024);
+  // A write's handler blocks until its group commit; with gRPC's default of two idle
+  // polling threads, a burst of writers made and destroyed a thread for most calls
+  // (docs/BENCHMARKS.md, intake). Keep enough pollers alive for a burst instead.
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, kMinPollers);
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, kMaxPollers);
   s->server_ = builder.BuildAndStart();
   if (!s->server_ || s->port_ == 0) {
     return absl::UnavailableError("cannot listen on " + config.listen +
