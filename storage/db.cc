@@ -9,6 +9,9 @@
 namespace jijian::storage {
 namespace {
 
+constexpr int kWriterCacheKiB = 64 * 1024;  // the one read-write connection
+constexpr int kReaderCacheKiB = 16 * 1024;  // each pooled read-only connection
+
 // Payload of a status made from an SQLite error: its primary result code.
 constexpr char kSqliteCodeUrl[] = "type.jijian/sqlite-result-code";
 
@@ -123,13 +126,18 @@ absl::StatusOr<std::unique_ptr<Db>> Db::Open(const std::string& path, const Opti
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_timeout(raw, 5000);
   absl::Status st;
+  // Page caches larger than SQLite's 2 MB default: each event touches a dozen B-trees
+  // spread over a file of gigabytes at national size, and every miss is a pread
+  // (docs/BENCHMARKS.md, "A national year"). Bounded so that a server with its readers
+  // stays well under 300 MB.
   if (options.read_only) {
-    st = db->Exec("PRAGMA query_only=ON;");
+    st = db->Exec(absl::StrCat("PRAGMA query_only=ON; PRAGMA cache_size=-", kReaderCacheKiB, ";"));
   } else {
     // WAL with synchronous=FULL: a committed transaction is on disk when COMMIT returns.
-    st = db->Exec(
+    st = db->Exec(absl::StrCat(
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-        "PRAGMA secure_delete=ON;");
+        "PRAGMA secure_delete=ON; PRAGMA cache_size=-",
+        kWriterCacheKiB, ";"));
   }
   if (!st.ok()) return st;
   return db;
