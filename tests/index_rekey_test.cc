@@ -98,6 +98,20 @@ class IndexRekeyTest : public ::testing::Test {
     return TestDeployment::Channel(p);
   }
 
+  // The inspector declares a conflict (回避) about the person, by ID number.
+  void DeclareRecusal() {
+    auto leads = v1::LeadService::NewStub(deploy_->Channel(insp_));
+    v1::DeclareRecusalRequest declare;
+    declare.set_request_id("recuse-1");
+    declare.set_subject_id_number(kIdNumber);
+    declare.set_ground("relative");
+    declare.set_reason("近亲属");
+    grpc::ClientContext ctx;
+    v1::DeclareRecusalResponse out;
+    grpc::Status st = leads->DeclareRecusal(&ctx, declare, &out);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+  }
+
   v1::IntegrityCheckResponse Check(const std::string& rid) {
     auto stub = v1::DispositionService::NewStub(Live(cm_));
     v1::IntegrityCheckRequest req;
@@ -151,17 +165,7 @@ class IndexRekeyTest : public ::testing::Test {
 TEST_F(IndexRekeyTest, EveryLookupStillFindsItsRowsAndNoDigestIsLeftUnderTheOldKey) {
   auto stub = v1::PetitionService::NewStub(deploy_->Channel(reg_));
   for (int i = 0; i < 12; ++i) Register(*stub, "seed" + std::to_string(i));
-  {
-    auto leads = v1::LeadService::NewStub(deploy_->Channel(insp_));
-    v1::DeclareRecusalRequest declare;
-    declare.set_request_id("recuse-1");
-    declare.set_subject_id_number(kIdNumber);
-    declare.set_ground("relative");
-    declare.set_reason("近亲属");
-    grpc::ClientContext ctx;
-    v1::DeclareRecusalResponse out;
-    ASSERT_TRUE(leads->DeclareRecusal(&ctx, declare, &out).ok());
-  }
+  DeclareRecusal();
   EXPECT_EQ(Check("check-before").open_matters_size(), 12);
 
   const std::string old_key = keyring().active_key_id(storage::KeyDomain::kIndex);
@@ -275,17 +279,7 @@ TEST_F(IndexRekeyTest, LookupsFindRowsTheRunningPassHasNotReachedYet) {
   StartWith(1, absl::Hours(1));
   auto stub = v1::PetitionService::NewStub(deploy_->Channel(reg_));
   for (int i = 0; i < 6; ++i) Register(*stub, "old" + std::to_string(i));
-  {
-    auto leads = v1::LeadService::NewStub(deploy_->Channel(insp_));
-    v1::DeclareRecusalRequest declare;
-    declare.set_request_id("recuse-1");
-    declare.set_subject_id_number(kIdNumber);
-    declare.set_ground("relative");
-    declare.set_reason("近亲属");
-    grpc::ClientContext ctx;
-    v1::DeclareRecusalResponse out;
-    ASSERT_TRUE(leads->DeclareRecusal(&ctx, declare, &out).ok());
-  }
+  DeclareRecusal();
   const std::string old_tag =
       storage::Keyring::DigestTag(keyring().active_key_id(storage::KeyDomain::kIndex));
   grpc::Status rotated = Rotate();
