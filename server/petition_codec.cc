@@ -193,6 +193,7 @@ absl::StatusOr<v1::Petition> PetitionToProto(const storage::Keyring& keyring,
               "summary", &row.summary, &v1::Petition::mutable_summary},
           {"content", &row.content, &v1::Petition::mutable_content},
           {"conclusion", &row.conclusion, &v1::Petition::mutable_conclusion}}) {
+      if (!view.full_text && sealed == &row.content) continue;
       absl::StatusOr<std::string> plain = OpenAt(keyring, kPetitions, column, row.id, *sealed);
       if (!plain.ok()) return plain.status();
       *(p.*setter)() = *std::move(plain);

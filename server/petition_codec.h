@@ -20,6 +20,7 @@ namespace jijian::server {
 struct PetitionView {
   bool content = true;    // summary, content, reasons, messages
   bool identity = false;  // the reporter and subjects' ID numbers
+  bool full_text = true;  // with content: also the petition's full text, not only its summary
 };
 
 // Seals plain at (table, column, row_id) in domain; empty plain stays empty.

@@ -3,6 +3,8 @@
 #include "server/identity_service.h"
 
 #include <algorithm>
+#include <memory>
+#include <tuple>
 
 #include "absl/strings/str_join.h"
 #include "server/domain/calendar.h"
@@ -129,6 +131,23 @@ absl::StatusOr<std::string> ActDate(std::string_view field, const std::string& t
   return FormatDate(*day);
 }
 
+// A petition as the API shows it, with the other petitions about the same persons.
+absl::StatusOr<v1::Petition> ReadPetition(storage::Db& db, const ServiceDeps& deps,
+                                          const std::string& id, const PetitionView& view) {
+  absl::StatusOr<PetitionRecord> r = LoadRecord(db, id);
+  if (!r.ok()) return r.status();
+  absl::StatusOr<v1::Petition> p =
+      PetitionToProto(deps.store->keyring(), r->row, r->subjects, r->messages, r->deadlines,
+                      *deps.calendar, Today(), view);
+  if (!p.ok()) return p.status();
+  absl::StatusOr<std::vector<std::string>> related = RelatedByPerson(db, deps.store->keyring(), id);
+  if (!related.ok()) return related.status();
+  for (const std::string& other : *related) {
+    if (other.rfind("XF-", 0) == 0) p->add_possible_duplicates(other);
+  }
+  return p;
+}
+
 }  // namespace
 
 grpc::Status PetitionServiceImpl::RegisterPetition(grpc::ServerContext* ctx,
@@ -138,6 +157,10 @@ grpc::Status PetitionServiceImpl::RegisterPetition(grpc::ServerContext* ctx,
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   return RegisterPetitionAs(deps_, caller->actor(), *req, resp);
 }
+
+// What a registration answers: the petition without its full text, which the registrar
+// has just sent (its summary is shown).
+constexpr PetitionView kRegisteredView{.content = true, .identity = false, .full_text = false};
 
 grpc::Status RegisterPetitionAs(const ServiceDeps& deps, const storage::Actor& actor,
                                 const v1::RegisterPetitionRequest& req,
@@ -157,9 +180,10 @@ grpc::Status RegisterPetitionAs(const ServiceDeps& deps, const storage::Actor& a
     if (!s.id_number().empty()) s.set_id_number(domain::NormalizeIdNumber(s.id_number()));
   }
   const std::string code = *receipt;
-  return RunMutation(
+  auto first = std::make_shared<v1::RegisterPetitionResponse>();
+  grpc::Status st = RunMutation(
       deps, actor, req.request_id(),
-      [deps, request, received, code](storage::WriteTxn& txn) -> absl::StatusOr<std::string> {
+      [deps, request, received, code, first](storage::WriteTxn& txn) -> absl::StatusOr<std::string> {
         const storage::Keyring& keys = txn.keyring();
         absl::StatusOr<int64_t> number = storage::NextIdNumber(txn, "XF", received.year());
         if (!number.ok()) return number.status();
@@ -198,33 +222,27 @@ grpc::Status RegisterPetitionAs(const ServiceDeps& deps, const storage::Actor& a
         row.created_us = row.updated_us = txn.now_us();
         if (absl::Status st = storage::InsertPetition(txn, row); !st.ok()) return st;
 
+        std::vector<storage::SubjectRow> subjects;
         for (int i = 0; i < request.subjects_size(); ++i) {
           const v1::Subject& s = request.subjects(i);
           absl::StatusOr<std::string> subject =
               SealAt(keys, KeyDomain::kIdentity, "petition_subjects", "subject",
                      ChildRowId(id, i + 1), s.SerializeAsString());
           if (!subject.ok()) return subject.status();
-          if (absl::Status st = storage::InsertSubject(
-                  txn, {id, i + 1, *subject, s.unit(), s.rank(), SubjectFlags(s)});
-              !st.ok()) {
-            return st;
-          }
+          subjects.push_back({id, i + 1, *subject, s.unit(), s.rank(), SubjectFlags(s)});
+          if (absl::Status st = storage::InsertSubject(txn, subjects.back()); !st.ok()) return st;
           for (const std::string& digest : SubjectDigests(keys, s)) {
             if (absl::Status st = storage::AddPersonIndex(txn, digest, id); !st.ok()) return st;
           }
         }
         const domain::PetitionDeadlineRules rules;
-        if (absl::Status st = AddDeadline(txn, *deps.calendar, id, "proposal", received,
-                                          rules.proposal_working_days);
-            !st.ok()) {
-          return st;
-        }
-        if (!request.anonymous()) {
-          if (absl::Status st = AddDeadline(txn, *deps.calendar, id, "acceptance_notice", received,
-                                            rules.notice_working_days);
-              !st.ok()) {
-            return st;
-          }
+        std::vector<storage::DeadlineRow> deadlines;
+        for (auto [name, days] : {std::pair<const char*, int>{"proposal", rules.proposal_working_days},
+                                  {"acceptance_notice", rules.notice_working_days}}) {
+          if (request.anonymous() && std::string_view(name) == "acceptance_notice") continue;
+          const domain::WorkCalendar::Deadline due = deps.calendar->AddWorkingDays(received, days);
+          deadlines.push_back({id, name, FormatDate(due.due), due.provisional, ""});
+          if (absl::Status st = storage::SetDeadline(txn, deadlines.back()); !st.ok()) return st;
         }
         absl::StatusOr<int64_t> seq =
             txn.AppendEvent({"petition.register", "petition", id, "", "REGISTERED",
@@ -232,24 +250,43 @@ grpc::Status RegisterPetitionAs(const ServiceDeps& deps, const storage::Actor& a
                                  (request.anonymous() ? " anonymous" : " real-name")});
         if (!seq.ok()) return seq.status();
 
-        absl::StatusOr<PetitionRecord> record = LoadRecord(txn.db(), id);
-        if (!record.ok()) return record.status();
-        absl::StatusOr<v1::Petition> proto = PetitionToProto(
-            keys, record->row, record->subjects, record->messages, record->deadlines,
-            *deps.calendar, Today(), PetitionView{.content = true, .identity = false});
+        // The first caller's answer is built here from what was just written, without
+        // reading it back. The stored result (kept for a retry) is only the id and the
+        // receipt code: a retry reads the petition afterwards, as it is then.
+        std::sort(deadlines.begin(), deadlines.end(), [](const auto& a, const auto& b) {
+          return std::tie(a.due_date, a.name) < std::tie(b.due_date, b.name);
+        });
+        absl::StatusOr<v1::Petition> proto =
+            PetitionToProto(keys, row, subjects, {}, deadlines, *deps.calendar, Today(),
+                            kRegisteredView);
         if (!proto.ok()) return proto.status();
-        absl::StatusOr<std::vector<std::string>> related =
-            RelatedByPerson(txn.db(), keys, id);
+        absl::StatusOr<std::vector<std::string>> related = RelatedByPerson(txn.db(), keys, id);
         if (!related.ok()) return related.status();
         for (const std::string& other : *related) {
           if (other.rfind("XF-", 0) == 0) proto->add_possible_duplicates(other);
         }
-        v1::RegisterPetitionResponse out;
-        *out.mutable_petition() = *std::move(proto);
-        out.set_receipt_code(code);
-        return Serialized(out);
+        *first->mutable_petition() = *std::move(proto);
+        first->set_receipt_code(code);
+        v1::RegisterPetitionResponse stored;
+        stored.mutable_petition()->set_id(id);
+        stored.set_receipt_code(code);
+        return Serialized(stored);
       },
       resp);
+  if (!st.ok()) return st;
+  if (first->has_petition()) {  // this call ran the registration
+    *resp = *std::move(first);
+    return grpc::Status::OK;
+  }
+  // A retry of a registration already stored: its id and receipt code, the petition now.
+  const std::string id = resp->petition().id();
+  absl::StatusOr<v1::Petition> petition =
+      deps.store->Read<v1::Petition>([&](storage::Db& db) -> absl::StatusOr<v1::Petition> {
+        return ReadPetition(db, deps, id, kRegisteredView);
+      });
+  if (!petition.ok()) return ToGrpcStatus(petition.status());
+  *resp->mutable_petition() = *std::move(petition);
+  return grpc::Status::OK;
 }
 
 grpc::Status PetitionServiceImpl::GetPetition(grpc::ServerContext* ctx,
@@ -275,18 +312,7 @@ grpc::Status PetitionServiceImpl::GetPetition(grpc::ServerContext* ctx,
   const PetitionView view{.content = true, .identity = req->reveal_identity()};
   absl::StatusOr<v1::Petition> petition =
       deps_.store->Read<v1::Petition>([&](storage::Db& db) -> absl::StatusOr<v1::Petition> {
-        absl::StatusOr<PetitionRecord> r = LoadRecord(db, id);
-        if (!r.ok()) return r.status();
-        absl::StatusOr<v1::Petition> p =
-            PetitionToProto(deps_.store->keyring(), r->row, r->subjects, r->messages, r->deadlines,
-                            *deps_.calendar, Today(), view);
-        if (!p.ok()) return p.status();
-        absl::StatusOr<std::vector<std::string>> related = RelatedByPerson(db, deps_.store->keyring(), id);
-        if (!related.ok()) return related.status();
-        for (const std::string& other : *related) {
-          if (other.rfind("XF-", 0) == 0) p->add_possible_duplicates(other);
-        }
-        return p;
+        return ReadPetition(db, deps_, id, view);
       });
   if (!petition.ok()) return ToGrpcStatus(petition.status());
   *resp->mutable_petition() = *std::move(petition);

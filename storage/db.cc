@@ -134,9 +134,11 @@ absl::StatusOr<std::unique_ptr<Db>> Db::Open(const std::string& path, const Opti
     st = db->Exec(absl::StrCat("PRAGMA query_only=ON; PRAGMA cache_size=-", kReaderCacheKiB, ";"));
   } else {
     // WAL with synchronous=FULL: a committed transaction is on disk when COMMIT returns.
+    // temp_store=MEMORY keeps the journal of each mutation's savepoint in memory; SQLite
+    // would otherwise spill it to a temporary file past 64 KiB, a write per page.
     st = db->Exec(absl::StrCat(
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-        "PRAGMA secure_delete=ON; PRAGMA cache_size=-",
+        "PRAGMA secure_delete=ON; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-",
         kWriterCacheKiB, ";"));
   }
   if (!st.ok()) return st;
@@ -164,6 +166,24 @@ absl::Status Db::Exec(std::string_view sql) {
 }
 
 bool Db::InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
+void Db::OnWalCommit(std::function<void(int)> fn) {
+  on_wal_commit_ = std::move(fn);
+  sqlite3_wal_hook(
+      db_,
+      +[](void* self, sqlite3*, const char*, int pages) -> int {
+        static_cast<Db*>(self)->on_wal_commit_(pages);
+        return SQLITE_OK;
+      },
+      this);
+}
+
+absl::StatusOr<int> Db::Checkpoint() {
+  int log_pages = 0, copied = 0;
+  int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_pages, &copied);
+  if (rc != SQLITE_OK) return SqliteError(db_, rc, "checkpoint");
+  return log_pages - copied;
+}
 
 void Db::GuardTransaction() {
   guarded_ = true;

@@ -5,6 +5,7 @@
 #define JIJIAN_STORAGE_DB_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -131,6 +132,13 @@ class Db {
   int64_t Changes() const;
   // True while a transaction is open on this connection.
   bool InTransaction() const;
+  // Calls fn with the number of pages in the write-ahead log after every commit on this
+  // connection (sqlite3_wal_hook). The connection then no longer checkpoints by itself:
+  // fn decides when the log is copied back (Checkpoint).
+  void OnWalCommit(std::function<void(int pages)> fn);
+  // A PASSIVE checkpoint: copies what it can of the log back into the database file
+  // without waiting for readers or the writer; the pages still in the log are returned.
+  absl::StatusOr<int> Checkpoint();
 
   // Between GuardTransaction() and EndGuard() (around one write transaction), an error after
   // which SQLite has rolled the open transaction back by itself (as it may on a full disk,
@@ -152,6 +160,7 @@ class Db {
   bool guarded_ = false;
   absl::Status lost_;  // the error that ended the guarded transaction
   std::map<std::string, sqlite3_stmt*, std::less<>> cache_;
+  std::function<void(int)> on_wal_commit_;
 };
 
 }  // namespace jijian::storage

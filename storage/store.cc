@@ -1,6 +1,7 @@
 #include "storage/store.h"
 
 #include <spdlog/spdlog.h>
+#include <pthread.h>
 #include <sys/stat.h>
 
 #include <utility>
@@ -159,6 +160,12 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Finish(const Options& options,
   if (!size.ok()) return size.status();
   std::unique_ptr<Store> store(new Store(options, std::move(writer), *std::move(keyring), *size));
   store->kek_ = kek;
+  absl::StatusOr<std::unique_ptr<Db>> checkpointer = Db::Open(options.path, {});
+  if (!checkpointer.ok()) return checkpointer.status();
+  store->checkpoint_thread_ =
+      std::thread([s = store.get(), db = *std::move(checkpointer)]() mutable {
+        s->CheckpointLoop(std::move(db));
+      });
   for (int i = 0; i < std::max(1, options.reader_connections); ++i) {
     absl::StatusOr<std::unique_ptr<Db>> reader = Db::Open(options.path, {.read_only = true});
     if (!reader.ok()) return reader.status();
@@ -174,6 +181,7 @@ Store::Store(Options options, std::unique_ptr<Db> writer, std::unique_ptr<Keyrin
       writer_db_(std::move(writer)),
       keyring_(std::move(keyring)),
       next_seq_(log_size) {
+  InstallWalHook();
   writer_thread_ = std::thread([this] { WriterLoop(); });
 }
 
@@ -183,6 +191,48 @@ Store::~Store() {
     stopping_ = true;
   }
   writer_thread_.join();
+  {
+    absl::MutexLock lock(&checkpoint_mu_);
+    checkpoint_stopping_ = true;
+  }
+  if (checkpoint_thread_.joinable()) checkpoint_thread_.join();
+}
+
+void Store::InstallWalHook() {
+  Db* db = writer_db_.get();
+  db->OnWalCommit([this, db](int pages) {
+    if (pages >= kWriterCheckpointPages) {
+      (void)db->Checkpoint();  // the checkpointer is behind: catch up on the writer's time
+    } else if (pages >= kCheckpointPages) {
+      absl::MutexLock lock(&checkpoint_mu_);
+      checkpoint_wanted_ = true;
+    }
+  });
+}
+
+void Store::CheckpointLoop(std::unique_ptr<Db> db) {
+  ::pthread_setname_np(::pthread_self(), "jijian-checkpt");
+  bool failing = false;
+  while (true) {
+    {
+      absl::MutexLock lock(&checkpoint_mu_);
+      checkpoint_mu_.Await(absl::Condition(
+          +[](Store* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->checkpoint_mu_) {
+            return s->checkpoint_wanted_ || s->checkpoint_stopping_;
+          },
+          this));
+      if (checkpoint_stopping_) return;
+      checkpoint_wanted_ = false;
+    }
+    // A failed checkpoint loses nothing: the pages stay in the log, which readers and the
+    // next checkpoint still use. Only the first failure of a run of them is logged.
+    absl::StatusOr<int> left = db->Checkpoint();
+    if (!left.ok() && !failing) {
+      spdlog::warn("checkpoint of the write-ahead log failed (retried at the next commit): {}",
+                   std::string(left.status().message()));
+    }
+    failing = !left.ok();
+  }
 }
 
 absl::StatusOr<std::string> Store::Apply(const Actor& actor, const std::string& request_id,
@@ -206,6 +256,7 @@ size_t Store::TEST_queue_length() const {
 }
 
 void Store::WriterLoop() {
+  ::pthread_setname_np(::pthread_self(), "jijian-writer");  // for top -H and the benchmarks
   std::vector<Pending*> batch;
   while (true) {
     {
@@ -282,7 +333,10 @@ absl::Status Store::CommitBatch(const std::vector<Pending*>& batch) {
   if (!st.ok() && db.InTransaction()) {
     // SQLite could not even roll back: start over on a fresh connection.
     absl::StatusOr<std::unique_ptr<Db>> fresh = Db::Open(options_.path, {});
-    if (fresh.ok()) writer_db_ = *std::move(fresh);
+    if (fresh.ok()) {
+      writer_db_ = *std::move(fresh);
+      InstallWalHook();
+    }
   }
   return st;
 }

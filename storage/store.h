@@ -169,6 +169,10 @@ class Store {
   // Logs when writes start failing and when they succeed again.
   void NoteWriteHealth(const absl::Status& batch_status);
   absl::StatusOr<std::string> RunOne(Pending& p, int64_t now_us);
+  // Has every commit of the writer connection report the log's size, so that the log is
+  // copied back by checkpoint_thread_ instead of on the writer's time.
+  void InstallWalHook();
+  void CheckpointLoop(std::unique_ptr<Db> db);
   absl::Status SignHead();
   std::unique_ptr<Db> BorrowReader();
   void ReturnReader(std::unique_ptr<Db> db);
@@ -190,6 +194,16 @@ class Store {
   std::vector<std::unique_ptr<Db>> readers_ ABSL_GUARDED_BY(readers_mu_);
 
   std::thread writer_thread_;
+
+  // The write-ahead log is copied back into the database file (a PASSIVE checkpoint) on a
+  // connection of its own once it holds kCheckpointPages; only if it reaches
+  // kWriterCheckpointPages (the checkpointer cannot keep up) does the writer do it inline.
+  static constexpr int kCheckpointPages = 1000;
+  static constexpr int kWriterCheckpointPages = 32000;
+  absl::Mutex checkpoint_mu_;
+  bool checkpoint_wanted_ ABSL_GUARDED_BY(checkpoint_mu_) = false;
+  bool checkpoint_stopping_ ABSL_GUARDED_BY(checkpoint_mu_) = false;
+  std::thread checkpoint_thread_;
 };
 
 }  // namespace jijian::storage

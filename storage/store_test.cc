@@ -1,6 +1,7 @@
 #include "storage/store.h"
 
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -349,4 +350,38 @@ TEST_F(StoreTest, SealedMarkerNeverReachesDatabaseOrWal) {
 }
 
 }  // namespace
+// The write-ahead log is copied back into the database file while the store serves, by
+// the checkpointer's own connection (the writer's commits no longer do it): after ~8 MB of
+// commits the database file holds them before the store is closed, and every row reads.
+TEST_F(StoreTest, TheLogIsCheckpointedWhileServing) {
+  absl::StatusOr<std::unique_ptr<Store>> store = Store::Create(options_, TestKek());
+  ASSERT_TRUE(store.ok()) << store.status();
+  struct stat st;
+  ASSERT_EQ(::stat(options_.path.c_str(), &st), 0);
+  const off_t initial = st.st_size;
+  const std::string note(16 * 1024, 'x');
+  for (int i = 0; i < 500; ++i) {
+    ASSERT_TRUE((*store)
+                    ->Apply(kAdmin, "", [&, i](WriteTxn& txn) -> absl::StatusOr<std::string> {
+                      absl::StatusOr<Stmt> ins = txn.db().Prepare(
+                          "INSERT INTO users(user_id, display_name, department, roles, enabled, "
+                          "version, created_us, updated_us) VALUES (?, ?, '', 'registrar', 1, 1, "
+                          "0, 0)");
+                      if (!ins.ok()) return ins.status();
+                      ins->Bind("u" + std::to_string(i), note);
+                      if (absl::Status s = ins->Run(); !s.ok()) return s;
+                      return std::string();
+                    })
+                    .ok());
+  }
+  off_t size = initial;
+  for (int tries = 0; tries < 200 && size < initial + 4 * 1024 * 1024; ++tries) {
+    ASSERT_EQ(::stat(options_.path.c_str(), &st), 0);
+    size = st.st_size;
+    if (size < initial + 4 * 1024 * 1024) ::usleep(50 * 1000);
+  }
+  EXPECT_GE(size, initial + 4 * 1024 * 1024) << "the log was not checkpointed while serving";
+  EXPECT_EQ(CountUsers(**store), 500);
+}
+
 }  // namespace jijian::storage

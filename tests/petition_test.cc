@@ -322,6 +322,38 @@ TEST_F(PetitionTest, SubjectsAboveJurisdictionMustBeEscalated) {
   EXPECT_TRUE(Decide(id, v1::HANDLING_ESCALATE, nullptr).ok());
 }
 
+// The registration answer is built from what was written, without reading it back: it
+// must equal the stored petition as GetPetition shows it, less the full text the registrar
+// just sent. A retry (same request id) gets the same id and receipt code, nothing new.
+TEST_F(PetitionTest, RegistrationAnswersTheStoredPetitionAndARetryTheSameReceipt) {
+  const std::string earlier = Register(RealName("2026-09-01", "钱七", "某县水利局")).petition().id();
+  v1::RegisterPetitionRequest req = RealName("2026-09-02", "钱七", "某县水利局");
+  v1::Subject* second = req.add_subjects();
+  second->set_name("孙八");
+  second->set_unit("某县水利局");
+  req.add_disciplines(v1::DISCIPLINE_WORK);
+  v1::RegisterPetitionResponse first = Register(req);
+  ASSERT_FALSE(first.receipt_code().empty());
+  v1::Petition stored = Get(first.petition().id());
+  EXPECT_EQ(stored.content(), "详细情况……");
+  EXPECT_EQ(first.petition().content(), "") << "the full text is not echoed back";
+  EXPECT_EQ(first.petition().summary(), "反映钱七违规收受礼金");
+  ASSERT_EQ(first.petition().possible_duplicates_size(), 1);
+  EXPECT_EQ(first.petition().possible_duplicates(0), earlier);
+  EXPECT_EQ(first.petition().deadlines_size(), 2);
+  stored.clear_content();
+  EXPECT_EQ(first.petition().SerializeAsString(), stored.SerializeAsString())
+      << "answer: " << first.petition().DebugString() << "\nstored: " << stored.DebugString();
+
+  v1::RegisterPetitionResponse retry = Register(req);
+  EXPECT_EQ(retry.petition().id(), first.petition().id());
+  EXPECT_EQ(retry.receipt_code(), first.receipt_code());
+  EXPECT_EQ(retry.petition().SerializeAsString(), first.petition().SerializeAsString());
+  // Nothing was registered twice: the next one takes the next number.
+  const std::string next = Register(RealName("2026-09-03", "李九", "甲单位")).petition().id();
+  EXPECT_EQ(next.substr(next.size() - 6), "000003");
+}
+
 TEST_F(PetitionTest, DuplicatesAreFoundBySubjectOnly) {
   std::string first = Register(RealName("2026-09-01", "周九", "某县交通局")).petition().id();
   // Same name and unit (whitespace and full-width differences normalised away).

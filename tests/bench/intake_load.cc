@@ -56,7 +56,7 @@ using Clock = std::chrono::steady_clock;
 
 constexpr char kHealthMethod[] = "/grpc.health.v1.Health/Check";
 constexpr char kUserId[] = "bench.registrar";
-constexpr char kServerThreadName[] = "jijian-server";
+constexpr char kWriterThreadName[] = "jijian-writer";  // Store::WriterLoop names its thread
 constexpr int kListPageSize = 500;        // the API's largest page
 constexpr int kCallDeadlineSeconds = 60;  // a call slower than this counts as failed
 constexpr int kServerStartPolls = 400;    // 25 ms apart: about 10 s
@@ -219,7 +219,7 @@ struct PhaseResult {
   int64_t failed = 0;
   double seconds = 0;
   double server_cpu_seconds = 0;
-  double writer_cpu_seconds = 0;  // threads named "jijian-server": the store's writer
+  double writer_cpu_seconds = 0;  // the thread named "jijian-writer": the store's writer
   double client_cpu_seconds = 0;
   std::vector<int64_t> latencies_ns;  // of OK calls
   std::map<int, int64_t> failures_by_code;
@@ -249,10 +249,9 @@ double ProcessCpuSeconds(pid_t pid) {
   return (std::stod(fields[11]) + std::stod(fields[12])) / ticks;
 }
 
-// CPU seconds used so far by the threads of pid still named like the process ("jijian-server":
-// the store's writer thread, the sweeper and the idle main thread; gRPC's threads carry
-// their own names). What a registration costs on the one writer thread, which no number of
-// cores can share.
+// CPU seconds used so far by the threads of pid named name (the store's writer thread names
+// itself "jijian-writer"). What a registration costs on the one writer thread, which no
+// number of cores can share.
 double NamedThreadsCpuSeconds(pid_t pid, const std::string& name) {
   const std::string task_dir = "/proc/" + std::to_string(pid) + "/task";
   double total = 0;
@@ -271,6 +270,16 @@ double NamedThreadsCpuSeconds(pid_t pid, const std::string& name) {
              static_cast<double>(::sysconf(_SC_CLK_TCK));
   }
   return total;
+}
+
+// The most resident memory the process has had (VmHWM of /proc/PID/status), in MiB.
+double PeakRssMiB(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;  // kB
+  }
+  return 0;
 }
 
 double SelfCpuSeconds() {
@@ -305,7 +314,7 @@ class Phase {
 
   PhaseResult Run(pid_t server_pid) {
     const double server_cpu0 = ProcessCpuSeconds(server_pid);
-    const double writer_cpu0 = NamedThreadsCpuSeconds(server_pid, kServerThreadName);
+    const double writer_cpu0 = NamedThreadsCpuSeconds(server_pid, kWriterThreadName);
     const double client_cpu0 = SelfCpuSeconds();
     start_ = Clock::now();
     {
@@ -323,7 +332,7 @@ class Phase {
     r.concurrency = concurrency_;
     r.seconds = std::chrono::duration<double>(end_ - start_).count();
     r.server_cpu_seconds = ProcessCpuSeconds(server_pid) - server_cpu0;
-    r.writer_cpu_seconds = NamedThreadsCpuSeconds(server_pid, kServerThreadName) - writer_cpu0;
+    r.writer_cpu_seconds = NamedThreadsCpuSeconds(server_pid, kWriterThreadName) - writer_cpu0;
     r.client_cpu_seconds = SelfCpuSeconds() - client_cpu0;
     for (auto& c : callers_) {
       r.ok += c->ok;
@@ -782,6 +791,7 @@ int Run(const Options& o) {
     }
   }
   std::printf("load average (1 min): %.2f at start, %.2f at end\n", load_before, load_after);
+  std::printf("server peak resident memory (VmHWM): %.0f MiB\n", PeakRssMiB(server));
 
   // Numbers through the API: gap-free, and as many as OK answers.
   bool ids_ok = false;
