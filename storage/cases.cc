@@ -14,24 +14,25 @@ CaseRow CaseFromRow(const Stmt& q) {
                  q.BlobAt(7), q.Text(8), q.Text(9), q.Text(10), q.Int(11), q.Int(12)};
 }
 
-absl::Status WriteCase(WriteTxn& txn, const CaseRow& r, const char* verb) {
-  absl::StatusOr<Stmt> q = txn.db().Prepare(
-      absl::StrCat(verb, " INTO cases(", kCaseColumns, ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+absl::Status WriteCase(WriteTxn& txn, const CaseRow& r, RowWrite kind) {
+  absl::StatusOr<Stmt> q = txn.db().Prepare(RowWriteSql(kind, "cases", kCaseColumns));
   if (!q.ok()) return q.status();
   q->Bind(r.id, r.version, r.state, r.lead_id, r.inspector, r.requested_by, r.approved_by,
           Blob{r.external_approver}, r.external_date, r.filed_date, r.closed_date, r.created_us,
           r.updated_us);
-  return q->Run();
+  return RunRowWrite(*q, kind, txn.db(), "cases", r.id);
 }
 
 }  // namespace
 
-absl::Status InsertCase(WriteTxn& txn, const CaseRow& row) { return WriteCase(txn, row, "INSERT"); }
+absl::Status InsertCase(WriteTxn& txn, const CaseRow& row) {
+  return WriteCase(txn, row, RowWrite::kInsert);
+}
 
 absl::Status UpdateCase(WriteTxn& txn, CaseRow& row) {
   row.version += 1;
   row.updated_us = txn.now_us();
-  return WriteCase(txn, row, "INSERT OR REPLACE");
+  return WriteCase(txn, row, RowWrite::kUpdate);
 }
 
 absl::StatusOr<CaseRow> GetCase(Db& db, const std::string& id) {

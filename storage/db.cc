@@ -5,6 +5,9 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 
 namespace jijian::storage {
 namespace {
@@ -223,5 +226,35 @@ absl::StatusOr<std::optional<int64_t>> Db::QueryInt(std::string_view sql) {
 int64_t Db::Changes() const { return sqlite3_changes64(db_); }
 
 std::string Db::ErrorMessage() const { return sqlite3_errmsg(db_); }
+
+std::string RowWriteSql(RowWrite kind, std::string_view table, std::string_view columns) {
+  std::vector<std::string> names;
+  const absl::string_view list(columns.data(), columns.size());
+  for (absl::string_view c : absl::StrSplit(list, ',')) {
+    names.emplace_back(absl::StripAsciiWhitespace(c));
+  }
+  std::string sql;
+  if (kind == RowWrite::kInsert) {
+    sql = absl::StrCat("INSERT INTO ", std::string(table), "(", absl::StrJoin(names, ", "),
+                       ") VALUES (?");
+    for (size_t i = 1; i < names.size(); ++i) sql += ",?";
+    return sql + ")";
+  }
+  sql = absl::StrCat("UPDATE ", std::string(table), " SET ");
+  for (size_t i = 1; i < names.size(); ++i) {
+    absl::StrAppend(&sql, i > 1 ? ", " : "", names[i], " = ?", i + 1);
+  }
+  return absl::StrCat(sql, " WHERE ", names[0], " = ?1");
+}
+
+absl::Status RunRowWrite(Stmt& q, RowWrite kind, const Db& db, std::string_view table,
+                         std::string_view id) {
+  if (absl::Status st = q.Run(); !st.ok()) return st;
+  if (kind == RowWrite::kUpdate && db.Changes() != 1) {
+    return absl::NotFoundError(
+        absl::StrCat(std::string(table), " ", std::string(id), " does not exist"));
+  }
+  return absl::OkStatus();
+}
 
 }  // namespace jijian::storage

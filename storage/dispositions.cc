@@ -45,17 +45,15 @@ DispositionRow FromRow(const Stmt& q) {
   return r;
 }
 
-absl::Status Write(WriteTxn& txn, const DispositionRow& r, const char* verb) {
-  absl::StatusOr<Stmt> q = txn.db().Prepare(
-      absl::StrCat(verb, " INTO dispositions(", kColumns,
-                   ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+absl::Status Write(WriteTxn& txn, const DispositionRow& r, RowWrite kind) {
+  absl::StatusOr<Stmt> q = txn.db().Prepare(RowWriteSql(kind, "dispositions", kColumns));
   if (!q.ok()) return q.status();
   q->Bind(r.id, r.version, r.state, r.object_id, r.subject_idx, r.unit, r.measures, r.form, r.party,
           r.government, r.disciplines, r.decided_date, r.probation_months, r.period_months,
           r.permanent, r.period_end, Blob{r.reason}, r.proposed_by, r.approved_by, r.announced_date,
           r.delivered_date, r.filed_date, r.appeal_petition, r.appeal_outcome, r.created_us,
           r.updated_us);
-  return q->Run();
+  return RunRowWrite(*q, kind, txn.db(), "dispositions", r.id);
 }
 
 // "YYYY-MM" of a date column, for monthly trends.
@@ -64,13 +62,13 @@ std::string MonthOf(const std::string& column) { return "substr(" + column + ", 
 }  // namespace
 
 absl::Status InsertDisposition(WriteTxn& txn, const DispositionRow& row) {
-  return Write(txn, row, "INSERT");
+  return Write(txn, row, RowWrite::kInsert);
 }
 
 absl::Status UpdateDisposition(WriteTxn& txn, DispositionRow& row) {
   row.version += 1;
   row.updated_us = txn.now_us();
-  return Write(txn, row, "INSERT OR REPLACE");
+  return Write(txn, row, RowWrite::kUpdate);
 }
 
 absl::StatusOr<DispositionRow> GetDisposition(Db& db, const std::string& id) {

@@ -32,14 +32,13 @@ LeadRow LeadFromRow(const Stmt& q) {
   return r;
 }
 
-absl::Status WriteLead(WriteTxn& txn, const LeadRow& r, const char* verb) {
-  absl::StatusOr<Stmt> q = txn.db().Prepare(absl::StrCat(
-      verb, " INTO leads(", kLeadColumns, ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+absl::Status WriteLead(WriteTxn& txn, const LeadRow& r, RowWrite kind) {
+  absl::StatusOr<Stmt> q = txn.db().Prepare(RowWriteSql(kind, "leads", kLeadColumns));
   if (!q.ok()) return q.status();
   q->Bind(r.id, r.version, r.state, r.source, r.petition_id, Blob{r.summary}, r.inspector,
           r.department, r.report_required, r.reported_date, r.case_id, r.hold_review_date,
           r.registered_by, r.registered_date, r.closed_date, r.created_us, r.updated_us);
-  return q->Run();
+  return RunRowWrite(*q, kind, txn.db(), "leads", r.id);
 }
 
 absl::StatusOr<int64_t> NextSeq(Db& db, const char* table, const std::string& lead_id) {
@@ -54,12 +53,14 @@ absl::StatusOr<int64_t> NextSeq(Db& db, const char* table, const std::string& le
 
 }  // namespace
 
-absl::Status InsertLead(WriteTxn& txn, const LeadRow& row) { return WriteLead(txn, row, "INSERT"); }
+absl::Status InsertLead(WriteTxn& txn, const LeadRow& row) {
+  return WriteLead(txn, row, RowWrite::kInsert);
+}
 
 absl::Status UpdateLead(WriteTxn& txn, LeadRow& row) {
   row.version += 1;
   row.updated_us = txn.now_us();
-  return WriteLead(txn, row, "INSERT OR REPLACE");
+  return WriteLead(txn, row, RowWrite::kUpdate);
 }
 
 absl::StatusOr<LeadRow> GetLead(Db& db, const std::string& id) {

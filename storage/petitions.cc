@@ -53,37 +53,47 @@ void BindPetition(Stmt& q, const PetitionRow& r) {
 }  // namespace
 
 absl::StatusOr<int64_t> NextIdNumber(WriteTxn& txn, const std::string& kind, int64_t year) {
-  absl::StatusOr<Stmt> q = txn.db().Prepare(
-      "INSERT INTO id_counters(kind, year, last) VALUES (?, ?, 1) "
-      "ON CONFLICT(kind, year) DO UPDATE SET last = last + 1 RETURNING last");
+  // A plain UPDATE of one row by its key, then a read: an upsert with RETURNING would open
+  // a statement journal, whose release walks the mutation's whole savepoint journal.
+  absl::StatusOr<Stmt> bump = txn.db().Prepare(
+      "UPDATE id_counters SET last = last + 1 WHERE kind = ? AND year = ?");
+  if (!bump.ok()) return bump.status();
+  bump->Bind(kind, year);
+  if (absl::Status st = bump->Run(); !st.ok()) return st;
+  if (txn.db().Changes() == 0) {
+    absl::StatusOr<Stmt> first =
+        txn.db().Prepare("INSERT INTO id_counters(kind, year, last) VALUES (?, ?, 1)");
+    if (!first.ok()) return first.status();
+    first->Bind(kind, year);
+    if (absl::Status st = first->Run(); !st.ok()) return st;
+    return 1;
+  }
+  absl::StatusOr<Stmt> q =
+      txn.db().Prepare("SELECT last FROM id_counters WHERE kind = ? AND year = ?");
   if (!q.ok()) return q.status();
   q->Bind(kind, year);
   absl::StatusOr<bool> row = q->Step();
   if (!row.ok()) return row.status();
   if (!*row) return absl::InternalError("id counter did not return a number");
-  int64_t n = q->Int(0);
-  if (absl::Status st = q->Run(); !st.ok()) return st;
-  return n;
+  return q->Int(0);
 }
 
 absl::Status InsertPetition(WriteTxn& txn, const PetitionRow& row) {
-  absl::StatusOr<Stmt> q = txn.db().Prepare(
-      absl::StrCat("INSERT INTO petitions(", kPetitionColumns,
-                   ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+  absl::StatusOr<Stmt> q =
+      txn.db().Prepare(RowWriteSql(RowWrite::kInsert, "petitions", kPetitionColumns));
   if (!q.ok()) return q.status();
   BindPetition(*q, row);
-  return q->Run();
+  return RunRowWrite(*q, RowWrite::kInsert, txn.db(), "petitions", row.id);
 }
 
 absl::Status UpdatePetition(WriteTxn& txn, PetitionRow& row) {
   row.version += 1;
   row.updated_us = txn.now_us();
-  absl::StatusOr<Stmt> q = txn.db().Prepare(
-      absl::StrCat("INSERT OR REPLACE INTO petitions(", kPetitionColumns,
-                   ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+  absl::StatusOr<Stmt> q =
+      txn.db().Prepare(RowWriteSql(RowWrite::kUpdate, "petitions", kPetitionColumns));
   if (!q.ok()) return q.status();
   BindPetition(*q, row);
-  return q->Run();
+  return RunRowWrite(*q, RowWrite::kUpdate, txn.db(), "petitions", row.id);
 }
 
 absl::StatusOr<PetitionRow> GetPetition(Db& db, const std::string& id) {

@@ -14,21 +14,22 @@ UnsealRow FromRow(const Stmt& q) {
                    q.BlobAt(6), q.Int(7),  q.Int(8),  q.Int(9),  q.Int(10)};
 }
 
-absl::Status Write(WriteTxn& txn, const UnsealRow& r, const char* verb) {
-  absl::StatusOr<Stmt> q = txn.db().Prepare(
-      absl::StrCat(verb, " INTO unseal_requests(", kColumns, ") VALUES (?,?,?,?,?,?,?,?,?,?,?)"));
+absl::Status Write(WriteTxn& txn, const UnsealRow& r, RowWrite kind) {
+  absl::StatusOr<Stmt> q = txn.db().Prepare(RowWriteSql(kind, "unseal_requests", kColumns));
   if (!q.ok()) return q.status();
   q->Bind(r.id, r.petition_id, r.state, r.requested_by, Blob{r.reason}, r.decided_by,
           Blob{r.decision_reason}, r.requested_us, r.decided_us, r.expires_us, r.views);
-  return q->Run();
+  return RunRowWrite(*q, kind, txn.db(), "unseal_requests", r.id);
 }
 
 }  // namespace
 
-absl::Status InsertUnseal(WriteTxn& txn, const UnsealRow& row) { return Write(txn, row, "INSERT"); }
+absl::Status InsertUnseal(WriteTxn& txn, const UnsealRow& row) {
+  return Write(txn, row, RowWrite::kInsert);
+}
 
 absl::Status UpdateUnseal(WriteTxn& txn, const UnsealRow& row) {
-  return Write(txn, row, "INSERT OR REPLACE");
+  return Write(txn, row, RowWrite::kUpdate);
 }
 
 absl::StatusOr<UnsealRow> GetUnseal(Db& db, const std::string& id) {
