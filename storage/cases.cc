@@ -1,6 +1,7 @@
 #include "storage/cases.h"
 
 #include "absl/strings/str_cat.h"
+#include "storage/schema.h"
 
 namespace jijian::storage {
 namespace {
@@ -48,13 +49,14 @@ absl::StatusOr<CaseRow> GetCase(Db& db, const std::string& id) {
 absl::StatusOr<std::vector<CaseRow>> ListCases(Db& db, const CaseFilter& f) {
   absl::StatusOr<Stmt> q = db.Prepare(
       absl::StrCat("SELECT ", kCaseColumns,
-                   " FROM cases c WHERE c.id > ?1 "
+                   " FROM cases c WHERE c.id_order > ?1 "
                    "AND (?2 = '' OR c.state = ?2) AND (?3 = '' OR c.inspector = ?3) "
                    "AND (?4 = 0 OR EXISTS (SELECT 1 FROM deadlines d WHERE d.object_id = c.id "
                    "                       AND d.met_date = '' AND d.due_date < ?5)) "
-                   "ORDER BY c.id LIMIT ?6"));
+                   "ORDER BY c.id_order LIMIT ?6"));
   if (!q.ok()) return q.status();
-  q->Bind(f.after_id, f.state, f.inspector, f.overdue, f.today, static_cast<int64_t>(f.limit));
+  q->Bind(IdOrder(f.after_id), f.state, f.inspector, f.overdue, f.today,
+          static_cast<int64_t>(f.limit));
   return q->Collect<CaseRow>(CaseFromRow);
 }
 

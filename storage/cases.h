@@ -43,6 +43,8 @@ struct CaseFilter {
   bool overdue = false;
   int limit = 50;
 };
+// The cases that match filter after after_id (the last id of the previous page), in id
+// order (year, then number), at most limit.
 absl::StatusOr<std::vector<CaseRow>> ListCases(Db& db, const CaseFilter& filter);
 // The cases of inspector that are not closed, in id order, at most limit: one seek in the
 // inspector index however many cases there are.

@@ -1,6 +1,7 @@
 #include "storage/leads.h"
 
 #include "absl/strings/str_cat.h"
+#include "storage/schema.h"
 
 namespace jijian::storage {
 namespace {
@@ -76,15 +77,15 @@ absl::StatusOr<LeadRow> GetLead(Db& db, const std::string& id) {
 absl::StatusOr<std::vector<LeadRow>> ListLeads(Db& db, const LeadFilter& f) {
   absl::StatusOr<Stmt> q = db.Prepare(
       absl::StrCat("SELECT ", kLeadColumns,
-                   " FROM leads l WHERE l.id > ?1 "
+                   " FROM leads l WHERE l.id_order > ?1 "
                    "AND (?2 = '' OR l.state = ?2) AND (?3 = '' OR l.inspector = ?3) "
                    "AND (?4 = 0 OR EXISTS (SELECT 1 FROM deadlines d WHERE d.object_id = l.id "
                    "                       AND d.met_date = '' AND d.due_date < ?6)) "
                    "AND (?5 = 0 OR (l.hold_review_date != '' AND l.hold_review_date <= ?6 "
                    "                AND l.state = 'LEAD_HOLD')) "
-                   "ORDER BY l.id LIMIT ?7"));
+                   "ORDER BY l.id_order LIMIT ?7"));
   if (!q.ok()) return q.status();
-  q->Bind(f.after_id, f.state, f.inspector, f.overdue, f.hold_due, f.today,
+  q->Bind(IdOrder(f.after_id), f.state, f.inspector, f.overdue, f.hold_due, f.today,
           static_cast<int64_t>(f.limit));
   return q->Collect<LeadRow>(LeadFromRow);
 }

@@ -69,6 +69,8 @@ struct LeadFilter {
   std::string today;
   int limit = 50;
 };
+// The leads that match filter after after_id (the last id of the previous page), in id
+// order (year, then number), at most limit.
 absl::StatusOr<std::vector<LeadRow>> ListLeads(Db& db, const LeadFilter& filter);
 // The open leads (not closed, transferred or filed as a case) assigned to inspector, in id
 // order, at most limit: one seek in the inspector index however many leads there are.
