@@ -286,12 +286,15 @@ int ReportVerification(Env& env, const LeadArgs& a) {
   });
 }
 
-int My(Env& env) {
+int My(Env& env, const LeadArgs& a) {
   auto stub = v1::LeadService::NewStub(env.channel);
   grpc::ClientContext ctx;
   SetDeadline(ctx);
+  v1::MyQueueRequest req;
+  req.set_page_size(a.page_size);
+  req.set_page_token(a.page_token);
   v1::MyQueueResponse resp;
-  grpc::Status st = stub->MyQueue(&ctx, v1::MyQueueRequest(), &resp);
+  grpc::Status st = stub->MyQueue(&ctx, req, &resp);
   if (!st.ok()) return Report(env, st);
   if (env.json) {
     PrintJson(*env.out, resp);
@@ -309,6 +312,8 @@ int My(Env& env) {
          i.summary()});
   }
   PrintTable(*env.out, {"ID", "STATE", "NEXT", "DUE", "LATE", "SUMMARY"}, rows);
+  if (!resp.next_page_token().empty())
+    *env.out << "more: --page-token " << resp.next_page_token() << "\n";
   return 0;
 }
 
@@ -429,8 +434,10 @@ std::shared_ptr<void> AddLeadCommands(CLI::App& app, Env& env, Action& action) {
   higher->add_option("--date", a->date, "YYYY-MM-DD (default today)");
   on(higher, [](Env& e, LeadArgs& x) { return Note(e, x, "higher"); });
 
-  on(app.add_subcommand("my", "what waits for you, most urgent first"),
-     [](Env& e, LeadArgs&) { return My(e); });
+  CLI::App* my = app.add_subcommand("my", "what waits for you: leads, then cases, by id");
+  my->add_option("--page-size", a->page_size, "rows per page (default 50, at most 500)");
+  my->add_option("--page-token", a->page_token, "continue after this id");
+  on(my, [](Env& e, LeadArgs& x) { return My(e, x); });
 
   CLI::App* recusal = app.add_subcommand("recusal", "conflicts of interest (回避)");
   recusal->require_subcommand(1);

@@ -724,11 +724,25 @@ grpc::Status LeadServiceImpl::SubmitVerificationReport(grpc::ServerContext* ctx,
       resp);
 }
 
-grpc::Status LeadServiceImpl::MyQueue(grpc::ServerContext* ctx, const v1::MyQueueRequest*,
+grpc::Status LeadServiceImpl::MyQueue(grpc::ServerContext* ctx, const v1::MyQueueRequest* req,
                                       v1::MyQueueResponse* resp) {
   absl::StatusOr<Caller> caller = deps_.auth->Authorize(*ctx, Rpc("MyQueue"));
   if (!caller.ok()) return ToGrpcStatus(caller.status());
-  absl::StatusOr<v1::MyQueueResponse> queue = BuildQueue(deps_, *caller);
+  absl::Status st;
+  if (req->page_size() < 0 || req->page_size() > kMaxPageSize) {
+    st = absl::InvalidArgumentError("page_size: from 1 to 500 (0 for the default of 50)");
+  }
+  // The token is the last item of the previous page: a lead, or a case once the leads are done.
+  if (st.ok() && !req->page_token().empty() &&
+      !domain::CheckObjectId("page_token", "XS", req->page_token()).ok() &&
+      !domain::CheckObjectId("page_token", "LA", req->page_token()).ok()) {
+    st = absl::InvalidArgumentError(
+        "page_token: must be a next_page_token, a lead XS-YYYY-NNNNNN or a case LA-YYYY-NNNNNN");
+  }
+  if (!st.ok()) return ToGrpcStatus(st);
+  absl::StatusOr<v1::MyQueueResponse> queue =
+      BuildQueue(deps_, *caller, req->page_token(),
+                 req->page_size() == 0 ? kDefaultPageSize : req->page_size());
   if (!queue.ok()) return ToGrpcStatus(queue.status());
   *resp = *std::move(queue);
   return grpc::Status::OK;

@@ -1,6 +1,7 @@
 #include "storage/cases.h"
 
 #include "absl/strings/str_cat.h"
+#include "storage/schema.h"
 
 namespace jijian::storage {
 namespace {
@@ -49,24 +50,28 @@ absl::StatusOr<CaseRow> GetCase(Db& db, const std::string& id) {
 absl::StatusOr<std::vector<CaseRow>> ListCases(Db& db, const CaseFilter& f) {
   absl::StatusOr<Stmt> q = db.Prepare(
       absl::StrCat("SELECT ", kCaseColumns,
-                   " FROM cases c WHERE c.id > ?1 "
+                   " FROM cases c WHERE c.id_order > ?1 "
                    "AND (?2 = '' OR c.state = ?2) AND (?3 = '' OR c.inspector = ?3) "
                    "AND (?4 = 0 OR EXISTS (SELECT 1 FROM deadlines d WHERE d.object_id = c.id "
                    "                       AND d.met_date = '' AND d.due_date < ?5)) "
-                   "ORDER BY c.id LIMIT ?6"));
+                   "ORDER BY c.id_order LIMIT ?6"));
   if (!q.ok()) return q.status();
-  q->Bind(f.after_id, f.state, f.inspector, f.overdue, f.today, static_cast<int64_t>(f.limit));
+  q->Bind(IdOrder(f.after_id), f.state, f.inspector, f.overdue, f.today,
+          static_cast<int64_t>(f.limit));
   return q->Collect<CaseRow>(CaseFromRow);
 }
 
-absl::StatusOr<std::vector<CaseRow>> ListOpenCasesOfInspector(Db& db, const std::string& inspector,
-                                                              int limit) {
+absl::StatusOr<std::vector<CaseRow>> ListCaseLane(Db& db, const CaseLaneFilter& lane) {
+  std::string where = lane.by_inspector
+                          ? "cases_inspector_order WHERE c.inspector = ?2 AND c.state = ?1"
+                          : "cases_state_order WHERE c.state = ?1";
+  if (!lane.not_requested_by.empty()) absl::StrAppend(&where, " AND c.requested_by != ?3");
   absl::StatusOr<Stmt> q =
-      db.Prepare(absl::StrCat("SELECT ", kCaseColumns,
-                              " FROM cases c INDEXED BY cases_inspector WHERE c.inspector = ?1 "
-                              "AND c.state != 'CASE_CLOSED' ORDER BY c.id LIMIT ?2"));
+      db.Prepare(absl::StrCat("SELECT ", kCaseColumns, " FROM cases c INDEXED BY ", where,
+                              " AND c.id_order > ?4 ORDER BY c.id_order LIMIT ?5"));
   if (!q.ok()) return q.status();
-  q->Bind(inspector, static_cast<int64_t>(limit));
+  q->Bind(lane.state, lane.inspector, lane.not_requested_by, IdOrder(lane.after_id),
+          static_cast<int64_t>(lane.limit));
   return q->Collect<CaseRow>(CaseFromRow);
 }
 

@@ -43,11 +43,24 @@ struct CaseFilter {
   bool overdue = false;
   int limit = 50;
 };
+// The cases that match filter after after_id (the last id of the previous page), in id
+// order (year, then number), at most limit.
 absl::StatusOr<std::vector<CaseRow>> ListCases(Db& db, const CaseFilter& filter);
-// The cases of inspector that are not closed, in id order, at most limit: one seek in the
-// inspector index however many cases there are.
-absl::StatusOr<std::vector<CaseRow>> ListOpenCasesOfInspector(Db& db, const std::string& inspector,
-                                                              int limit);
+
+// One lane of a work queue (server/queue.cc): the cases in state, all of them or (when
+// by_inspector) those of inspector, narrowed by not_requested_by. One range of
+// cases_state_order or cases_inspector_order (schema 10), so that a page of it costs the rows
+// it reads however large the ledger.
+struct CaseLaneFilter {
+  std::string state;
+  bool by_inspector = false;
+  std::string inspector;
+  std::string not_requested_by;  // its filing was requested by someone else
+  std::string after_id;
+  int limit = 50;
+};
+// The cases of one lane after after_id, in id order (year, then number), at most limit.
+absl::StatusOr<std::vector<CaseRow>> ListCaseLane(Db& db, const CaseLaneFilter& lane);
 
 // Inserts or replaces a person row.
 absl::Status PutCasePerson(WriteTxn& txn, const CasePersonRow& row);

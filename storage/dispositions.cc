@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "storage/schema.h"
 
 namespace jijian::storage {
 namespace {
@@ -91,18 +92,18 @@ absl::StatusOr<std::vector<DispositionRow>> DispositionsOf(Db& db, const std::st
 }
 
 absl::StatusOr<std::vector<DispositionRow>> ListDispositions(Db& db, const DispositionFilter& f) {
-  // The period filters name the state themselves so that the dispositions_period index
-  // serves them; the plain list walks ids.
+  // Every filter is optional (the SQL keeps one plan): the list walks dispositions_order in
+  // id order and tests each row.
   absl::StatusOr<Stmt> q = db.Prepare(absl::StrCat(
       "SELECT ", kColumns,
-      " FROM dispositions WHERE id > ?1 AND (?2 = '' OR object_id = ?2) "
+      " FROM dispositions WHERE id_order > ?1 AND (?2 = '' OR object_id = ?2) "
       "AND (?3 = '' OR state = ?3) AND (?4 = 0 OR form = ?4) "
       "AND (?5 = 0 OR (state = 'DISPOSITION_APPROVED' AND (permanent = 1 OR period_end >= ?6))) "
       "AND (?7 = '' OR (state = 'DISPOSITION_APPROVED' AND permanent = 0 "
       "                 AND period_end >= ?6 AND period_end <= ?7)) "
-      "ORDER BY id LIMIT ?8"));
+      "ORDER BY id_order LIMIT ?8"));
   if (!q.ok()) return q.status();
-  q->Bind(f.after_id, f.object_id, f.state, f.form, f.in_period, f.today, f.ending_by,
+  q->Bind(IdOrder(f.after_id), f.object_id, f.state, f.form, f.in_period, f.today, f.ending_by,
           static_cast<int64_t>(f.limit));
   return q->Collect<DispositionRow>(FromRow);
 }

@@ -58,6 +58,8 @@ struct DispositionFilter {
   std::string ending_by;
   int limit = 50;
 };
+// The dispositions that match f after after_id (the last id of the previous page), in id
+// order (year, then number), at most limit.
 absl::StatusOr<std::vector<DispositionRow>> ListDispositions(Db& db, const DispositionFilter& f);
 
 // Appends a history entry with the next sequence number.

@@ -1,6 +1,7 @@
 #include "storage/leads.h"
 
 #include "absl/strings/str_cat.h"
+#include "storage/schema.h"
 
 namespace jijian::storage {
 namespace {
@@ -77,28 +78,47 @@ absl::StatusOr<LeadRow> GetLead(Db& db, const std::string& id) {
 absl::StatusOr<std::vector<LeadRow>> ListLeads(Db& db, const LeadFilter& f) {
   absl::StatusOr<Stmt> q = db.Prepare(
       absl::StrCat("SELECT ", kLeadColumns,
-                   " FROM leads l WHERE l.id > ?1 "
+                   " FROM leads l WHERE l.id_order > ?1 "
                    "AND (?2 = '' OR l.state = ?2) AND (?3 = '' OR l.inspector = ?3) "
                    "AND (?4 = 0 OR EXISTS (SELECT 1 FROM deadlines d WHERE d.object_id = l.id "
                    "                       AND d.met_date = '' AND d.due_date < ?6)) "
                    "AND (?5 = 0 OR (l.hold_review_date != '' AND l.hold_review_date <= ?6 "
                    "                AND l.state = 'LEAD_HOLD')) "
-                   "ORDER BY l.id LIMIT ?7"));
+                   "ORDER BY l.id_order LIMIT ?7"));
   if (!q.ok()) return q.status();
-  q->Bind(f.after_id, f.state, f.inspector, f.overdue, f.hold_due, f.today,
+  q->Bind(IdOrder(f.after_id), f.state, f.inspector, f.overdue, f.hold_due, f.today,
           static_cast<int64_t>(f.limit));
   return q->Collect<LeadRow>(LeadFromRow);
 }
 
-absl::StatusOr<std::vector<LeadRow>> ListOpenLeadsOfInspector(Db& db, const std::string& inspector,
-                                                              int limit) {
-  absl::StatusOr<Stmt> q = db.Prepare(
-      absl::StrCat("SELECT ", kLeadColumns,
-                   " FROM leads l INDEXED BY leads_inspector WHERE l.inspector = ?1 "
-                   "AND l.state NOT IN ('LEAD_CLOSED', 'LEAD_TRANSFERRED', 'LEAD_CASE_FILED') "
-                   "ORDER BY l.id LIMIT ?2"));
+absl::StatusOr<std::vector<LeadRow>> ListLeadLane(Db& db, const LeadLaneFilter& lane) {
+  std::string where;
+  if (lane.report_due) {
+    where = "leads_report_due WHERE l.report_required = 1 AND l.reported_date = ''";
+  } else if (lane.by_inspector) {
+    where = "leads_inspector_order WHERE l.inspector = ?2 AND l.state = ?1";
+  } else {
+    where = "leads_state_order WHERE l.state = ?1";
+  }
+  if (!lane.not_proposed_by.empty()) {
+    absl::StrAppend(&where,
+                    " AND (SELECT p.proposed_by FROM lead_proposals p WHERE p.lead_id = l.id "
+                    "ORDER BY p.seq DESC LIMIT 1) != ?3");
+  }
+  if (lane.without_case) {
+    absl::StrAppend(&where,
+                    " AND NOT EXISTS (SELECT 1 FROM object_links k WHERE k.from_id = l.id "
+                    "AND k.kind = 'case')");
+  }
+  if (!lane.hold_due_by.empty()) {
+    absl::StrAppend(&where, " AND l.hold_review_date != '' AND l.hold_review_date <= ?4");
+  }
+  absl::StatusOr<Stmt> q =
+      db.Prepare(absl::StrCat("SELECT ", kLeadColumns, " FROM leads l INDEXED BY ", where,
+                              " AND l.id_order > ?5 ORDER BY l.id_order LIMIT ?6"));
   if (!q.ok()) return q.status();
-  q->Bind(inspector, static_cast<int64_t>(limit));
+  q->Bind(lane.state, lane.inspector, lane.not_proposed_by, lane.hold_due_by,
+          IdOrder(lane.after_id), static_cast<int64_t>(lane.limit));
   return q->Collect<LeadRow>(LeadFromRow);
 }
 

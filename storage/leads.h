@@ -69,11 +69,29 @@ struct LeadFilter {
   std::string today;
   int limit = 50;
 };
+// The leads that match filter after after_id (the last id of the previous page), in id
+// order (year, then number), at most limit.
 absl::StatusOr<std::vector<LeadRow>> ListLeads(Db& db, const LeadFilter& filter);
-// The open leads (not closed, transferred or filed as a case) assigned to inspector, in id
-// order, at most limit: one seek in the inspector index however many leads there are.
-absl::StatusOr<std::vector<LeadRow>> ListOpenLeadsOfInspector(Db& db, const std::string& inspector,
-                                                              int limit);
+
+// One lane of a work queue (server/queue.cc). Each lane is one range of one index of
+// schema 10, so that a page of it costs the rows it reads however large the ledger:
+//  - by_inspector: the leads in state assigned to inspector ('' = to no one yet);
+//  - report_due: the leads in any state (state unused) whose report to the higher
+//    commission is required and not made yet;
+//  - otherwise the leads in state, narrowed by not_proposed_by, without_case, hold_due_by.
+struct LeadLaneFilter {
+  std::string state;
+  bool by_inspector = false;
+  std::string inspector;
+  bool report_due = false;
+  std::string not_proposed_by;  // its latest proposal is not this user's (none: no match)
+  bool without_case = false;    // no case filing requested for it yet (no link to a case)
+  std::string hold_due_by;      // its hold review date is on or before this date
+  std::string after_id;
+  int limit = 50;
+};
+// The leads of one lane after after_id, in id order (year, then number), at most limit.
+absl::StatusOr<std::vector<LeadRow>> ListLeadLane(Db& db, const LeadLaneFilter& lane);
 
 absl::Status AddAssignment(WriteTxn& txn, AssignmentRow row);
 absl::StatusOr<std::vector<AssignmentRow>> GetAssignments(Db& db, const std::string& lead_id);

@@ -1,6 +1,7 @@
 #include "storage/petitions.h"
 
 #include "absl/strings/str_cat.h"
+#include "storage/schema.h"
 
 namespace jijian::storage {
 namespace {
@@ -75,7 +76,13 @@ absl::StatusOr<int64_t> NextIdNumber(WriteTxn& txn, const std::string& kind, int
   absl::StatusOr<bool> row = q->Step();
   if (!row.ok()) return row.status();
   if (!*row) return absl::InternalError("id counter did not return a number");
-  return q->Int(0);
+  int64_t n = q->Int(0);
+  if (n >= kIdNumberSpan) {
+    return absl::ResourceExhaustedError(absl::StrCat("numbers of ", kind, " ids in ", year,
+                                                     " are used up (at most ", kIdNumberSpan - 1,
+                                                     " a year)"));
+  }
+  return n;
 }
 
 absl::Status InsertPetition(WriteTxn& txn, const PetitionRow& row) {
@@ -125,7 +132,7 @@ absl::StatusOr<std::vector<PetitionRow>> ListPetitions(Db& db, const PetitionFil
   // Every filter is optional: an empty value matches all (the SQL keeps one plan).
   absl::StatusOr<Stmt> q = db.Prepare(
       absl::StrCat("SELECT ", kPetitionColumns,
-                   " FROM petitions p WHERE p.id > ?1 "
+                   " FROM petitions p WHERE p.id_order > ?1 "
                    "AND (?2 = '' OR p.state = ?2) AND (?3 = '' OR p.channel = ?3) "
                    "AND (?4 = '' OR p.category = ?4) AND (?5 = '' OR p.received_date >= ?5) "
                    "AND (?6 = '' OR p.received_date <= ?6) "
@@ -133,9 +140,9 @@ absl::StatusOr<std::vector<PetitionRow>> ListPetitions(Db& db, const PetitionFil
                    "                        WHERE s.petition_id = p.id AND s.unit = ?7)) "
                    "AND (?8 = 0 OR EXISTS (SELECT 1 FROM deadlines d WHERE d.object_id = p.id "
                    "                       AND d.met_date = '' AND d.due_date < ?9)) "
-                   "ORDER BY p.id LIMIT ?10"));
+                   "ORDER BY p.id_order LIMIT ?10"));
   if (!q.ok()) return q.status();
-  q->Bind(f.after_id, f.state, f.channel, f.category, f.received_from, f.received_to,
+  q->Bind(IdOrder(f.after_id), f.state, f.channel, f.category, f.received_from, f.received_to,
           f.subject_unit, f.overdue, f.today, static_cast<int64_t>(f.limit));
   return q->Collect<PetitionRow>(PetitionFromRow);
 }

@@ -73,7 +73,7 @@ struct DeadlineRow {
 };
 
 // Takes the next number of kind in year (1, 2, ...), gap-free: numbers are only consumed
-// by committed transactions.
+// by committed transactions. RESOURCE_EXHAUSTED past kIdNumberSpan - 1 (storage/schema.h).
 absl::StatusOr<int64_t> NextIdNumber(WriteTxn& txn, const std::string& kind, int64_t year);
 
 absl::Status InsertPetition(WriteTxn& txn, const PetitionRow& row);
@@ -91,6 +91,8 @@ struct PetitionFilter {
   std::string after_id;
   int limit = 50;
 };
+// The petitions that match filter after after_id (the last id of the previous page), in id
+// order (year, then number), at most limit.
 absl::StatusOr<std::vector<PetitionRow>> ListPetitions(Db& db, const PetitionFilter& filter);
 
 // Subject rows live in petition_subjects or lead_subjects (table, a constant of the caller).

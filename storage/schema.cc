@@ -443,16 +443,76 @@ UPDATE integrity_checks SET digest = digest || (SELECT tag FROM v9_tag) WHERE le
 DROP TABLE v9_tag;
 )sql";
 
+// Version 10: lists and queues at national volume.
+// Ids are KIND-YYYY-NNNNNN, and from the millionth object of a kind in a year they have 7 to
+// 9 digits, which no longer sort as text. Each paged table gets id_order, year * 10^9 +
+// number, derived from the id (IdOrder in schema.h computes the same), and lists walk an
+// index on it; unique, so that a page ends at one row and the next starts after it.
+// Work queues (server/queue.cc) read each lane of pending work as one range in id order: by
+// state, by inspector and state ('' = unassigned), and the leads whose report to the higher
+// commission is due in any state. These replace the (state, id) and (inspector, id) indexes
+// of leads and cases, whose equality lookups they serve as well.
+constexpr std::string_view kV10 = R"sql(
+ALTER TABLE petitions ADD COLUMN id_order INTEGER GENERATED ALWAYS AS (
+  CAST(substr(id, instr(id, '-') + 1, 4) AS INTEGER) * 1000000000
+  + CAST(substr(id, instr(id, '-') + 6) AS INTEGER)) VIRTUAL;
+ALTER TABLE leads ADD COLUMN id_order INTEGER GENERATED ALWAYS AS (
+  CAST(substr(id, instr(id, '-') + 1, 4) AS INTEGER) * 1000000000
+  + CAST(substr(id, instr(id, '-') + 6) AS INTEGER)) VIRTUAL;
+ALTER TABLE cases ADD COLUMN id_order INTEGER GENERATED ALWAYS AS (
+  CAST(substr(id, instr(id, '-') + 1, 4) AS INTEGER) * 1000000000
+  + CAST(substr(id, instr(id, '-') + 6) AS INTEGER)) VIRTUAL;
+ALTER TABLE dispositions ADD COLUMN id_order INTEGER GENERATED ALWAYS AS (
+  CAST(substr(id, instr(id, '-') + 1, 4) AS INTEGER) * 1000000000
+  + CAST(substr(id, instr(id, '-') + 6) AS INTEGER)) VIRTUAL;
+ALTER TABLE unseal_requests ADD COLUMN id_order INTEGER GENERATED ALWAYS AS (
+  CAST(substr(id, instr(id, '-') + 1, 4) AS INTEGER) * 1000000000
+  + CAST(substr(id, instr(id, '-') + 6) AS INTEGER)) VIRTUAL;
+CREATE UNIQUE INDEX petitions_order ON petitions(id_order);
+CREATE UNIQUE INDEX leads_order ON leads(id_order);
+CREATE UNIQUE INDEX cases_order ON cases(id_order);
+CREATE UNIQUE INDEX dispositions_order ON dispositions(id_order);
+CREATE UNIQUE INDEX unseal_requests_order ON unseal_requests(id_order);
+
+DROP INDEX leads_state;
+DROP INDEX leads_inspector;
+DROP INDEX cases_state;
+DROP INDEX cases_inspector;
+CREATE INDEX leads_state_order ON leads(state, id_order);
+CREATE INDEX leads_inspector_order ON leads(inspector, state, id_order);
+CREATE INDEX leads_report_due ON leads(id_order) WHERE report_required = 1 AND reported_date = '';
+CREATE INDEX cases_state_order ON cases(state, id_order);
+CREATE INDEX cases_inspector_order ON cases(inspector, state, id_order);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> kMigrations = {
-      {1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5}, {6, kV6}, {7, kV7}, {8, kV8}, {9, kV9},
+      {1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5},
+      {6, kV6}, {7, kV7}, {8, kV8}, {9, kV9}, {10, kV10},
   };
   return kMigrations;
 }
 
 int LatestSchemaVersion() { return Migrations().back().version; }
+
+int64_t IdOrder(std::string_view id) {
+  const size_t dash = id.find('-');
+  if (dash == std::string_view::npos) return 0;
+  // As SQLite's CAST(text AS INTEGER): the leading digits, 0 if none.
+  auto digits = [](std::string_view text) {
+    int64_t n = 0;
+    for (char c : text) {
+      if (c < '0' || c > '9') break;
+      n = n * 10 + (c - '0');
+    }
+    return n;
+  };
+  const int64_t year = digits(id.substr(dash + 1, 4));
+  const int64_t number = dash + 6 <= id.size() ? digits(id.substr(dash + 6)) : 0;
+  return year * kIdNumberSpan + number;
+}
 
 absl::Status Migrate(Db& db) {
   absl::StatusOr<std::optional<int64_t>> current = db.QueryInt("PRAGMA user_version");

@@ -120,7 +120,11 @@ TEST_F(StoreTest, MigrationNineTagsOlderDigestsWithTheActiveIndexKey) {
     ASSERT_TRUE(ins.ok());
     ins->Bind(Blob{digest.substr(0, 16)});
     ASSERT_TRUE(ins->Run().ok());
-    ASSERT_TRUE((*db)->Exec("PRAGMA user_version = 8").ok());
+    // Migration 9 itself (the file already holds the later ones, which add columns and so
+    // cannot run twice).
+    const Migration& nine = Migrations()[8];
+    ASSERT_EQ(nine.version, 9);
+    ASSERT_TRUE((*db)->Exec(nine.sql).ok());
   }
   absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(options_, TestKek());
   ASSERT_TRUE(store.ok()) << store.status();

@@ -1,6 +1,7 @@
 #include "storage/unseal.h"
 
 #include "absl/strings/str_cat.h"
+#include "storage/schema.h"
 
 namespace jijian::storage {
 namespace {
@@ -70,10 +71,10 @@ absl::StatusOr<std::vector<UnsealRow>> DueUnsealExpiries(Db& db, int64_t now_us,
 absl::StatusOr<std::vector<UnsealRow>> ListUnseals(Db& db, const UnsealFilter& f) {
   absl::StatusOr<Stmt> q = db.Prepare(
       absl::StrCat("SELECT ", kColumns,
-                   " FROM unseal_requests WHERE id > ?1 AND (?2 = '' OR petition_id = ?2) "
-                   "AND (?3 = '' OR state = ?3) ORDER BY id LIMIT ?4"));
+                   " FROM unseal_requests WHERE id_order > ?1 AND (?2 = '' OR petition_id = ?2) "
+                   "AND (?3 = '' OR state = ?3) ORDER BY id_order LIMIT ?4"));
   if (!q.ok()) return q.status();
-  q->Bind(f.after_id, f.petition_id, f.state, static_cast<int64_t>(f.limit));
+  q->Bind(IdOrder(f.after_id), f.petition_id, f.state, static_cast<int64_t>(f.limit));
   return q->Collect<UnsealRow>(FromRow);
 }
 

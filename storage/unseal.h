@@ -39,6 +39,8 @@ struct UnsealFilter {
   std::string petition_id, state, after_id;
   int limit = 50;
 };
+// The requests that match f after after_id (the last id of the previous page), in id order
+// (year, then number), at most limit.
 absl::StatusOr<std::vector<UnsealRow>> ListUnseals(Db& db, const UnsealFilter& f);
 
 }  // namespace jijian::storage

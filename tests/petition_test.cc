@@ -7,6 +7,7 @@
 #include "jijian/v1/petition.grpc.pb.h"
 #include "jijian/v1/unseal.grpc.pb.h"
 #include "storage/audit.h"
+#include "storage/store.h"
 #include "tests/test_server.h"
 
 namespace jijian::testing {
@@ -625,6 +626,61 @@ TEST_F(PetitionTest, ReporterIdentityAndContentNeverReachTheDiskInPlain) {
     if (c != '-') compact.push_back(c);
   }
   EXPECT_EQ(bytes.find(compact), std::string::npos);
+}
+
+// From the 1 000 000th petition of a year ids have 7 digits: they are valid wherever an id
+// is taken, and lists page through them in number order (XF-2026-999999 before
+// XF-2026-1000000), not in text order.
+TEST_F(PetitionTest, IdsPastTheMillionthOfAYearWorkAndListInNumberOrder) {
+  const std::string first = Register(RealName("2026-11-02", "甲一", "某县财政局")).petition().id();
+  EXPECT_EQ(first, "XF-2026-000001");
+  // The year's counter as the 999 998th petition left it.
+  absl::StatusOr<std::string> set = deploy_->server().store().Apply(
+      {"system", "system", ""}, "", [](storage::WriteTxn& txn) -> absl::StatusOr<std::string> {
+        absl::Status st =
+            txn.db().Exec("UPDATE id_counters SET last = 999998 WHERE kind = 'XF' AND year = 2026");
+        if (!st.ok()) return st;
+        return std::string();
+      });
+  ASSERT_TRUE(set.ok()) << set.status();
+  std::vector<std::string> ids;
+  for (const char* subject : {"乙二", "丙三", "丁四"}) {
+    ids.push_back(Register(RealName("2026-11-02", subject, "某县财政局")).petition().id());
+  }
+  EXPECT_EQ(ids,
+            (std::vector<std::string>{"XF-2026-999999", "XF-2026-1000000", "XF-2026-1000001"}));
+  // Shown and decided by its 7-digit id, over the API and through the CLI.
+  EXPECT_EQ(Get("XF-2026-1000000").id(), "XF-2026-1000000");
+  v1::Petition accepted;
+  EXPECT_TRUE(Decide("XF-2026-1000000", v1::HANDLING_ACCEPT, &accepted).ok());
+  EXPECT_EQ(accepted.state(), v1::PETITION_ACCEPTED);
+  CommandResult shown =
+      RunBinary("jijian", {"--profile", deploy_->data_dir() + "/profiles/reg.toml", "--json",
+                           "petition", "show", "XF-2026-1000001"});
+  EXPECT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_NE(shown.out.find("\"XF-2026-1000001\""), std::string::npos) << shown.out;
+  // Pages of 2: number order across the page boundary, each page after the last id of the one
+  // before, nothing missed or repeated.
+  std::vector<std::vector<std::string>> pages;
+  v1::ListPetitionsRequest list;
+  list.set_page_size(2);
+  while (pages.size() < 10) {
+    grpc::ClientContext ctx;
+    v1::ListPetitionsResponse resp;
+    grpc::Status st = petitions_->ListPetitions(&ctx, list, &resp);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    if (!st.ok()) break;
+    pages.emplace_back();
+    for (const v1::PetitionListItem& p : resp.petitions()) pages.back().push_back(p.id());
+    if (resp.next_page_token().empty()) break;
+    EXPECT_EQ(resp.next_page_token(), pages.back().back());
+    list.set_page_token(resp.next_page_token());
+  }
+  ASSERT_GE(pages.size(), 1u);
+  EXPECT_EQ(pages[0], (std::vector<std::string>{first, "XF-2026-999999"}));
+  ASSERT_GE(pages.size(), 2u);
+  EXPECT_EQ(pages[1], (std::vector<std::string>{"XF-2026-1000000", "XF-2026-1000001"}));
+  for (size_t i = 2; i < pages.size(); ++i) EXPECT_TRUE(pages[i].empty()) << i;
 }
 
 }  // namespace

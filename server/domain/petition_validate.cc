@@ -54,16 +54,18 @@ std::string FormatObjectId(std::string_view kind, int64_t year, int64_t number) 
 }
 
 absl::Status CheckObjectId(std::string_view field, std::string_view kind, std::string_view id) {
-  const std::string rule =
-      std::string(field) + ": must look like " + std::string(kind) + "-YYYY-NNNNNN";
-  if (id.size() != kind.size() + 12 || id.substr(0, kind.size()) != kind ||
-      id[kind.size()] != '-' || id[kind.size() + 5] != '-') {
+  const std::string rule = std::string(field) + ": must look like " + std::string(kind) +
+                           "-YYYY-NNNNNN (a number of 6 to 9 digits, zero-padded to 6)";
+  const size_t head = kind.size() + 6;  // "KIND-YYYY-"
+  if (id.size() < head + kMinIdDigits || id.size() > head + kMaxIdDigits ||
+      id.substr(0, kind.size()) != kind || id[kind.size()] != '-' || id[kind.size() + 5] != '-') {
     return Invalid(rule);
   }
   for (size_t i = kind.size() + 1; i < id.size(); ++i) {
     if (i == kind.size() + 5) continue;
     if (id[i] < '0' || id[i] > '9') return Invalid(rule);
   }
+  if (id.size() > head + kMinIdDigits && id[head] == '0') return Invalid(rule);
   return absl::OkStatus();
 }
 

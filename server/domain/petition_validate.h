@@ -29,9 +29,15 @@ inline constexpr size_t kMaxBodyChars = 100;
 // a petition with all its messages well under the 4 MiB a gRPC client accepts by default.
 inline constexpr int64_t kMaxMaterialsPerPetition = 20;
 
-// "XF-2026-000001" for kind "XF", year 2026, number 1.
+// An object id's number has 6 digits, zero-padded, up to 999 999, and as many as it needs
+// after that, up to 9 (the per-year counters stop at 999 999 999: storage/petitions.h).
+inline constexpr size_t kMinIdDigits = 6;
+inline constexpr size_t kMaxIdDigits = 9;
+
+// "XF-2026-000001" for kind "XF", year 2026, number 1; "XF-2026-1000000" for 1 000 000.
 std::string FormatObjectId(std::string_view kind, int64_t year, int64_t number);
-// Checks an id of the form KIND-YYYY-NNNNNN.
+// Checks an id of the form KIND-YYYY-NNNNNN as FormatObjectId writes it: 6 to 9 digits, and
+// no leading zero in a number of more than 6, so that each object has exactly one id.
 absl::Status CheckObjectId(std::string_view field, std::string_view kind, std::string_view id);
 
 // Parses an optional date field: empty gives today; a date after today or before 2000 is

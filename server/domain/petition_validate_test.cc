@@ -86,9 +86,24 @@ TEST(ObjectIdTest, FormatPadsYearAndNumber) {
   EXPECT_EQ(FormatObjectId("XS", 2025, 31), "XS-2025-000031");
 }
 
+TEST(ObjectIdTest, NumbersPastSixDigitsTakeTheDigitsTheyNeed) {
+  EXPECT_EQ(FormatObjectId("XF", 2023, 1000000), "XF-2023-1000000");
+  EXPECT_EQ(FormatObjectId("LA", 2023, 12345678), "LA-2023-12345678");
+  EXPECT_EQ(FormatObjectId("XS", 2023, 999999999), "XS-2023-999999999");
+}
+
 TEST(ObjectIdTest, FormattedIdsPassCheck) {
-  for (int64_t n : {1, 42, 999999}) {
+  for (int64_t n : {1, 42, 999999, 1000000, 1000001, 10000000, 123456789, 999999999}) {
     EXPECT_TRUE(CheckObjectId("id", "XF", FormatObjectId("XF", 2026, n)).ok()) << n;
+  }
+}
+
+// Past six digits a leading zero would give a second id for one number.
+TEST(ObjectIdTest, CheckRefusesTenDigitsAndPaddingPastSix) {
+  for (std::string_view bad : {"XF-2026-1000000000", "XF-2026-0000001", "XF-2026-00000001",
+                               "XF-2026-012345678", "XF-2026-0999999"}) {
+    absl::Status st = CheckObjectId("page_token", "XF", bad);
+    ExpectInvalid(st, "page_token: must look like XF-YYYY-NNNNNN (a number of 6 to 9 digits");
   }
 }
 

@@ -144,13 +144,37 @@ int RunQueries(const std::string& dir, const storage::Kek& kek, int samples) {
     caller.user.user_id = absl::StrFormat("inspector-%05d", pick(1, inspectors));
     caller.roles = {v1::ROLE_INSPECTOR};
     caller.acting_role = v1::ROLE_INSPECTOR;
-    absl::StatusOr<v1::MyQueueResponse> q = server::BuildQueue(deps, caller);
+    absl::StatusOr<v1::MyQueueResponse> q = server::BuildQueue(deps, caller, "", 50);
     if (!q.ok()) return q.status();
     queue_items += q->items_size();
     return absl::OkStatus();
   });
   std::printf("      queue items per call: %.2f\n",
               static_cast<double>(queue_items) / (samples + std::min(samples, 5)));
+
+  // The first page of the queue of each role that acts on anyone's leads and cases.
+  struct QueueOwner {
+    const char* user;
+    v1::Role role;
+  };
+  for (const QueueOwner actor : {QueueOwner{"leader-01", v1::ROLE_LEADER},
+                                 QueueOwner{"case-manager-01", v1::ROLE_CASE_MANAGER},
+                                 QueueOwner{"reviewer-01", v1::ROLE_REVIEWER}}) {
+    int64_t items = 0;
+    const std::string name = absl::StrFormat("queue(%s), page 1", actor.user);
+    ok &= Time(name.c_str(), samples, [&](int) -> absl::Status {
+      server::Caller caller;
+      caller.user.user_id = actor.user;
+      caller.roles = {actor.role};
+      caller.acting_role = actor.role;
+      absl::StatusOr<v1::MyQueueResponse> q = server::BuildQueue(deps, caller, "", 50);
+      if (!q.ok()) return q.status();
+      items += q->items_size();
+      return absl::OkStatus();
+    });
+    std::printf("      queue items per call: %.2f\n",
+                static_cast<double>(items) / (samples + std::min(samples, 5)));
+  }
 
   // The first page of overdue petitions (PetitionService.ListPetitions --overdue).
   ok &= Time("overdue petitions, page 1", std::max(10, samples / 10), [&](int) -> absl::Status {
