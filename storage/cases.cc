@@ -1,6 +1,7 @@
 #include "storage/cases.h"
 
 #include "absl/strings/str_cat.h"
+#include "storage/stats.h"
 
 namespace jijian::storage {
 namespace {
@@ -26,12 +27,24 @@ absl::Status WriteCase(WriteTxn& txn, const CaseRow& r, const char* verb) {
 
 }  // namespace
 
-absl::Status InsertCase(WriteTxn& txn, const CaseRow& row) { return WriteCase(txn, row, "INSERT"); }
+absl::Status InsertCase(WriteTxn& txn, const CaseRow& row) {
+  if (absl::Status st = WriteCase(txn, row, "INSERT"); !st.ok()) return st;
+  return AdjustCaseStats(txn, row.id, +1);
+}
 
 absl::Status UpdateCase(WriteTxn& txn, CaseRow& row) {
+  absl::StatusOr<CaseRow> before = GetCase(txn.db(), row.id);
+  if (!before.ok() && !absl::IsNotFound(before.status())) return before.status();
+  const bool counted = !before.ok() || before->lead_id != row.lead_id ||
+                       before->filed_date != row.filed_date ||
+                       before->closed_date != row.closed_date;
+  if (counted) {
+    if (absl::Status st = AdjustCaseStats(txn, row.id, -1); !st.ok()) return st;
+  }
   row.version += 1;
   row.updated_us = txn.now_us();
-  return WriteCase(txn, row, "INSERT OR REPLACE");
+  if (absl::Status st = WriteCase(txn, row, "INSERT OR REPLACE"); !st.ok()) return st;
+  return counted ? AdjustCaseStats(txn, row.id, +1) : absl::OkStatus();
 }
 
 absl::StatusOr<CaseRow> GetCase(Db& db, const std::string& id) {
