@@ -1,6 +1,7 @@
-// StatsService: the commission's statistics for a period (and optionally one unit), made
-// from the plain columns of the records (no decryption): the four forms in person-times
-// with the published sentence, petitions, leads, cases and a monthly trend.
+// StatsService: the commission's statistics for a period (and optionally one unit), read
+// from the counters the write path keeps over plain columns (storage/stats.h; no decryption):
+// the four forms in person-times with the published sentence, petitions, leads, cases and a
+// monthly trend.
 #ifndef JIJIAN_SERVER_STATS_SERVICE_H_
 #define JIJIAN_SERVER_STATS_SERVICE_H_
 

@@ -442,35 +442,40 @@ UPDATE integrity_checks SET digest = digest || (SELECT tag FROM v9_tag) WHERE le
 DROP TABLE v9_tag;
 )sql";
 
-// Version 11: statistics counters (storage/stats.h). Per unit ('' = every unit) and day, how
-// many objects share each combination of the columns the statistics group by. The write path
-// keeps them in the writing transaction; the *_recount views count the same from the rows (the
-// backfill below, and `jijian-server verify`). A petition or lead counts once under '' and once
-// under each distinct unit of its subjects; a case under its lead's units; a disposition under
-// '' and its person's unit. Applying it again recounts the counters from the rows.
+// Version 11: statistics counters (storage/stats.h). Per unit ('' = every unit), per day and
+// per month, how many objects share each combination of the columns the statistics group by.
+// The write path keeps them in the writing transaction; the *_recount views count the same
+// from the rows (the backfill below, and `jijian-server verify`). A petition or lead counts
+// once under '' and once under each distinct unit of its subjects; a case under its lead's
+// units; a disposition under '' and its person's unit. Applying this again recounts the
+// counters from the rows.
 constexpr std::string_view kV11 = R"sql(
+-- Every counter row is of one grain: 'day' (period YYYY-MM-DD) or 'month' (period YYYY-MM).
+
 -- Approved dispositions (四种形态) by decision date, in person-times.
 CREATE TABLE IF NOT EXISTS stats_dispositions (
   unit       TEXT NOT NULL,
-  day        TEXT NOT NULL,      -- decided_date
+  grain      TEXT NOT NULL,
+  period     TEXT NOT NULL,      -- of decided_date
   form       INTEGER NOT NULL,
   measures   TEXT NOT NULL,
   party      INTEGER NOT NULL,
   government INTEGER NOT NULL,
   n          INTEGER NOT NULL,
-  PRIMARY KEY (unit, day, form, measures, party, government)
+  PRIMARY KEY (unit, grain, period, form, measures, party, government)
 ) WITHOUT ROWID;
 
 -- Petitions by date received.
 CREATE TABLE IF NOT EXISTS stats_petitions (
   unit      TEXT NOT NULL,
-  day       TEXT NOT NULL,       -- received_date
+  grain     TEXT NOT NULL,
+  period    TEXT NOT NULL,       -- of received_date
   channel   TEXT NOT NULL,
   category  TEXT NOT NULL,
   mode      TEXT NOT NULL,       -- decision_mode; '' until decided
   anonymous INTEGER NOT NULL,
   n         INTEGER NOT NULL,
-  PRIMARY KEY (unit, day, channel, category, mode, anonymous)
+  PRIMARY KEY (unit, grain, period, channel, category, mode, anonymous)
 ) WITHOUT ROWID;
 
 -- The acceptance-notice and result-feedback deadlines of petitions, by the date the petition
@@ -479,41 +484,46 @@ CREATE TABLE IF NOT EXISTS stats_petitions (
 CREATE TABLE IF NOT EXISTS stats_petition_deadlines (
   unit     TEXT NOT NULL,
   name     TEXT NOT NULL,
-  day      TEXT NOT NULL,        -- the petition's received_date
+  grain    TEXT NOT NULL,
+  period   TEXT NOT NULL,        -- of the petition's received_date
   open_due TEXT NOT NULL,
   n        INTEGER NOT NULL,
   on_time  INTEGER NOT NULL,
-  PRIMARY KEY (unit, name, day, open_due)
+  PRIMARY KEY (unit, name, grain, period, open_due)
 ) WITHOUT ROWID;
 
 -- Leads by date registered.
 CREATE TABLE IF NOT EXISTS stats_leads (
   unit   TEXT NOT NULL,
-  day    TEXT NOT NULL,          -- registered_date
+  grain  TEXT NOT NULL,
+  period TEXT NOT NULL,          -- of registered_date
   source TEXT NOT NULL,
   n      INTEGER NOT NULL,
-  PRIMARY KEY (unit, day, source)
+  PRIMARY KEY (unit, grain, period, source)
 ) WITHOUT ROWID;
 
 -- Approved disposal proposals of leads, by the date proposed.
 CREATE TABLE IF NOT EXISTS stats_lead_disposals (
-  unit TEXT NOT NULL,
-  day  TEXT NOT NULL,            -- lead_proposals.date
-  kind TEXT NOT NULL,
-  n    INTEGER NOT NULL,
-  PRIMARY KEY (unit, day, kind)
+  unit   TEXT NOT NULL,
+  grain  TEXT NOT NULL,
+  period TEXT NOT NULL,          -- of lead_proposals.date
+  kind   TEXT NOT NULL,
+  n      INTEGER NOT NULL,
+  PRIMARY KEY (unit, grain, period, kind)
 ) WITHOUT ROWID;
 
 -- Cases filed and closed, by that date.
 CREATE TABLE IF NOT EXISTS stats_cases (
-  unit TEXT NOT NULL,
-  day  TEXT NOT NULL,
-  kind TEXT NOT NULL,            -- filed, closed
-  n    INTEGER NOT NULL,
-  PRIMARY KEY (unit, day, kind)
+  unit   TEXT NOT NULL,
+  grain  TEXT NOT NULL,
+  period TEXT NOT NULL,
+  kind   TEXT NOT NULL,          -- filed, closed
+  n      INTEGER NOT NULL,
+  PRIMARY KEY (unit, grain, period, kind)
 ) WITHOUT ROWID;
 
--- The units each petition and lead is counted under.
+-- The two grains, and the units each petition and lead is counted under.
+CREATE VIEW IF NOT EXISTS stats_grains AS SELECT 'day' AS grain UNION ALL SELECT 'month';
 CREATE VIEW IF NOT EXISTS stats_petition_units AS
   SELECT id AS object_id, '' AS unit FROM petitions
   UNION SELECT petition_id, unit FROM petition_subjects WHERE unit != '';
@@ -522,44 +532,56 @@ CREATE VIEW IF NOT EXISTS stats_lead_units AS
   UNION SELECT petition_id, unit FROM lead_subjects WHERE unit != '';
 
 CREATE VIEW IF NOT EXISTS stats_dispositions_recount AS
-  SELECT '' AS unit, decided_date AS day, form, measures, party, government, COUNT(*) AS n
-    FROM dispositions WHERE state = 'DISPOSITION_APPROVED'
-    GROUP BY decided_date, form, measures, party, government
-  UNION ALL
-  SELECT unit, decided_date, form, measures, party, government, COUNT(*)
-    FROM dispositions WHERE state = 'DISPOSITION_APPROVED' AND unit != ''
-    GROUP BY unit, decided_date, form, measures, party, government;
+  SELECT u.unit, g.grain,
+         CASE g.grain WHEN 'day' THEN d.decided_date ELSE substr(d.decided_date, 1, 7) END
+           AS period,
+         d.form, d.measures, d.party, d.government, COUNT(*) AS n
+    FROM dispositions d JOIN stats_grains g
+    JOIN (SELECT id, '' AS unit FROM dispositions
+          UNION ALL SELECT id, unit FROM dispositions WHERE unit != '') u ON u.id = d.id
+    WHERE d.state = 'DISPOSITION_APPROVED'
+    GROUP BY u.unit, g.grain, period, d.form, d.measures, d.party, d.government;
 CREATE VIEW IF NOT EXISTS stats_petitions_recount AS
-  SELECT u.unit, p.received_date AS day, p.channel, p.category, p.decision_mode AS mode,
-         p.anonymous, COUNT(*) AS n
-    FROM petitions p JOIN stats_petition_units u ON u.object_id = p.id
-    GROUP BY u.unit, p.received_date, p.channel, p.category, p.decision_mode, p.anonymous;
+  SELECT u.unit, g.grain,
+         CASE g.grain WHEN 'day' THEN p.received_date ELSE substr(p.received_date, 1, 7) END
+           AS period,
+         p.channel, p.category, p.decision_mode AS mode, p.anonymous, COUNT(*) AS n
+    FROM petitions p JOIN stats_grains g JOIN stats_petition_units u ON u.object_id = p.id
+    GROUP BY u.unit, g.grain, period, p.channel, p.category, p.decision_mode, p.anonymous;
 CREATE VIEW IF NOT EXISTS stats_petition_deadlines_recount AS
-  SELECT u.unit, d.name, p.received_date AS day,
+  SELECT u.unit, d.name, g.grain,
+         CASE g.grain WHEN 'day' THEN p.received_date ELSE substr(p.received_date, 1, 7) END
+           AS period,
          CASE WHEN d.met_date = '' THEN d.due_date ELSE '' END AS open_due, COUNT(*) AS n,
          SUM(d.met_date != '' AND d.met_date <= d.due_date) AS on_time
-    FROM deadlines d JOIN petitions p ON p.id = d.object_id
+    FROM deadlines d JOIN petitions p ON p.id = d.object_id JOIN stats_grains g
     JOIN stats_petition_units u ON u.object_id = p.id
     WHERE d.name IN ('acceptance_notice', 'result_feedback')
-    GROUP BY u.unit, d.name, p.received_date, open_due;
+    GROUP BY u.unit, d.name, g.grain, period, open_due;
 CREATE VIEW IF NOT EXISTS stats_leads_recount AS
-  SELECT u.unit, l.registered_date AS day, l.source, COUNT(*) AS n
-    FROM leads l JOIN stats_lead_units u ON u.object_id = l.id
-    GROUP BY u.unit, l.registered_date, l.source;
+  SELECT u.unit, g.grain,
+         CASE g.grain WHEN 'day' THEN l.registered_date ELSE substr(l.registered_date, 1, 7) END
+           AS period,
+         l.source, COUNT(*) AS n
+    FROM leads l JOIN stats_grains g JOIN stats_lead_units u ON u.object_id = l.id
+    GROUP BY u.unit, g.grain, period, l.source;
 CREATE VIEW IF NOT EXISTS stats_lead_disposals_recount AS
-  SELECT u.unit, p.date AS day, p.kind, COUNT(*) AS n
-    FROM lead_proposals p JOIN leads l ON l.id = p.lead_id
+  SELECT u.unit, g.grain,
+         CASE g.grain WHEN 'day' THEN p.date ELSE substr(p.date, 1, 7) END AS period,
+         p.kind, COUNT(*) AS n
+    FROM lead_proposals p JOIN leads l ON l.id = p.lead_id JOIN stats_grains g
     JOIN stats_lead_units u ON u.object_id = l.id
     WHERE p.outcome = 'approved'
-    GROUP BY u.unit, p.date, p.kind;
+    GROUP BY u.unit, g.grain, period, p.kind;
 CREATE VIEW IF NOT EXISTS stats_cases_recount AS
-  SELECT u.unit, c.filed_date AS day, 'filed' AS kind, COUNT(*) AS n
-    FROM cases c JOIN stats_lead_units u ON u.object_id = c.lead_id
-    WHERE c.filed_date != '' GROUP BY u.unit, c.filed_date
-  UNION ALL
-  SELECT u.unit, c.closed_date, 'closed', COUNT(*)
-    FROM cases c JOIN stats_lead_units u ON u.object_id = c.lead_id
-    WHERE c.closed_date != '' GROUP BY u.unit, c.closed_date;
+  SELECT u.unit, g.grain,
+         CASE g.grain WHEN 'day' THEN k.day ELSE substr(k.day, 1, 7) END AS period,
+         k.kind, COUNT(*) AS n
+    FROM (SELECT lead_id, filed_date AS day, 'filed' AS kind FROM cases WHERE filed_date != ''
+          UNION ALL
+          SELECT lead_id, closed_date, 'closed' FROM cases WHERE closed_date != '') k
+    JOIN stats_grains g JOIN stats_lead_units u ON u.object_id = k.lead_id
+    GROUP BY u.unit, g.grain, period, k.kind;
 
 -- The backfill: what the rows written before this version count.
 DELETE FROM stats_dispositions;

@@ -1,7 +1,12 @@
 #include "storage/stats.h"
 
+#include <algorithm>
+#include <tuple>
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/civil_time.h"
 #include "storage/petitions.h"
 
 namespace jijian::storage {
@@ -27,9 +32,60 @@ constexpr char kLeadOfUnit[] =
     "(?3 = '' OR EXISTS (SELECT 1 FROM lead_subjects s WHERE s.petition_id = l.id "
     "                    AND s.unit = ?3))";
 
-// The counter rows of unit ?3 (every unit when '') from day ?1 to day ?2: one range of each
-// counter table's primary key.
-constexpr char kCountersOfSpan[] = " WHERE unit = ?3 AND day >= ?1 AND day <= ?2 ";
+// The counter rows of unit ?3 (every unit when '') and grain ?4 from period ?1 to period ?2:
+// one range of each counter table's primary key.
+constexpr char kCountersOfSpan[] =
+    " WHERE unit = ?3 AND grain = ?4 AND period >= ?1 AND period <= ?2 ";
+
+// Counter rows of one grain, periods from..to.
+struct CounterRange {
+  const char* grain;
+  std::string from, to;
+};
+
+// The days [from, to] as counter ranges: the whole months in it as month rows, the days of the
+// months it covers only in part as day rows (fewer than two months of days in all).
+std::vector<CounterRange> CounterRanges(const std::string& from, const std::string& to) {
+  absl::CivilDay first, last;
+  if (!absl::ParseCivilTime(from, &first) || !absl::ParseCivilTime(to, &last) || last < first) {
+    return {{"day", from, to}};
+  }
+  const absl::CivilMonth first_month(first), last_month(last);
+  const absl::CivilMonth whole_from =
+      absl::CivilDay(first_month) == first ? first_month : first_month + 1;
+  const absl::CivilMonth whole_to =
+      absl::CivilDay(last_month + 1) - 1 == last ? last_month : last_month - 1;
+  if (whole_to < whole_from) return {{"day", from, to}};
+  std::vector<CounterRange> out;
+  if (first < absl::CivilDay(whole_from)) {
+    out.push_back({"day", from, absl::FormatCivilTime(absl::CivilDay(whole_from) - 1)});
+  }
+  out.push_back({"month", absl::FormatCivilTime(whole_from), absl::FormatCivilTime(whole_to)});
+  if (absl::CivilDay(whole_to + 1) <= last) {
+    out.push_back({"day", absl::FormatCivilTime(absl::CivilDay(whole_to + 1)), to});
+  }
+  return out;
+}
+
+// Runs sql, grouped by month, over the counter ranges of [from, to] (parameters ?1..?4 as in
+// kCountersOfSpan) and collects make(row) of every range. The ranges hold different months.
+template <typename T, typename F>
+absl::StatusOr<std::vector<T>> CollectCounters(Db& db, const std::string& sql,
+                                               const std::string& from, const std::string& to,
+                                               const std::string& unit, F make) {
+  absl::StatusOr<Stmt> q = db.Prepare(sql);
+  if (!q.ok()) return q.status();
+  std::vector<T> out;
+  for (const CounterRange& r : CounterRanges(from, to)) {
+    q->Bind(r.from, r.to, unit, r.grain);
+    absl::StatusOr<std::vector<T>> rows = q->template Collect<T>(make);
+    if (!rows.ok()) return rows.status();
+    out.insert(out.end(), rows->begin(), rows->end());
+  }
+  return out;
+}
+
+KeyCount KeyCountOf(const Stmt& s) { return KeyCount{s.Text(0), s.Text(1), s.Int(2)}; }
 
 }  // namespace
 
@@ -37,50 +93,54 @@ absl::StatusOr<std::vector<DispositionGroup>> CountDispositions(Db& db, const st
                                                                 const std::string& to,
                                                                 const std::string& unit,
                                                                 StatsSource source) {
-  const std::string sql =
-      source == StatsSource::kCounters
-          ? absl::StrCat("SELECT ", MonthOf("day"),
-                         " AS month, form, measures, party, government, SUM(n) "
-                         "FROM stats_dispositions",
-                         kCountersOfSpan,
-                         "GROUP BY month, form, measures, party, government HAVING SUM(n) != 0")
-          : absl::StrCat("SELECT ", MonthOf("decided_date"),
-                         " AS month, form, measures, party, government, COUNT(*) FROM dispositions "
-                         "WHERE state = 'DISPOSITION_APPROVED' AND decided_date >= ?1 "
-                         "AND decided_date <= ?2 AND (?3 = '' OR unit = ?3) "
-                         "GROUP BY month, form, measures, party, government");
-  absl::StatusOr<Stmt> q = db.Prepare(sql);
+  auto make = [](const Stmt& s) {
+    return DispositionGroup{s.Text(0), s.Int(1), s.Text(2), s.Int(3) == 1, s.Int(4) == 1, s.Int(5)};
+  };
+  if (source == StatsSource::kCounters) {
+    return CollectCounters<DispositionGroup>(
+        db,
+        absl::StrCat("SELECT ", MonthOf("period"),
+                     " AS month, form, measures, party, government, SUM(n) FROM stats_dispositions",
+                     kCountersOfSpan,
+                     "GROUP BY month, form, measures, party, government HAVING SUM(n) != 0"),
+        from, to, unit, make);
+  }
+  absl::StatusOr<Stmt> q = db.Prepare(absl::StrCat(
+      "SELECT ", MonthOf("decided_date"),
+      " AS month, form, measures, party, government, COUNT(*) FROM dispositions "
+      "WHERE state = 'DISPOSITION_APPROVED' AND decided_date >= ?1 AND decided_date <= ?2 "
+      "AND (?3 = '' OR unit = ?3) GROUP BY month, form, measures, party, government"));
   if (!q.ok()) return q.status();
   q->Bind(from, to, unit);
-  return q->Collect<DispositionGroup>([](const Stmt& s) {
-    return DispositionGroup{s.Text(0), s.Int(1), s.Text(2), s.Int(3) == 1, s.Int(4) == 1, s.Int(5)};
-  });
+  return q->Collect<DispositionGroup>(make);
 }
 
 absl::StatusOr<std::vector<PetitionGroup>> CountPetitions(Db& db, const std::string& from,
                                                           const std::string& to,
                                                           const std::string& unit,
                                                           StatsSource source) {
-  const std::string sql =
-      source == StatsSource::kCounters
-          ? absl::StrCat("SELECT ", MonthOf("day"),
-                         " AS month, channel, category, mode, anonymous, SUM(n) "
-                         "FROM stats_petitions",
-                         kCountersOfSpan,
-                         "GROUP BY month, channel, category, mode, anonymous HAVING SUM(n) != 0")
-          : absl::StrCat(
-                "SELECT ", MonthOf("received_date"),
-                " AS month, channel, category, decision_mode, anonymous, COUNT(*) FROM petitions p "
-                "WHERE received_date >= ?1 AND received_date <= ?2 "
-                "AND (?3 = '' OR EXISTS (SELECT 1 FROM petition_subjects s "
-                "                        WHERE s.petition_id = p.id AND s.unit = ?3)) "
-                "GROUP BY month, channel, category, decision_mode, anonymous");
-  absl::StatusOr<Stmt> q = db.Prepare(sql);
+  auto make = [](const Stmt& s) {
+    return PetitionGroup{s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Int(4) == 1, s.Int(5)};
+  };
+  if (source == StatsSource::kCounters) {
+    return CollectCounters<PetitionGroup>(
+        db,
+        absl::StrCat("SELECT ", MonthOf("period"),
+                     " AS month, channel, category, mode, anonymous, SUM(n) FROM stats_petitions",
+                     kCountersOfSpan,
+                     "GROUP BY month, channel, category, mode, anonymous HAVING SUM(n) != 0"),
+        from, to, unit, make);
+  }
+  absl::StatusOr<Stmt> q = db.Prepare(absl::StrCat(
+      "SELECT ", MonthOf("received_date"),
+      " AS month, channel, category, decision_mode, anonymous, COUNT(*) FROM petitions p "
+      "WHERE received_date >= ?1 AND received_date <= ?2 "
+      "AND (?3 = '' OR EXISTS (SELECT 1 FROM petition_subjects s "
+      "                        WHERE s.petition_id = p.id AND s.unit = ?3)) "
+      "GROUP BY month, channel, category, decision_mode, anonymous"));
   if (!q.ok()) return q.status();
   q->Bind(from, to, unit);
-  return q->Collect<PetitionGroup>([](const Stmt& s) {
-    return PetitionGroup{s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Int(4) == 1, s.Int(5)};
-  });
+  return q->Collect<PetitionGroup>(make);
 }
 
 bool IsCountedDeadline(const std::string& name) {
@@ -92,18 +152,29 @@ absl::StatusOr<DeadlineCounts> CountPetitionDeadlines(
     const std::string& unit, const std::string& today, StatsSource source) {
   // A deadline counts once it was met or its day has passed; it is on time when met on or
   // before its due date.
-  const char* sql =
-      source == StatsSource::kCounters
-          ? "SELECT COALESCE(SUM(n), 0), COALESCE(SUM(on_time), 0) FROM stats_petition_deadlines "
-            "WHERE unit = ?4 AND name = ?1 AND day >= ?2 AND day <= ?3 "
-            "AND (open_due = '' OR open_due < ?5)"
-          : "SELECT COUNT(*), COALESCE(SUM(d.met_date != '' AND d.met_date <= d.due_date), 0) "
-            "FROM petitions p JOIN deadlines d ON d.object_id = p.id AND d.name = ?1 "
-            "WHERE p.received_date >= ?2 AND p.received_date <= ?3 "
-            "AND (d.met_date != '' OR d.due_date < ?5) "
-            "AND (?4 = '' OR EXISTS (SELECT 1 FROM petition_subjects s "
-            "                        WHERE s.petition_id = p.id AND s.unit = ?4))";
-  absl::StatusOr<Stmt> q = db.Prepare(sql);
+  if (source == StatsSource::kCounters) {
+    absl::StatusOr<Stmt> q = db.Prepare(
+        absl::StrCat("SELECT COALESCE(SUM(n), 0), COALESCE(SUM(on_time), 0) "
+                     "FROM stats_petition_deadlines",
+                     kCountersOfSpan, "AND name = ?5 AND (open_due = '' OR open_due < ?6)"));
+    if (!q.ok()) return q.status();
+    DeadlineCounts total;
+    for (const CounterRange& r : CounterRanges(from, to)) {
+      q->Bind(r.from, r.to, unit, r.grain, name, today);
+      absl::StatusOr<bool> row = q->Step();
+      if (!row.ok()) return row.status();
+      total.due += q->Int(0);
+      total.on_time += q->Int(1);
+    }
+    return total;
+  }
+  absl::StatusOr<Stmt> q = db.Prepare(
+      "SELECT COUNT(*), COALESCE(SUM(d.met_date != '' AND d.met_date <= d.due_date), 0) "
+      "FROM petitions p JOIN deadlines d ON d.object_id = p.id AND d.name = ?1 "
+      "WHERE p.received_date >= ?2 AND p.received_date <= ?3 "
+      "AND (d.met_date != '' OR d.due_date < ?5) "
+      "AND (?4 = '' OR EXISTS (SELECT 1 FROM petition_subjects s "
+      "                        WHERE s.petition_id = p.id AND s.unit = ?4))");
   if (!q.ok()) return q.status();
   q->Bind(name, from, to, unit, today);
   absl::StatusOr<bool> row = q->Step();
@@ -114,14 +185,18 @@ absl::StatusOr<DeadlineCounts> CountPetitionDeadlines(
 absl::StatusOr<std::vector<KeyCount>> CountLeads(Db& db, const std::string& from,
                                                  const std::string& to, const std::string& unit,
                                                  StatsSource source) {
+  if (source == StatsSource::kCounters) {
+    return CollectCounters<KeyCount>(
+        db,
+        absl::StrCat("SELECT ", MonthOf("period"), " AS month, source, SUM(n) FROM stats_leads",
+                     kCountersOfSpan, "GROUP BY month, source HAVING SUM(n) != 0"),
+        from, to, unit, KeyCountOf);
+  }
   return CollectKeyCounts(
       db,
-      source == StatsSource::kCounters
-          ? absl::StrCat("SELECT ", MonthOf("day"), " AS month, source, SUM(n) FROM stats_leads",
-                         kCountersOfSpan, "GROUP BY month, source HAVING SUM(n) != 0")
-          : absl::StrCat("SELECT ", MonthOf("registered_date"), " AS month, source, COUNT(*) ",
-                         "FROM leads l WHERE registered_date >= ?1 AND registered_date <= ?2 AND ",
-                         kLeadOfUnit, " GROUP BY month, source"),
+      absl::StrCat("SELECT ", MonthOf("registered_date"), " AS month, source, COUNT(*) ",
+                   "FROM leads l WHERE registered_date >= ?1 AND registered_date <= ?2 AND ",
+                   kLeadOfUnit, " GROUP BY month, source"),
       from, to, unit);
 }
 
@@ -129,16 +204,20 @@ absl::StatusOr<std::vector<KeyCount>> CountLeadDisposals(Db& db, const std::stri
                                                          const std::string& to,
                                                          const std::string& unit,
                                                          StatsSource source) {
+  if (source == StatsSource::kCounters) {
+    return CollectCounters<KeyCount>(
+        db,
+        absl::StrCat("SELECT ", MonthOf("period"),
+                     " AS month, kind, SUM(n) FROM stats_lead_disposals", kCountersOfSpan,
+                     "GROUP BY month, kind HAVING SUM(n) != 0"),
+        from, to, unit, KeyCountOf);
+  }
   return CollectKeyCounts(
       db,
-      source == StatsSource::kCounters
-          ? absl::StrCat("SELECT ", MonthOf("day"),
-                         " AS month, kind, SUM(n) FROM stats_lead_disposals", kCountersOfSpan,
-                         "GROUP BY month, kind HAVING SUM(n) != 0")
-          : absl::StrCat("SELECT ", MonthOf("p.date"), " AS month, p.kind, COUNT(*) ",
-                         "FROM lead_proposals p JOIN leads l ON l.id = p.lead_id ",
-                         "WHERE p.outcome = 'approved' AND p.date >= ?1 AND p.date <= ?2 AND ",
-                         kLeadOfUnit, " GROUP BY month, p.kind"),
+      absl::StrCat("SELECT ", MonthOf("p.date"), " AS month, p.kind, COUNT(*) ",
+                   "FROM lead_proposals p JOIN leads l ON l.id = p.lead_id ",
+                   "WHERE p.outcome = 'approved' AND p.date >= ?1 AND p.date <= ?2 AND ",
+                   kLeadOfUnit, " GROUP BY month, p.kind"),
       from, to, unit);
 }
 
@@ -146,11 +225,11 @@ absl::StatusOr<std::vector<KeyCount>> CountCases(Db& db, const std::string& from
                                                  const std::string& to, const std::string& unit,
                                                  StatsSource source) {
   if (source == StatsSource::kCounters) {
-    return CollectKeyCounts(
+    return CollectCounters<KeyCount>(
         db,
-        absl::StrCat("SELECT ", MonthOf("day"), " AS month, kind, SUM(n) FROM stats_cases",
+        absl::StrCat("SELECT ", MonthOf("period"), " AS month, kind, SUM(n) FROM stats_cases",
                      kCountersOfSpan, "GROUP BY month, kind HAVING SUM(n) != 0"),
-        from, to, unit);
+        from, to, unit, KeyCountOf);
   }
   const std::string of_unit =
       "(?3 = '' OR EXISTS (SELECT 1 FROM lead_subjects s WHERE s.petition_id = c.lead_id "
@@ -168,21 +247,43 @@ absl::StatusOr<std::vector<KeyCount>> CountCases(Db& db, const std::string& from
 
 namespace {
 
-// A counter table: its key columns and its count columns.
+// A counter table: its key columns and its count columns, and the statements that add to one
+// counter (keys, then counts) and delete it once it is zero (keys).
 struct CounterTable {
-  const char* name;
+  CounterTable(const char* table, std::vector<const char*> key_columns,
+               std::vector<const char*> count_columns)
+      : name(table), keys(std::move(key_columns)), counts(std::move(count_columns)) {
+    std::vector<std::string> params, updates, matches;
+    for (size_t i = 0; i < keys.size() + counts.size(); ++i) params.push_back("?");
+    for (const char* c : counts) updates.push_back(absl::StrCat(c, " = ", c, " + excluded.", c));
+    for (const char* k : keys) matches.push_back(absl::StrCat(k, " = ?"));
+    add = absl::StrCat("INSERT INTO ", name, "(", absl::StrJoin(keys, ", "), ", ",
+                       absl::StrJoin(counts, ", "), ") VALUES (", absl::StrJoin(params, ", "),
+                       ") ON CONFLICT(", absl::StrJoin(keys, ", "), ") DO UPDATE SET ",
+                       absl::StrJoin(updates, ", "));
+    drop = absl::StrCat("DELETE FROM ", name, " WHERE ", absl::StrJoin(matches, " AND "),
+                        " AND n = 0");
+  }
+  std::string name;
   std::vector<const char*> keys;
   std::vector<const char*> counts;
+  std::string add, drop;
 };
 
 const std::vector<CounterTable>& CounterTables() {
   static const std::vector<CounterTable> kTables = {
-      {"stats_dispositions", {"unit", "day", "form", "measures", "party", "government"}, {"n"}},
-      {"stats_petitions", {"unit", "day", "channel", "category", "mode", "anonymous"}, {"n"}},
-      {"stats_petition_deadlines", {"unit", "name", "day", "open_due"}, {"n", "on_time"}},
-      {"stats_leads", {"unit", "day", "source"}, {"n"}},
-      {"stats_lead_disposals", {"unit", "day", "kind"}, {"n"}},
-      {"stats_cases", {"unit", "day", "kind"}, {"n"}},
+      {"stats_dispositions",
+       {"unit", "grain", "period", "form", "measures", "party", "government"},
+       {"n"}},
+      {"stats_petitions",
+       {"unit", "grain", "period", "channel", "category", "mode", "anonymous"},
+       {"n"}},
+      {"stats_petition_deadlines",
+       {"unit", "name", "grain", "period", "open_due"},
+       {"n", "on_time"}},
+      {"stats_leads", {"unit", "grain", "period", "source"}, {"n"}},
+      {"stats_lead_disposals", {"unit", "grain", "period", "kind"}, {"n"}},
+      {"stats_cases", {"unit", "grain", "period", "kind"}, {"n"}},
   };
   return kTables;
 }
@@ -237,103 +338,234 @@ absl::StatusOr<std::vector<std::string>> CheckStatsCounters(Db& db, size_t max_l
 
 namespace {
 
-// Runs an upkeep statement (parameters bound in order).
-template <typename... Args>
-absl::Status Adjust(WriteTxn& txn, std::string_view sql, const Args&... args) {
-  absl::StatusOr<Stmt> q = txn.db().Prepare(sql);
-  if (!q.ok()) return q.status();
-  q->Bind(args...);
-  return q->Run();
+// The grains of counter rows, and the period of a date (YYYY-MM-DD) in each.
+struct Grain {
+  const char* name;
+  size_t period_chars;
+};
+constexpr Grain kGrains[] = {{"day", 10}, {"month", 7}};
+
+// The counter table named name (one of CounterTables()).
+const CounterTable& Table(std::string_view name) {
+  const std::vector<CounterTable>& tables = CounterTables();
+  return *std::find_if(tables.begin(), tables.end(),
+                       [&](const CounterTable& t) { return t.name == name; });
 }
 
-// The units (as a subquery u(unit)) a petition ?1 counts under: '' and its subjects' units.
-constexpr char kPetitionUnits[] =
-    "(SELECT '' AS unit UNION SELECT unit FROM petition_subjects "
-    " WHERE petition_id = ?1 AND unit != '') u";
-// The same for a lead ?1.
-constexpr char kLeadUnits[] =
-    "(SELECT '' AS unit UNION SELECT unit FROM lead_subjects "
-    " WHERE petition_id = ?1 AND unit != '') u";
+// Adds n (and on_time, for a table that counts it) to the counter of table t whose key
+// columns hold key, in order; a counter that falls to zero is deleted. One row per statement,
+// so that SQLite needs no statement journal.
+template <typename... Key>
+absl::Status Bump(WriteTxn& txn, const CounterTable& t, const std::tuple<Key...>& key, int64_t n,
+                  int64_t on_time = 0) {
+  absl::StatusOr<Stmt> q = txn.db().Prepare(t.add);
+  if (!q.ok()) return q.status();
+  std::apply(
+      [&](const auto&... k) {
+        if (t.counts.size() == 2) {
+          q->Bind(k..., n, on_time);
+        } else {
+          q->Bind(k..., n);
+        }
+      },
+      key);
+  if (absl::Status st = q->Run(); !st.ok()) return st;
+  if (n >= 0) return absl::OkStatus();
+  absl::StatusOr<Stmt> drop = txn.db().Prepare(t.drop);
+  if (!drop.ok()) return drop.status();
+  std::apply([&](const auto&... k) { drop->Bind(k...); }, key);
+  return drop->Run();
+}
+
+// The units an object counts under: '' and each distinct unit of its subjects (rows of
+// subjects_table), or only unit when it is not empty.
+absl::StatusOr<std::vector<std::string>> UnitsOf(Db& db, std::string_view subjects_table,
+                                                 const std::string& object_id,
+                                                 const std::string& unit) {
+  if (!unit.empty()) return std::vector<std::string>{unit};
+  absl::StatusOr<Stmt> q = db.Prepare(absl::StrCat("SELECT unit FROM ", std::string(subjects_table),
+                                                   " WHERE petition_id = ? AND unit != ''"));
+  if (!q.ok()) return q.status();
+  q->Bind(object_id);
+  absl::StatusOr<std::vector<std::string>> units =
+      q->Collect<std::string>([](const Stmt& s) { return s.Text(0); });
+  if (!units.ok()) return units.status();
+  units->push_back("");
+  std::sort(units->begin(), units->end());
+  units->erase(std::unique(units->begin(), units->end()), units->end());
+  return units;
+}
 
 }  // namespace
 
 absl::Status AdjustPetitionStats(WriteTxn& txn, const std::string& petition_id, int delta,
                                  const std::string& unit) {
-  static const std::string kSql = absl::StrCat(
-      "INSERT INTO stats_petitions(unit, day, channel, category, mode, anonymous, n) "
-      "SELECT u.unit, p.received_date, p.channel, p.category, p.decision_mode, p.anonymous, ?2 "
-      "FROM petitions p, ",
-      kPetitionUnits,
-      " WHERE p.id = ?1 AND (?3 = '' OR u.unit = ?3) "
-      "ON CONFLICT(unit, day, channel, category, mode, anonymous) DO UPDATE SET n = n + "
-      "excluded.n");
-  return Adjust(txn, kSql, petition_id, delta, unit);
+  absl::StatusOr<Stmt> q = txn.db().Prepare(
+      "SELECT received_date, channel, category, decision_mode, anonymous FROM petitions "
+      "WHERE id = ?");
+  if (!q.ok()) return q.status();
+  q->Bind(petition_id);
+  absl::StatusOr<bool> found = q->Step();
+  if (!found.ok() || !*found) return found.status();
+  const std::string received = q->Text(0), channel = q->Text(1), category = q->Text(2),
+                    mode = q->Text(3);
+  const int64_t anonymous = q->Int(4);
+  absl::StatusOr<std::vector<std::string>> units =
+      UnitsOf(txn.db(), kPetitionSubjects, petition_id, unit);
+  if (!units.ok()) return units.status();
+  for (const std::string& u : *units) {
+    for (const Grain& g : kGrains) {
+      if (absl::Status st = Bump(txn, Table("stats_petitions"),
+                                 std::make_tuple(u, g.name, received.substr(0, g.period_chars),
+                                                 channel, category, mode, anonymous),
+                                 delta);
+          !st.ok())
+        return st;
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::Status AdjustDeadlineStats(WriteTxn& txn, const std::string& object_id,
                                  const std::string& name, int delta, const std::string& unit) {
-  static const std::string kSql = absl::StrCat(
-      "INSERT INTO stats_petition_deadlines(unit, name, day, open_due, n, on_time) "
-      "SELECT u.unit, d.name, p.received_date, "
-      "       CASE WHEN d.met_date = '' THEN d.due_date ELSE '' END, ?3, "
-      "       ?3 * (d.met_date != '' AND d.met_date <= d.due_date) "
-      "FROM deadlines d JOIN petitions p ON p.id = d.object_id, ",
-      kPetitionUnits,
-      " WHERE d.object_id = ?1 AND d.name IN ('acceptance_notice', 'result_feedback') "
-      "AND (?2 = '' OR d.name = ?2) AND (?4 = '' OR u.unit = ?4) "
-      "ON CONFLICT(unit, name, day, open_due) "
-      "DO UPDATE SET n = n + excluded.n, on_time = on_time + excluded.on_time");
-  return Adjust(txn, kSql, object_id, name, delta, unit);
+  struct Deadline {
+    std::string name, received, due, met;
+  };
+  absl::StatusOr<Stmt> q = txn.db().Prepare(
+      "SELECT d.name, p.received_date, d.due_date, d.met_date "
+      "FROM deadlines d JOIN petitions p ON p.id = d.object_id "
+      "WHERE d.object_id = ?1 AND d.name IN ('acceptance_notice', 'result_feedback') "
+      "AND (?2 = '' OR d.name = ?2)");
+  if (!q.ok()) return q.status();
+  q->Bind(object_id, name);
+  absl::StatusOr<std::vector<Deadline>> deadlines = q->Collect<Deadline>([](const Stmt& s) {
+    return Deadline{s.Text(0), s.Text(1), s.Text(2), s.Text(3)};
+  });
+  if (!deadlines.ok() || deadlines->empty()) return deadlines.status();
+  absl::StatusOr<std::vector<std::string>> units =
+      UnitsOf(txn.db(), kPetitionSubjects, object_id, unit);
+  if (!units.ok()) return units.status();
+  for (const Deadline& d : *deadlines) {
+    // Met ones under open_due = '', open ones under their due date.
+    const std::string open_due = d.met.empty() ? d.due : "";
+    const bool on_time = !d.met.empty() && d.met <= d.due;
+    for (const std::string& u : *units) {
+      for (const Grain& g : kGrains) {
+        if (absl::Status st = Bump(
+                txn, Table("stats_petition_deadlines"),
+                std::make_tuple(u, d.name, g.name, d.received.substr(0, g.period_chars), open_due),
+                delta, on_time ? delta : 0);
+            !st.ok())
+          return st;
+      }
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::Status AdjustLeadStats(WriteTxn& txn, const std::string& lead_id, int delta,
                              const std::string& unit) {
-  static const std::string kSql = absl::StrCat(
-      "INSERT INTO stats_leads(unit, day, source, n) "
-      "SELECT u.unit, l.registered_date, l.source, ?2 FROM leads l, ",
-      kLeadUnits,
-      " WHERE l.id = ?1 AND (?3 = '' OR u.unit = ?3) "
-      "ON CONFLICT(unit, day, source) DO UPDATE SET n = n + excluded.n");
-  return Adjust(txn, kSql, lead_id, delta, unit);
+  absl::StatusOr<Stmt> q =
+      txn.db().Prepare("SELECT registered_date, source FROM leads WHERE id = ?");
+  if (!q.ok()) return q.status();
+  q->Bind(lead_id);
+  absl::StatusOr<bool> found = q->Step();
+  if (!found.ok() || !*found) return found.status();
+  const std::string registered = q->Text(0), source = q->Text(1);
+  absl::StatusOr<std::vector<std::string>> units = UnitsOf(txn.db(), kLeadSubjects, lead_id, unit);
+  if (!units.ok()) return units.status();
+  for (const std::string& u : *units) {
+    for (const Grain& g : kGrains) {
+      if (absl::Status st =
+              Bump(txn, Table("stats_leads"),
+                   std::make_tuple(u, g.name, registered.substr(0, g.period_chars), source), delta);
+          !st.ok())
+        return st;
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::Status AdjustProposalStats(WriteTxn& txn, const std::string& lead_id, int64_t seq, int delta,
                                  const std::string& unit) {
-  static const std::string kSql = absl::StrCat(
-      "INSERT INTO stats_lead_disposals(unit, day, kind, n) "
-      "SELECT u.unit, p.date, p.kind, ?3 FROM lead_proposals p JOIN leads l ON l.id = p.lead_id, ",
-      kLeadUnits,
-      " WHERE p.lead_id = ?1 AND (?2 = 0 OR p.seq = ?2) AND p.outcome = 'approved' "
-      "AND (?4 = '' OR u.unit = ?4) "
-      "ON CONFLICT(unit, day, kind) DO UPDATE SET n = n + excluded.n");
-  return Adjust(txn, kSql, lead_id, seq, delta, unit);
+  absl::StatusOr<Stmt> q = txn.db().Prepare(
+      "SELECT p.date, p.kind FROM lead_proposals p JOIN leads l ON l.id = p.lead_id "
+      "WHERE p.lead_id = ?1 AND (?2 = 0 OR p.seq = ?2) AND p.outcome = 'approved'");
+  if (!q.ok()) return q.status();
+  q->Bind(lead_id, seq);
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> approved =
+      q->Collect<std::pair<std::string, std::string>>(
+          [](const Stmt& s) { return std::make_pair(s.Text(0), s.Text(1)); });
+  if (!approved.ok() || approved->empty()) return approved.status();
+  absl::StatusOr<std::vector<std::string>> units = UnitsOf(txn.db(), kLeadSubjects, lead_id, unit);
+  if (!units.ok()) return units.status();
+  for (const auto& [date, kind] : *approved) {
+    for (const std::string& u : *units) {
+      for (const Grain& g : kGrains) {
+        if (absl::Status st =
+                Bump(txn, Table("stats_lead_disposals"),
+                     std::make_tuple(u, g.name, date.substr(0, g.period_chars), kind), delta);
+            !st.ok())
+          return st;
+      }
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::Status AdjustCaseStats(WriteTxn& txn, const std::string& case_id, int delta,
                              const std::string& unit) {
-  static constexpr char kSql[] =
-      "INSERT INTO stats_cases(unit, day, kind, n) "
-      "SELECT u.unit, k.day, k.kind, ?2 "
-      "FROM (SELECT filed_date AS day, 'filed' AS kind FROM cases WHERE id = ?1 AND filed_date != "
-      "'' "
-      "      UNION ALL "
-      "      SELECT closed_date, 'closed' FROM cases WHERE id = ?1 AND closed_date != '') k, "
-      "     (SELECT '' AS unit UNION SELECT s.unit FROM cases c "
-      "      JOIN lead_subjects s ON s.petition_id = c.lead_id WHERE c.id = ?1 AND s.unit != '') u "
-      "WHERE (?3 = '' OR u.unit = ?3) "
-      "ON CONFLICT(unit, day, kind) DO UPDATE SET n = n + excluded.n";
-  return Adjust(txn, kSql, case_id, delta, unit);
+  absl::StatusOr<Stmt> q =
+      txn.db().Prepare("SELECT lead_id, filed_date, closed_date FROM cases WHERE id = ?");
+  if (!q.ok()) return q.status();
+  q->Bind(case_id);
+  absl::StatusOr<bool> found = q->Step();
+  if (!found.ok() || !*found) return found.status();
+  const std::string lead_id = q->Text(0);
+  const std::pair<std::string, const char*> dates[] = {{q->Text(1), "filed"},
+                                                       {q->Text(2), "closed"}};
+  // A case counts under its lead's units.
+  absl::StatusOr<std::vector<std::string>> units = UnitsOf(txn.db(), kLeadSubjects, lead_id, unit);
+  if (!units.ok()) return units.status();
+  for (const auto& [date, kind] : dates) {
+    if (date.empty()) continue;
+    for (const std::string& u : *units) {
+      for (const Grain& g : kGrains) {
+        if (absl::Status st =
+                Bump(txn, Table("stats_cases"),
+                     std::make_tuple(u, g.name, date.substr(0, g.period_chars), kind), delta);
+            !st.ok())
+          return st;
+      }
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::Status AdjustDispositionStats(WriteTxn& txn, const std::string& disposition_id, int delta) {
-  static constexpr char kSql[] =
-      "INSERT INTO stats_dispositions(unit, day, form, measures, party, government, n) "
-      "SELECT u.unit, d.decided_date, d.form, d.measures, d.party, d.government, ?2 "
-      "FROM dispositions d, "
-      "     (SELECT '' AS unit UNION SELECT unit FROM dispositions WHERE id = ?1 AND unit != '') u "
-      "WHERE d.id = ?1 AND d.state = 'DISPOSITION_APPROVED' "
-      "ON CONFLICT(unit, day, form, measures, party, government) DO UPDATE SET n = n + excluded.n";
-  return Adjust(txn, kSql, disposition_id, delta);
+  absl::StatusOr<Stmt> q = txn.db().Prepare(
+      "SELECT unit, decided_date, form, measures, party, government FROM dispositions "
+      "WHERE id = ? AND state = 'DISPOSITION_APPROVED'");
+  if (!q.ok()) return q.status();
+  q->Bind(disposition_id);
+  absl::StatusOr<bool> found = q->Step();
+  if (!found.ok() || !*found) return found.status();
+  const std::string person_unit = q->Text(0), decided = q->Text(1), measures = q->Text(3);
+  const int64_t form = q->Int(2), party = q->Int(4), government = q->Int(5);
+  // Under '' and under the person's unit (when it has one).
+  std::vector<std::string> units = {""};
+  if (!person_unit.empty()) units.push_back(person_unit);
+  for (const std::string& u : units) {
+    for (const Grain& g : kGrains) {
+      if (absl::Status st = Bump(txn, Table("stats_dispositions"),
+                                 std::make_tuple(u, g.name, decided.substr(0, g.period_chars), form,
+                                                 measures, party, government),
+                                 delta);
+          !st.ok())
+        return st;
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<bool> HasSubjectUnit(Db& db, std::string_view subjects_table,

@@ -2,10 +2,12 @@
 //
 // Every write that changes what the statistics count adjusts the counter tables of schema 11
 // (storage/schema.cc) in its own transaction, so the counters can never disagree with the rows,
-// even after a crash. A counter row holds how many objects of one day share one combination of
-// the columns the statistics group by, under one unit ('' = every unit). Reading a period costs
-// its days times the combinations per day, not the rows of the period. Everything reads plain
-// columns only; nothing is decrypted.
+// even after a crash. A counter row holds how many objects of one day, or of one month, share
+// one combination of the columns the statistics group by, under one unit ('' = every unit).
+// Reading a period reads its whole months from month rows and the days of the months it covers
+// only in part from day rows: its cost grows with the months of the period and the combinations
+// seen in them, not with the rows of the period. Everything reads plain columns only; nothing is
+// decrypted.
 #ifndef JIJIAN_STORAGE_STATS_H_
 #define JIJIAN_STORAGE_STATS_H_
 

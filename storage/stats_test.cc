@@ -92,8 +92,13 @@ TEST_F(StatsUpkeepTest, CountersFollowChangesInAnyOrder) {
     }
     return absl::OkStatus();
   });
-  EXPECT_EQ(Counter("SELECT SUM(n) FROM stats_petitions WHERE unit = '甲'"), 1);
-  EXPECT_EQ(Counter("SELECT SUM(n) FROM stats_petition_deadlines WHERE unit = '乙'"), 2);
+  EXPECT_EQ(Counter("SELECT SUM(n) FROM stats_petitions WHERE unit = '甲' AND grain = 'day'"), 1);
+  EXPECT_EQ(Counter("SELECT SUM(n) FROM stats_petitions WHERE unit = '甲' AND grain = 'month' "
+                    "AND period = '2026-03'"),
+            1);
+  EXPECT_EQ(Counter("SELECT SUM(n) FROM stats_petition_deadlines WHERE unit = '乙' "
+                    "AND grain = 'day'"),
+            2);
   Write("deadline met late, replaced, dropped", [&](WriteTxn& txn) {
     if (absl::Status st = MeetDeadline(txn, p.id, "acceptance_notice", "2026-03-25"); !st.ok())
       return st;
@@ -107,7 +112,9 @@ TEST_F(StatsUpkeepTest, CountersFollowChangesInAnyOrder) {
     p.decision_mode = "HANDLING_ACCEPT";
     return UpdatePetition(txn, p);
   });
-  EXPECT_EQ(Counter("SELECT SUM(n) FROM stats_petition_deadlines WHERE day = '2026-02-27'"), 3);
+  EXPECT_EQ(Counter("SELECT SUM(n) FROM stats_petition_deadlines WHERE period = '2026-02-27'"), 3);
+  EXPECT_EQ(Counter("SELECT COUNT(*) FROM stats_petitions WHERE period LIKE '2026-03%'"), 0)
+      << "counters that fell to zero are removed";
 
   LeadRow lead;
   lead.id = "XS-2026-000001";
@@ -149,8 +156,11 @@ TEST_F(StatsUpkeepTest, CountersFollowChangesInAnyOrder) {
     }
     return absl::OkStatus();
   });
-  EXPECT_EQ(Counter("SELECT SUM(n) FROM stats_lead_disposals WHERE unit = '丙'"), 2);
-  EXPECT_EQ(Counter("SELECT SUM(n) FROM stats_cases WHERE unit = '甲' AND kind = 'filed'"), 1);
+  EXPECT_EQ(Counter("SELECT SUM(n) FROM stats_lead_disposals WHERE unit = '丙' AND grain = 'day'"),
+            2);
+  EXPECT_EQ(Counter("SELECT SUM(n) FROM stats_cases WHERE unit = '甲' AND kind = 'filed' "
+                    "AND grain = 'month'"),
+            1);
   Write("lead source, case closed, proposal rejected after approval", [&](WriteTxn& txn) {
     lead.source = "LEAD_SOURCE_AUDIT";
     if (absl::Status st = UpdateLead(txn, lead); !st.ok()) return st;
@@ -177,13 +187,14 @@ TEST_F(StatsUpkeepTest, CountersFollowChangesInAnyOrder) {
     d.decided_date = "2026-05-02";
     return UpdateDisposition(txn, d);
   });
-  EXPECT_EQ(Counter("SELECT SUM(n) FROM stats_dispositions WHERE unit = '丙'"), 0);
-  EXPECT_EQ(Counter("SELECT SUM(n) FROM stats_dispositions WHERE unit = '丁'"), 1);
+  EXPECT_EQ(Counter("SELECT COUNT(*) FROM stats_dispositions WHERE unit = '丙'"), 0);
+  EXPECT_EQ(Counter("SELECT SUM(n) FROM stats_dispositions WHERE unit = '丁' AND grain = 'day'"),
+            1);
   Write("disposition revoked", [&](WriteTxn& txn) {
     d.state = "DISPOSITION_REVOKED";
     return UpdateDisposition(txn, d);
   });
-  EXPECT_EQ(Counter("SELECT SUM(n) FROM stats_dispositions"), 0);
+  EXPECT_EQ(Counter("SELECT COUNT(*) FROM stats_dispositions"), 0);
 }
 
 // A mutation that fails rolls its counter changes back with its rows.

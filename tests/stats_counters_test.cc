@@ -309,9 +309,20 @@ class StatsCountersTest : public ::testing::Test {
         [](storage::Db& db) { return storage::CheckStatsCounters(db, 20); });
     ASSERT_TRUE(differ.ok()) << differ.status();
     for (const std::string& d : *differ) ADD_FAILURE() << d;
+    // Whole months are read from month counters, the rest from day counters.
+    auto first_of = [&](int offset) {
+      return absl::FormatCivilTime(absl::CivilDay(absl::CivilMonth(today_ + offset)));
+    };
+    auto last_of = [&](int offset) {
+      return absl::FormatCivilTime(absl::CivilDay(absl::CivilMonth(today_ + offset) + 1) - 1);
+    };
     const std::vector<std::pair<std::string, std::string>> periods = {
-        {Day(-500), Day(0)},    {Day(-60), Day(0)},   {Day(-30), Day(-1)},       {Day(0), Day(0)},
-        {Day(-400), Day(-400)}, {Day(-45), Day(-40)}, {Day(-365 * 5), Day(-401)}};
+        {Day(-500), Day(0)},        {Day(-60), Day(0)},
+        {Day(-30), Day(-1)},        {Day(0), Day(0)},
+        {Day(-400), Day(-400)},     {Day(-45), Day(-40)},
+        {Day(-365 * 5), Day(-401)}, {first_of(-70), last_of(-40)},
+        {first_of(-40), Day(0)},    {Day(-50), last_of(-20)},
+        {first_of(0), last_of(0)},  {first_of(-400), last_of(-400)}};
     const std::vector<std::string> todays = {Day(0), Day(-25), Day(40), Day(-500)};
     for (const auto& [from, to] : periods) {
       for (const std::string unit : {"", kUnit1, kUnit2, kUnit3, "无此单位"}) {
@@ -502,7 +513,7 @@ TEST_F(StatsCountersTest, MigrationBackfillsTheCountersFromTheRows) {
         q->Collect<std::pair<std::string, std::string>>(
             [](const storage::Stmt& s) { return std::make_pair(s.Text(0), s.Text(1)); });
     ASSERT_TRUE(objects.ok());
-    EXPECT_EQ(objects->size(), 14u);  // 6 tables, 6 recounts, 2 unit views
+    EXPECT_EQ(objects->size(), 15u);  // 6 tables, their 6 recounts, 3 helper views
     for (const auto& [type, name] : *objects) {
       ASSERT_TRUE((*db)->Exec("DROP " + type + " " + name).ok()) << name;
     }
@@ -545,8 +556,8 @@ int TraceStatement(unsigned, void* context, void* stmt, void*) {
   return 0;
 }
 
-// The statistics read only the counter tables, each through one range of its primary key
-// (unit, then day): never dispositions, petitions, deadlines, leads, proposals or cases.
+// The statistics read only the counter tables, each through ranges of its primary key (unit,
+// grain, then period): never dispositions, petitions, deadlines, leads, proposals or cases.
 TEST_F(StatsCountersTest, TheStatisticsReadOnlyCounterRangesOfTheirPeriod) {
   const std::string p = Petition(Day(-3), v1::CHANNEL_LETTER, v1::CATEGORY_ACCUSATION, false,
                                  {{"赵一", kUnit1, kIdA}});
@@ -588,7 +599,7 @@ TEST_F(StatsCountersTest, TheStatisticsReadOnlyCounterRangesOfTheirPeriod) {
       if (step.rfind("SEARCH stats_", 0) == 0) {
         tables_read.insert(step.substr(7, step.find(' ', 7) - 7));
         ranged |= step.find("USING PRIMARY KEY (unit=? AND ") != std::string::npos &&
-                  step.find("day>? AND day<?)") != std::string::npos;
+                  step.find("grain=? AND period>? AND period<?)") != std::string::npos;
       }
     }
     EXPECT_TRUE(ranged) << "no primary-key range of a counter table";
