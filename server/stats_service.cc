@@ -8,7 +8,6 @@
 #include "server/domain/four_forms.h"
 #include "server/domain/petition_validate.h"
 #include "server/domain/validate.h"
-#include "storage/dispositions.h"
 
 namespace jijian::server {
 namespace {
@@ -85,8 +84,8 @@ void AddCounts(const std::map<std::string, int64_t>& tally, int64_t total,
 absl::StatusOr<v1::Statistics> ComputeStatistics(storage::Db& db,
                                                  const domain::MeasureTable& measures,
                                                  const std::string& from, const std::string& to,
-                                                 const std::string& unit,
-                                                 const std::string& today) {
+                                                 const std::string& unit, const std::string& today,
+                                                 storage::StatsSource source) {
   v1::Statistics s;
   s.set_from(from);
   s.set_to(to);
@@ -101,7 +100,7 @@ absl::StatusOr<v1::Statistics> ComputeStatistics(storage::Db& db,
   // Four forms: each approved disposition is one person-time, in the form of its heaviest
   // measure (stored when it was decided; derived, never typed).
   absl::StatusOr<std::vector<storage::DispositionGroup>> groups =
-      storage::CountDispositions(db, from, to, unit);
+      storage::CountDispositions(db, from, to, unit, source);
   if (!groups.ok()) return groups.status();
   std::array<int64_t, 4> per_form{};
   std::map<std::string, int64_t> by_measure;
@@ -152,7 +151,7 @@ absl::StatusOr<v1::Statistics> ComputeStatistics(storage::Db& db,
 
   // Petitions received in the period.
   absl::StatusOr<std::vector<storage::PetitionGroup>> petitions =
-      storage::CountPetitions(db, from, to, unit);
+      storage::CountPetitions(db, from, to, unit, source);
   if (!petitions.ok()) return petitions.status();
   std::map<std::string, int64_t> channel, category, handling;
   int64_t petition_total = 0, real_name = 0;
@@ -171,18 +170,19 @@ absl::StatusOr<v1::Statistics> ComputeStatistics(storage::Db& db,
   AddCounts(handling, petition_total, s.mutable_petitions_by_handling());
   s.set_real_name_percent(domain::Percent(real_name, petition_total));
   absl::StatusOr<storage::DeadlineCounts> notices =
-      storage::CountPetitionDeadlines(db, "acceptance_notice", from, to, unit, today);
+      storage::CountPetitionDeadlines(db, "acceptance_notice", from, to, unit, today, source);
   if (!notices.ok()) return notices.status();
   s.set_acceptance_notices_due(notices->due);
   s.set_acceptance_notices_on_time(notices->on_time);
   absl::StatusOr<storage::DeadlineCounts> feedback =
-      storage::CountPetitionDeadlines(db, "result_feedback", from, to, unit, today);
+      storage::CountPetitionDeadlines(db, "result_feedback", from, to, unit, today, source);
   if (!feedback.ok()) return feedback.status();
   s.set_feedback_due(feedback->due);
   s.set_feedback_on_time(feedback->on_time);
 
   // Leads registered, and disposal methods approved, in the period.
-  absl::StatusOr<std::vector<storage::KeyCount>> leads = storage::CountLeads(db, from, to, unit);
+  absl::StatusOr<std::vector<storage::KeyCount>> leads =
+      storage::CountLeads(db, from, to, unit, source);
   if (!leads.ok()) return leads.status();
   std::map<std::string, int64_t> sources;
   int64_t lead_total = 0;
@@ -195,7 +195,7 @@ absl::StatusOr<v1::Statistics> ComputeStatistics(storage::Db& db,
   s.set_leads(lead_total);
   AddCounts(sources, lead_total, s.mutable_leads_by_source());
   absl::StatusOr<std::vector<storage::KeyCount>> disposals =
-      storage::CountLeadDisposals(db, from, to, unit);
+      storage::CountLeadDisposals(db, from, to, unit, source);
   if (!disposals.ok()) return disposals.status();
   std::map<std::string, int64_t> methods;
   int64_t disposal_total = 0;
@@ -207,7 +207,8 @@ absl::StatusOr<v1::Statistics> ComputeStatistics(storage::Db& db,
       methods, disposal_total, s.mutable_leads_by_disposal(),
       {"talk-inquiry", "verification", "hold", "close", "first-form", "file-case", "transfer"});
 
-  absl::StatusOr<std::vector<storage::KeyCount>> cases = storage::CountCases(db, from, to, unit);
+  absl::StatusOr<std::vector<storage::KeyCount>> cases =
+      storage::CountCases(db, from, to, unit, source);
   if (!cases.ok()) return cases.status();
   for (const storage::KeyCount& k : *cases) {
     if (k.key == "filed") {

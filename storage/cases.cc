@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "storage/schema.h"
+#include "storage/stats.h"
 
 namespace jijian::storage {
 namespace {
@@ -27,13 +28,23 @@ absl::Status WriteCase(WriteTxn& txn, const CaseRow& r, RowWrite kind) {
 }  // namespace
 
 absl::Status InsertCase(WriteTxn& txn, const CaseRow& row) {
-  return WriteCase(txn, row, RowWrite::kInsert);
+  if (absl::Status st = WriteCase(txn, row, RowWrite::kInsert); !st.ok()) return st;
+  return AdjustCaseStats(txn, row.id, +1);
 }
 
 absl::Status UpdateCase(WriteTxn& txn, CaseRow& row) {
+  absl::StatusOr<CaseRow> before = GetCase(txn.db(), row.id);
+  if (!before.ok()) return before.status();
+  const bool counted = before->lead_id != row.lead_id ||
+                       before->filed_date != row.filed_date ||
+                       before->closed_date != row.closed_date;
+  if (counted) {
+    if (absl::Status st = AdjustCaseStats(txn, row.id, -1); !st.ok()) return st;
+  }
   row.version += 1;
   row.updated_us = txn.now_us();
-  return WriteCase(txn, row, RowWrite::kUpdate);
+  if (absl::Status st = WriteCase(txn, row, RowWrite::kUpdate); !st.ok()) return st;
+  return counted ? AdjustCaseStats(txn, row.id, +1) : absl::OkStatus();
 }
 
 absl::StatusOr<CaseRow> GetCase(Db& db, const std::string& id) {

@@ -1,5 +1,6 @@
 // Rows of cases (立案审查调查) and the persons in them. Sealed columns hold bytes sealed by
-// the caller.
+// the caller. Writing a case keeps the statistics counters (storage/stats.h) in the same
+// transaction.
 #ifndef JIJIAN_STORAGE_CASES_H_
 #define JIJIAN_STORAGE_CASES_H_
 

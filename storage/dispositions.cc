@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "storage/schema.h"
+#include "storage/stats.h"
 
 namespace jijian::storage {
 namespace {
@@ -57,19 +58,31 @@ absl::Status Write(WriteTxn& txn, const DispositionRow& r, RowWrite kind) {
   return RunRowWrite(*q, kind, txn.db(), "dispositions", r.id);
 }
 
-// "YYYY-MM" of a date column, for monthly trends.
-std::string MonthOf(const std::string& column) { return "substr(" + column + ", 1, 7)"; }
+// Whether a and b count the same in the statistics (storage/stats.h).
+bool SameStatsColumns(const DispositionRow& a, const DispositionRow& b) {
+  return a.state == b.state && a.unit == b.unit && a.decided_date == b.decided_date &&
+         a.form == b.form && a.measures == b.measures && a.party == b.party &&
+         a.government == b.government;
+}
 
 }  // namespace
 
 absl::Status InsertDisposition(WriteTxn& txn, const DispositionRow& row) {
-  return Write(txn, row, RowWrite::kInsert);
+  if (absl::Status st = Write(txn, row, RowWrite::kInsert); !st.ok()) return st;
+  return AdjustDispositionStats(txn, row.id, +1);
 }
 
 absl::Status UpdateDisposition(WriteTxn& txn, DispositionRow& row) {
+  absl::StatusOr<DispositionRow> before = GetDisposition(txn.db(), row.id);
+  if (!before.ok()) return before.status();
+  const bool counted = !SameStatsColumns(*before, row);
+  if (counted) {
+    if (absl::Status st = AdjustDispositionStats(txn, row.id, -1); !st.ok()) return st;
+  }
   row.version += 1;
   row.updated_us = txn.now_us();
-  return Write(txn, row, RowWrite::kUpdate);
+  if (absl::Status st = Write(txn, row, RowWrite::kUpdate); !st.ok()) return st;
+  return counted ? AdjustDispositionStats(txn, row.id, +1) : absl::OkStatus();
 }
 
 absl::StatusOr<DispositionRow> GetDisposition(Db& db, const std::string& id) {
@@ -181,118 +194,6 @@ absl::Status InsertIntegrityCheck(WriteTxn& txn, const IntegrityCheckRow& r) {
   if (!q.ok()) return q.status();
   q->Bind(r.id, Blob{r.digest}, Blob{r.purpose}, r.opinion, r.asked_by, r.date, txn.now_us());
   return q->Run();
-}
-
-absl::StatusOr<std::vector<DispositionGroup>> CountDispositions(Db& db, const std::string& from,
-                                                                const std::string& to,
-                                                                const std::string& unit) {
-  absl::StatusOr<Stmt> q = db.Prepare(absl::StrCat(
-      "SELECT ", MonthOf("decided_date"),
-      " AS month, form, measures, party, government, COUNT(*) FROM dispositions "
-      "WHERE state = 'DISPOSITION_APPROVED' AND decided_date >= ?1 AND decided_date <= ?2 "
-      "AND (?3 = '' OR unit = ?3) GROUP BY month, form, measures, party, government"));
-  if (!q.ok()) return q.status();
-  q->Bind(from, to, unit);
-  return q->Collect<DispositionGroup>([](const Stmt& s) {
-    return DispositionGroup{s.Text(0), s.Int(1), s.Text(2), s.Int(3) == 1, s.Int(4) == 1, s.Int(5)};
-  });
-}
-
-absl::StatusOr<std::vector<PetitionGroup>> CountPetitions(Db& db, const std::string& from,
-                                                          const std::string& to,
-                                                          const std::string& unit) {
-  absl::StatusOr<Stmt> q = db.Prepare(absl::StrCat(
-      "SELECT ", MonthOf("received_date"),
-      " AS month, channel, category, decision_mode, anonymous, COUNT(*) FROM petitions p "
-      "WHERE received_date >= ?1 AND received_date <= ?2 "
-      "AND (?3 = '' OR EXISTS (SELECT 1 FROM petition_subjects s "
-      "                        WHERE s.petition_id = p.id AND s.unit = ?3)) "
-      "GROUP BY month, channel, category, decision_mode, anonymous"));
-  if (!q.ok()) return q.status();
-  q->Bind(from, to, unit);
-  return q->Collect<PetitionGroup>([](const Stmt& s) {
-    return PetitionGroup{s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Int(4) == 1, s.Int(5)};
-  });
-}
-
-absl::StatusOr<DeadlineCounts> CountPetitionDeadlines(Db& db, const std::string& name,
-                                                      const std::string& from,
-                                                      const std::string& to,
-                                                      const std::string& unit,
-                                                      const std::string& today) {
-  // A deadline counts once it was met or its day has passed; it is on time when met on or
-  // before its due date.
-  absl::StatusOr<Stmt> q = db.Prepare(
-      "SELECT COUNT(*), COALESCE(SUM(d.met_date != '' AND d.met_date <= d.due_date), 0) "
-      "FROM petitions p JOIN deadlines d ON d.object_id = p.id AND d.name = ?1 "
-      "WHERE p.received_date >= ?2 AND p.received_date <= ?3 "
-      "AND (d.met_date != '' OR d.due_date < ?5) "
-      "AND (?4 = '' OR EXISTS (SELECT 1 FROM petition_subjects s "
-      "                        WHERE s.petition_id = p.id AND s.unit = ?4))");
-  if (!q.ok()) return q.status();
-  q->Bind(name, from, to, unit, today);
-  absl::StatusOr<bool> row = q->Step();
-  if (!row.ok()) return row.status();
-  return DeadlineCounts{q->Int(0), q->Int(1)};
-}
-
-namespace {
-
-absl::StatusOr<std::vector<KeyCount>> CollectKeyCounts(Db& db, const std::string& sql,
-                                                       const std::string& from,
-                                                       const std::string& to,
-                                                       const std::string& unit) {
-  absl::StatusOr<Stmt> q = db.Prepare(sql);
-  if (!q.ok()) return q.status();
-  q->Bind(from, to, unit);
-  return q->Collect<KeyCount>([](const Stmt& s) {
-    return KeyCount{s.Text(0), s.Text(1), s.Int(2)};
-  });
-}
-
-// Leads with a subject of unit ?3 (or every lead when ?3 is empty); l is the lead's alias.
-constexpr char kLeadOfUnit[] =
-    "(?3 = '' OR EXISTS (SELECT 1 FROM lead_subjects s WHERE s.petition_id = l.id "
-    "                    AND s.unit = ?3))";
-
-}  // namespace
-
-absl::StatusOr<std::vector<KeyCount>> CountLeads(Db& db, const std::string& from,
-                                                 const std::string& to, const std::string& unit) {
-  return CollectKeyCounts(
-      db,
-      absl::StrCat("SELECT ", MonthOf("registered_date"), " AS month, source, COUNT(*) ",
-                   "FROM leads l WHERE registered_date >= ?1 AND registered_date <= ?2 AND ",
-                   kLeadOfUnit, " GROUP BY month, source"),
-      from, to, unit);
-}
-
-absl::StatusOr<std::vector<KeyCount>> CountLeadDisposals(Db& db, const std::string& from,
-                                                         const std::string& to,
-                                                         const std::string& unit) {
-  return CollectKeyCounts(
-      db,
-      absl::StrCat("SELECT ", MonthOf("p.date"), " AS month, p.kind, COUNT(*) ",
-                   "FROM lead_proposals p JOIN leads l ON l.id = p.lead_id ",
-                   "WHERE p.outcome = 'approved' AND p.date >= ?1 AND p.date <= ?2 AND ",
-                   kLeadOfUnit, " GROUP BY month, p.kind"),
-      from, to, unit);
-}
-
-absl::StatusOr<std::vector<KeyCount>> CountCases(Db& db, const std::string& from,
-                                                 const std::string& to, const std::string& unit) {
-  const std::string of_unit =
-      "(?3 = '' OR EXISTS (SELECT 1 FROM lead_subjects s WHERE s.petition_id = c.lead_id "
-      "                    AND s.unit = ?3))";
-  return CollectKeyCounts(
-      db,
-      absl::StrCat("SELECT ", MonthOf("filed_date"), " AS month, 'filed', COUNT(*) FROM cases c ",
-                   "WHERE filed_date >= ?1 AND filed_date <= ?2 AND ", of_unit,
-                   " GROUP BY month UNION ALL SELECT ", MonthOf("closed_date"),
-                   " AS month, 'closed', COUNT(*) FROM cases c ",
-                   "WHERE closed_date >= ?1 AND closed_date <= ?2 AND ", of_unit,
-                   " GROUP BY month"),
-      from, to, unit);
 }
 
 }  // namespace jijian::storage

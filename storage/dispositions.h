@@ -1,6 +1,6 @@
-// Rows of dispositions (四种形态), their history, their person index, integrity checks, and
-// the grouped counts statistics are made from. Sealed columns hold bytes sealed by the
-// caller; every count here reads plain columns only.
+// Rows of dispositions (四种形态), their history, their person index and integrity checks.
+// Sealed columns hold bytes sealed by the caller. Writing a disposition keeps the statistics
+// counters (storage/stats.h) in the same transaction.
 #ifndef JIJIAN_STORAGE_DISPOSITIONS_H_
 #define JIJIAN_STORAGE_DISPOSITIONS_H_
 
@@ -80,58 +80,6 @@ struct IntegrityCheckRow {
   std::string opinion, asked_by, date;
 };
 absl::Status InsertIntegrityCheck(WriteTxn& txn, const IntegrityCheckRow& row);
-
-// ---- Statistics: grouped counts over plain columns ----------------------------------
-
-// Approved dispositions decided in [from, to], optionally of one unit, grouped by the
-// combination of measures (few distinct) and month.
-struct DispositionGroup {
-  std::string month;  // YYYY-MM
-  int64_t form = 0;
-  std::string measures;
-  bool party = false, government = false;
-  int64_t count = 0;
-};
-absl::StatusOr<std::vector<DispositionGroup>> CountDispositions(Db& db, const std::string& from,
-                                                                const std::string& to,
-                                                                const std::string& unit);
-
-// Petitions received in [from, to] grouped by month, channel, category, handling mode and
-// anonymity; with unit, only petitions with a subject of that unit.
-struct PetitionGroup {
-  std::string month, channel, category, mode;
-  bool anonymous = false;
-  int64_t count = 0;
-};
-absl::StatusOr<std::vector<PetitionGroup>> CountPetitions(Db& db, const std::string& from,
-                                                          const std::string& to,
-                                                          const std::string& unit);
-
-// Deadlines named name of petitions received in [from, to] that were due by today or met:
-// how many, and how many were met on or before their due date.
-struct DeadlineCounts {
-  int64_t due = 0, on_time = 0;
-};
-absl::StatusOr<DeadlineCounts> CountPetitionDeadlines(Db& db, const std::string& name,
-                                                      const std::string& from,
-                                                      const std::string& to,
-                                                      const std::string& unit,
-                                                      const std::string& today);
-
-// Leads registered in [from, to] by month and source; disposal proposals approved for them
-// by kind.
-struct KeyCount {
-  std::string month, key;
-  int64_t count = 0;
-};
-absl::StatusOr<std::vector<KeyCount>> CountLeads(Db& db, const std::string& from,
-                                                 const std::string& to, const std::string& unit);
-absl::StatusOr<std::vector<KeyCount>> CountLeadDisposals(Db& db, const std::string& from,
-                                                         const std::string& to,
-                                                         const std::string& unit);
-// Cases filed (key "filed") and closed (key "closed") in [from, to], by month.
-absl::StatusOr<std::vector<KeyCount>> CountCases(Db& db, const std::string& from,
-                                                 const std::string& to, const std::string& unit);
 
 }  // namespace jijian::storage
 

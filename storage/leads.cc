@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "storage/schema.h"
+#include "storage/stats.h"
 
 namespace jijian::storage {
 namespace {
@@ -55,13 +56,22 @@ absl::StatusOr<int64_t> NextSeq(Db& db, const char* table, const std::string& le
 }  // namespace
 
 absl::Status InsertLead(WriteTxn& txn, const LeadRow& row) {
-  return WriteLead(txn, row, RowWrite::kInsert);
+  if (absl::Status st = WriteLead(txn, row, RowWrite::kInsert); !st.ok()) return st;
+  return AdjustLeadStats(txn, row.id, +1);
 }
 
 absl::Status UpdateLead(WriteTxn& txn, LeadRow& row) {
+  absl::StatusOr<LeadRow> before = GetLead(txn.db(), row.id);
+  if (!before.ok()) return before.status();
+  const bool counted = before->registered_date != row.registered_date ||
+                       before->source != row.source;
+  if (counted) {
+    if (absl::Status st = AdjustLeadStats(txn, row.id, -1); !st.ok()) return st;
+  }
   row.version += 1;
   row.updated_us = txn.now_us();
-  return WriteLead(txn, row, RowWrite::kUpdate);
+  if (absl::Status st = WriteLead(txn, row, RowWrite::kUpdate); !st.ok()) return st;
+  return counted ? AdjustLeadStats(txn, row.id, +1) : absl::OkStatus();
 }
 
 absl::StatusOr<LeadRow> GetLead(Db& db, const std::string& id) {
@@ -144,6 +154,7 @@ absl::StatusOr<std::vector<AssignmentRow>> GetAssignments(Db& db, const std::str
   });
 }
 
+// A new proposal has no outcome yet, so the statistics do not count it until decided.
 absl::StatusOr<int64_t> AddProposal(WriteTxn& txn, ProposalRow r) {
   absl::StatusOr<int64_t> seq = NextSeq(txn.db(), "lead_proposals", r.lead_id);
   if (!seq.ok()) return seq.status();
@@ -157,12 +168,14 @@ absl::StatusOr<int64_t> AddProposal(WriteTxn& txn, ProposalRow r) {
 }
 
 absl::Status DecideProposal(WriteTxn& txn, const ProposalRow& r) {
+  if (absl::Status st = AdjustProposalStats(txn, r.lead_id, r.seq, -1); !st.ok()) return st;
   absl::StatusOr<Stmt> q = txn.db().Prepare(
       "UPDATE lead_proposals SET outcome = ?, decided_by = ?, decision_reason = ? "
       "WHERE lead_id = ? AND seq = ?");
   if (!q.ok()) return q.status();
   q->Bind(r.outcome, r.decided_by, Blob{r.decision_reason}, r.lead_id, r.seq);
-  return q->Run();
+  if (absl::Status st = q->Run(); !st.ok()) return st;
+  return AdjustProposalStats(txn, r.lead_id, r.seq, +1);
 }
 
 absl::StatusOr<std::vector<ProposalRow>> GetProposals(Db& db, const std::string& lead_id) {

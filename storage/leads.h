@@ -1,5 +1,7 @@
 // Rows of problem leads (问题线索): the lead, its assignment history, its disposal
 // proposals, and users' declared recusals. Sealed columns hold bytes sealed by the caller.
+// Writing a lead, a lead subject or a proposal's outcome keeps the statistics counters
+// (storage/stats.h) in the same transaction.
 #ifndef JIJIAN_STORAGE_LEADS_H_
 #define JIJIAN_STORAGE_LEADS_H_
 

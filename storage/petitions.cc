@@ -1,7 +1,10 @@
 #include "storage/petitions.h"
 
+#include <functional>
+
 #include "absl/strings/str_cat.h"
 #include "storage/schema.h"
+#include "storage/stats.h"
 
 namespace jijian::storage {
 namespace {
@@ -51,6 +54,42 @@ void BindPetition(Stmt& q, const PetitionRow& r) {
          r.registered_by, r.created_us, r.updated_us);
 }
 
+// Runs change, a write of deadline name of object_id, between taking its count out of the
+// statistics and putting it back (only for the deadlines the statistics count).
+absl::Status ChangeDeadline(WriteTxn& txn, const std::string& object_id, const std::string& name,
+                            const std::function<absl::Status()>& change) {
+  if (!IsCountedDeadline(name)) return change();
+  if (absl::Status st = AdjustDeadlineStats(txn, object_id, name, -1); !st.ok()) return st;
+  if (absl::Status st = change(); !st.ok()) return st;
+  return AdjustDeadlineStats(txn, object_id, name, +1);
+}
+
+// The columns the statistics count a petition by (storage/stats.h), as stored for id; only
+// those are read (not the sealed content). NOT_FOUND if there is no such petition.
+absl::StatusOr<PetitionRow> StoredStatsColumns(Db& db, const std::string& id) {
+  absl::StatusOr<Stmt> q = db.Prepare(
+      "SELECT received_date, channel, category, decision_mode, anonymous FROM petitions "
+      "WHERE id = ?");
+  if (!q.ok()) return q.status();
+  q->Bind(id);
+  absl::StatusOr<bool> row = q->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return absl::NotFoundError(absl::StrCat("petition ", id, " does not exist"));
+  PetitionRow r;
+  r.received_date = q->Text(0);
+  r.channel = q->Text(1);
+  r.category = q->Text(2);
+  r.decision_mode = q->Text(3);
+  r.anonymous = q->Int(4) == 1;
+  return r;
+}
+
+// Whether a and b count the same in the statistics.
+bool SameStatsColumns(const PetitionRow& a, const PetitionRow& b) {
+  return a.received_date == b.received_date && a.channel == b.channel && a.category == b.category &&
+         a.decision_mode == b.decision_mode && a.anonymous == b.anonymous;
+}
+
 }  // namespace
 
 absl::StatusOr<int64_t> NextIdNumber(WriteTxn& txn, const std::string& kind, int64_t year) {
@@ -90,17 +129,39 @@ absl::Status InsertPetition(WriteTxn& txn, const PetitionRow& row) {
       txn.db().Prepare(RowWriteSql(RowWrite::kInsert, "petitions", kPetitionColumns));
   if (!q.ok()) return q.status();
   BindPetition(*q, row);
-  return RunRowWrite(*q, RowWrite::kInsert, txn.db(), "petitions", row.id);
+  if (absl::Status st = RunRowWrite(*q, RowWrite::kInsert, txn.db(), "petitions", row.id);
+      !st.ok()) {
+    return st;
+  }
+  return AdjustPetitionStats(txn, row.id, +1);
 }
 
 absl::Status UpdatePetition(WriteTxn& txn, PetitionRow& row) {
+  absl::StatusOr<PetitionRow> before = StoredStatsColumns(txn.db(), row.id);
+  if (!before.ok()) return before.status();
+  const bool counted = !SameStatsColumns(*before, row);
+  // The deadlines are counted by the day their petition was received.
+  const bool deadlines = before->received_date != row.received_date;
+  if (counted) {
+    if (absl::Status st = AdjustPetitionStats(txn, row.id, -1); !st.ok()) return st;
+  }
+  if (deadlines) {
+    if (absl::Status st = AdjustDeadlineStats(txn, row.id, "", -1); !st.ok()) return st;
+  }
   row.version += 1;
   row.updated_us = txn.now_us();
   absl::StatusOr<Stmt> q =
       txn.db().Prepare(RowWriteSql(RowWrite::kUpdate, "petitions", kPetitionColumns));
   if (!q.ok()) return q.status();
   BindPetition(*q, row);
-  return RunRowWrite(*q, RowWrite::kUpdate, txn.db(), "petitions", row.id);
+  if (absl::Status st = RunRowWrite(*q, RowWrite::kUpdate, txn.db(), "petitions", row.id);
+      !st.ok()) {
+    return st;
+  }
+  if (counted) {
+    if (absl::Status st = AdjustPetitionStats(txn, row.id, +1); !st.ok()) return st;
+  }
+  return deadlines ? AdjustDeadlineStats(txn, row.id, "", +1) : absl::OkStatus();
 }
 
 absl::StatusOr<PetitionRow> GetPetition(Db& db, const std::string& id) {
@@ -148,12 +209,20 @@ absl::StatusOr<std::vector<PetitionRow>> ListPetitions(Db& db, const PetitionFil
 }
 
 absl::Status InsertSubject(WriteTxn& txn, const SubjectRow& r, std::string_view table) {
+  // The statistics count the petition or lead once more, under this unit, if it is new to it.
+  bool new_unit = false;
+  if (!r.unit.empty()) {
+    absl::StatusOr<bool> known = HasSubjectUnit(txn.db(), table, r.petition_id, r.unit);
+    if (!known.ok()) return known.status();
+    new_unit = !*known;
+  }
   absl::StatusOr<Stmt> q = txn.db().Prepare(
       absl::StrCat("INSERT INTO ", std::string(table),
                    "(petition_id, idx, subject, unit, rank, flags) VALUES (?,?,?,?,?,?)"));
   if (!q.ok()) return q.status();
   q->Bind(r.petition_id, r.idx, Blob{r.sealed}, r.unit, r.rank, r.flags);
-  return q->Run();
+  if (absl::Status st = q->Run(); !st.ok()) return st;
+  return new_unit ? AddSubjectUnitStats(txn, table, r.petition_id, r.unit) : absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<SubjectRow>> GetSubjects(Db& db, const std::string& petition_id,
@@ -207,10 +276,10 @@ absl::StatusOr<int64_t> NextMessageSeq(Db& db, const std::string& petition_id,
   return (*row && !q->IsNull(0)) ? q->Int(0) + 1 : 1;
 }
 
-absl::StatusOr<int64_t> CountMessages(Db& db, const std::string& petition_id,
-                                      std::string_view kind, std::string_view table) {
-  absl::StatusOr<Stmt> q = db.Prepare(absl::StrCat(
-      "SELECT COUNT(*) FROM ", std::string(table), " WHERE petition_id = ? AND kind = ?"));
+absl::StatusOr<int64_t> CountMessages(Db& db, const std::string& petition_id, std::string_view kind,
+                                      std::string_view table) {
+  absl::StatusOr<Stmt> q = db.Prepare(absl::StrCat("SELECT COUNT(*) FROM ", std::string(table),
+                                                   " WHERE petition_id = ? AND kind = ?"));
   if (!q.ok()) return q.status();
   q->Bind(petition_id, std::string(kind));
   absl::StatusOr<bool> row = q->Step();
@@ -229,11 +298,13 @@ absl::Status AddMessage(WriteTxn& txn, const MessageRow& r, std::string_view tab
 }
 
 absl::Status DropDeadline(WriteTxn& txn, const std::string& object_id, const std::string& name) {
-  absl::StatusOr<Stmt> q =
-      txn.db().Prepare("DELETE FROM deadlines WHERE object_id = ? AND name = ? AND met_date = ''");
-  if (!q.ok()) return q.status();
-  q->Bind(object_id, name);
-  return q->Run();
+  return ChangeDeadline(txn, object_id, name, [&]() -> absl::Status {
+    absl::StatusOr<Stmt> q = txn.db().Prepare(
+        "DELETE FROM deadlines WHERE object_id = ? AND name = ? AND met_date = ''");
+    if (!q.ok()) return q.status();
+    q->Bind(object_id, name);
+    return q->Run();
+  });
 }
 
 absl::StatusOr<std::vector<MessageRow>> GetMessages(Db& db, const std::string& petition_id,
@@ -250,21 +321,25 @@ absl::StatusOr<std::vector<MessageRow>> GetMessages(Db& db, const std::string& p
 }
 
 absl::Status SetDeadline(WriteTxn& txn, const DeadlineRow& r) {
-  absl::StatusOr<Stmt> q = txn.db().Prepare(
-      "INSERT OR REPLACE INTO deadlines(object_id, name, due_date, provisional, met_date) "
-      "VALUES (?,?,?,?,?)");
-  if (!q.ok()) return q.status();
-  q->Bind(r.object_id, r.name, r.due_date, r.provisional, r.met_date);
-  return q->Run();
+  return ChangeDeadline(txn, r.object_id, r.name, [&]() -> absl::Status {
+    absl::StatusOr<Stmt> q = txn.db().Prepare(
+        "INSERT OR REPLACE INTO deadlines(object_id, name, due_date, provisional, met_date) "
+        "VALUES (?,?,?,?,?)");
+    if (!q.ok()) return q.status();
+    q->Bind(r.object_id, r.name, r.due_date, r.provisional, r.met_date);
+    return q->Run();
+  });
 }
 
 absl::Status MeetDeadline(WriteTxn& txn, const std::string& object_id, const std::string& name,
                           const std::string& date) {
-  absl::StatusOr<Stmt> q = txn.db().Prepare(
-      "UPDATE deadlines SET met_date = ? WHERE object_id = ? AND name = ? AND met_date = ''");
-  if (!q.ok()) return q.status();
-  q->Bind(date, object_id, name);
-  return q->Run();
+  return ChangeDeadline(txn, object_id, name, [&]() -> absl::Status {
+    absl::StatusOr<Stmt> q = txn.db().Prepare(
+        "UPDATE deadlines SET met_date = ? WHERE object_id = ? AND name = ? AND met_date = ''");
+    if (!q.ok()) return q.status();
+    q->Bind(date, object_id, name);
+    return q->Run();
+  });
 }
 
 absl::StatusOr<std::vector<DeadlineRow>> GetDeadlines(Db& db, const std::string& object_id) {

@@ -1,6 +1,7 @@
 // Rows of petitions, their subjects, messages and deadlines, the person blind index and
 // the gap-free id counters. Plain records: sealed columns hold bytes the caller sealed with
-// the keyring; this layer never sees plaintext identity or content.
+// the keyring; this layer never sees plaintext identity or content. Writing a petition, a
+// subject or a deadline keeps the statistics counters (storage/stats.h) in the same transaction.
 #ifndef JIJIAN_STORAGE_PETITIONS_H_
 #define JIJIAN_STORAGE_PETITIONS_H_
 

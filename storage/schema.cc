@@ -313,7 +313,6 @@ CREATE TABLE case_persons (
 ) WITHOUT ROWID;
 )sql";
 
-
 // Version 6: dispositions (四种形态) of one person in a lead or case, their history, the
 // blind indexes that find them by person, and integrity checks (廉政意见回复). Measures,
 // form, unit and dates stay plain so that statistics and period lists need no decryption;
@@ -485,12 +484,168 @@ CREATE INDEX cases_state_order ON cases(state, id_order);
 CREATE INDEX cases_inspector_order ON cases(inspector, state, id_order);
 )sql";
 
+// Version 11: statistics counters (storage/stats.h). Per unit ('' = every unit), per day and
+// per month, how many objects share each combination of the columns the statistics group by.
+// The write path keeps them in the writing transaction; the *_recount views count the same
+// from the rows (the backfill below, and `jijian-server verify`). A petition or lead counts
+// once under '' and once under each distinct unit of its subjects; a case under its lead's
+// units; a disposition under '' and its person's unit. Applying this again recounts the
+// counters from the rows.
+constexpr std::string_view kV11 = R"sql(
+-- Every counter row is of one grain: 'day' (period YYYY-MM-DD) or 'month' (period YYYY-MM).
+
+-- Approved dispositions (四种形态) by decision date, in person-times.
+CREATE TABLE IF NOT EXISTS stats_dispositions (
+  unit       TEXT NOT NULL,
+  grain      TEXT NOT NULL,
+  period     TEXT NOT NULL,      -- of decided_date
+  form       INTEGER NOT NULL,
+  measures   TEXT NOT NULL,
+  party      INTEGER NOT NULL,
+  government INTEGER NOT NULL,
+  n          INTEGER NOT NULL,
+  PRIMARY KEY (unit, grain, period, form, measures, party, government)
+) WITHOUT ROWID;
+
+-- Petitions by date received.
+CREATE TABLE IF NOT EXISTS stats_petitions (
+  unit      TEXT NOT NULL,
+  grain     TEXT NOT NULL,
+  period    TEXT NOT NULL,       -- of received_date
+  channel   TEXT NOT NULL,
+  category  TEXT NOT NULL,
+  mode      TEXT NOT NULL,       -- decision_mode; '' until decided
+  anonymous INTEGER NOT NULL,
+  n         INTEGER NOT NULL,
+  PRIMARY KEY (unit, grain, period, channel, category, mode, anonymous)
+) WITHOUT ROWID;
+
+-- The acceptance-notice and result-feedback deadlines of petitions, by the date the petition
+-- was received. Met ones are counted under open_due = '' (n, and on_time if met by the due
+-- date); open ones under their due date, so that a read can count those due before any day.
+CREATE TABLE IF NOT EXISTS stats_petition_deadlines (
+  unit     TEXT NOT NULL,
+  name     TEXT NOT NULL,
+  grain    TEXT NOT NULL,
+  period   TEXT NOT NULL,        -- of the petition's received_date
+  open_due TEXT NOT NULL,
+  n        INTEGER NOT NULL,
+  on_time  INTEGER NOT NULL,
+  PRIMARY KEY (unit, name, grain, period, open_due)
+) WITHOUT ROWID;
+
+-- Leads by date registered.
+CREATE TABLE IF NOT EXISTS stats_leads (
+  unit   TEXT NOT NULL,
+  grain  TEXT NOT NULL,
+  period TEXT NOT NULL,          -- of registered_date
+  source TEXT NOT NULL,
+  n      INTEGER NOT NULL,
+  PRIMARY KEY (unit, grain, period, source)
+) WITHOUT ROWID;
+
+-- Approved disposal proposals of leads, by the date proposed.
+CREATE TABLE IF NOT EXISTS stats_lead_disposals (
+  unit   TEXT NOT NULL,
+  grain  TEXT NOT NULL,
+  period TEXT NOT NULL,          -- of lead_proposals.date
+  kind   TEXT NOT NULL,
+  n      INTEGER NOT NULL,
+  PRIMARY KEY (unit, grain, period, kind)
+) WITHOUT ROWID;
+
+-- Cases filed and closed, by that date.
+CREATE TABLE IF NOT EXISTS stats_cases (
+  unit   TEXT NOT NULL,
+  grain  TEXT NOT NULL,
+  period TEXT NOT NULL,
+  kind   TEXT NOT NULL,          -- filed, closed
+  n      INTEGER NOT NULL,
+  PRIMARY KEY (unit, grain, period, kind)
+) WITHOUT ROWID;
+
+-- The two grains, and the units each petition and lead is counted under.
+CREATE VIEW IF NOT EXISTS stats_grains AS SELECT 'day' AS grain UNION ALL SELECT 'month';
+CREATE VIEW IF NOT EXISTS stats_petition_units AS
+  SELECT id AS object_id, '' AS unit FROM petitions
+  UNION SELECT petition_id, unit FROM petition_subjects WHERE unit != '';
+CREATE VIEW IF NOT EXISTS stats_lead_units AS
+  SELECT id AS object_id, '' AS unit FROM leads
+  UNION SELECT petition_id, unit FROM lead_subjects WHERE unit != '';
+
+CREATE VIEW IF NOT EXISTS stats_dispositions_recount AS
+  SELECT u.unit, g.grain,
+         CASE g.grain WHEN 'day' THEN d.decided_date ELSE substr(d.decided_date, 1, 7) END
+           AS period,
+         d.form, d.measures, d.party, d.government, COUNT(*) AS n
+    FROM dispositions d JOIN stats_grains g
+    JOIN (SELECT id, '' AS unit FROM dispositions
+          UNION ALL SELECT id, unit FROM dispositions WHERE unit != '') u ON u.id = d.id
+    WHERE d.state = 'DISPOSITION_APPROVED'
+    GROUP BY u.unit, g.grain, period, d.form, d.measures, d.party, d.government;
+CREATE VIEW IF NOT EXISTS stats_petitions_recount AS
+  SELECT u.unit, g.grain,
+         CASE g.grain WHEN 'day' THEN p.received_date ELSE substr(p.received_date, 1, 7) END
+           AS period,
+         p.channel, p.category, p.decision_mode AS mode, p.anonymous, COUNT(*) AS n
+    FROM petitions p JOIN stats_grains g JOIN stats_petition_units u ON u.object_id = p.id
+    GROUP BY u.unit, g.grain, period, p.channel, p.category, p.decision_mode, p.anonymous;
+CREATE VIEW IF NOT EXISTS stats_petition_deadlines_recount AS
+  SELECT u.unit, d.name, g.grain,
+         CASE g.grain WHEN 'day' THEN p.received_date ELSE substr(p.received_date, 1, 7) END
+           AS period,
+         CASE WHEN d.met_date = '' THEN d.due_date ELSE '' END AS open_due, COUNT(*) AS n,
+         SUM(d.met_date != '' AND d.met_date <= d.due_date) AS on_time
+    FROM deadlines d JOIN petitions p ON p.id = d.object_id JOIN stats_grains g
+    JOIN stats_petition_units u ON u.object_id = p.id
+    WHERE d.name IN ('acceptance_notice', 'result_feedback')
+    GROUP BY u.unit, d.name, g.grain, period, open_due;
+CREATE VIEW IF NOT EXISTS stats_leads_recount AS
+  SELECT u.unit, g.grain,
+         CASE g.grain WHEN 'day' THEN l.registered_date ELSE substr(l.registered_date, 1, 7) END
+           AS period,
+         l.source, COUNT(*) AS n
+    FROM leads l JOIN stats_grains g JOIN stats_lead_units u ON u.object_id = l.id
+    GROUP BY u.unit, g.grain, period, l.source;
+CREATE VIEW IF NOT EXISTS stats_lead_disposals_recount AS
+  SELECT u.unit, g.grain,
+         CASE g.grain WHEN 'day' THEN p.date ELSE substr(p.date, 1, 7) END AS period,
+         p.kind, COUNT(*) AS n
+    FROM lead_proposals p JOIN leads l ON l.id = p.lead_id JOIN stats_grains g
+    JOIN stats_lead_units u ON u.object_id = l.id
+    WHERE p.outcome = 'approved'
+    GROUP BY u.unit, g.grain, period, p.kind;
+CREATE VIEW IF NOT EXISTS stats_cases_recount AS
+  SELECT u.unit, g.grain,
+         CASE g.grain WHEN 'day' THEN k.day ELSE substr(k.day, 1, 7) END AS period,
+         k.kind, COUNT(*) AS n
+    FROM (SELECT lead_id, filed_date AS day, 'filed' AS kind FROM cases WHERE filed_date != ''
+          UNION ALL
+          SELECT lead_id, closed_date, 'closed' FROM cases WHERE closed_date != '') k
+    JOIN stats_grains g JOIN stats_lead_units u ON u.object_id = k.lead_id
+    GROUP BY u.unit, g.grain, period, k.kind;
+
+-- The backfill: what the rows written before this version count.
+DELETE FROM stats_dispositions;
+INSERT INTO stats_dispositions SELECT * FROM stats_dispositions_recount;
+DELETE FROM stats_petitions;
+INSERT INTO stats_petitions SELECT * FROM stats_petitions_recount;
+DELETE FROM stats_petition_deadlines;
+INSERT INTO stats_petition_deadlines SELECT * FROM stats_petition_deadlines_recount;
+DELETE FROM stats_leads;
+INSERT INTO stats_leads SELECT * FROM stats_leads_recount;
+DELETE FROM stats_lead_disposals;
+INSERT INTO stats_lead_disposals SELECT * FROM stats_lead_disposals_recount;
+DELETE FROM stats_cases;
+INSERT INTO stats_cases SELECT * FROM stats_cases_recount;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5},
-      {6, kV6}, {7, kV7}, {8, kV8}, {9, kV9}, {10, kV10},
+      {6, kV6}, {7, kV7}, {8, kV8}, {9, kV9}, {10, kV10}, {11, kV11},
   };
   return kMigrations;
 }

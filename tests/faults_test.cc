@@ -251,6 +251,8 @@ void ExpectLogVerifies(const std::string& data_dir) {
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_TRUE(report->problems.empty()) << report->problems.front();
   EXPECT_EQ(report->newest_size, report->events) << "the newest signed head lags the log";
+  // The statistics counters, written in the same transactions, agree with the rows.
+  EXPECT_TRUE(report->stats_problems.empty()) << report->stats_problems.front();
 }
 
 // A profile pointed at the deployment's current address.

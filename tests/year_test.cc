@@ -6,12 +6,14 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <tuple>
 
 #include "absl/strings/escaping.h"
 #include "server/domain/measures.h"
 #include "server/stats_service.h"
 #include "server/verify.h"
 #include "storage/audit.h"
+#include "storage/stats.h"
 #include "storage/store.h"
 #include "tests/bench/year_gen.h"
 #include "tests/bench/year_queries.h"
@@ -110,6 +112,30 @@ TEST(YearTest, ASmallYearThroughTheWritePathComesBackWhole) {
         << "form " << f + 1;
   }
 
+  // The counters the write path kept equal the rows: every counter row, and the statistics
+  // of the year, a quarter and a unit read either way.
+  absl::StatusOr<std::vector<std::string>> differ = store->Read<std::vector<std::string>>(
+      [](storage::Db& db) { return storage::CheckStatsCounters(db, 10); });
+  ASSERT_TRUE(differ.ok()) << differ.status();
+  EXPECT_TRUE(differ->empty()) << differ->front();
+  for (const auto& [from, to, unit] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"2023-01-01", "2023-12-31", ""},
+           {"2023-04-01", "2023-06-30", ""},
+           {"2023-01-01", "2023-12-31", bench::PersonUnit(1)}}) {
+    auto stats = [&](storage::StatsSource source) {
+      return store->Read<v1::Statistics>([&](storage::Db& db) {
+        return server::ComputeStatistics(db, server::domain::MeasureTable::BuiltIn(), from, to,
+                                         unit, "2024-06-30", source);
+      });
+    };
+    absl::StatusOr<v1::Statistics> counted = stats(storage::StatsSource::kCounters);
+    absl::StatusOr<v1::Statistics> recounted = stats(storage::StatsSource::kRows);
+    ASSERT_TRUE(counted.ok() && recounted.ok());
+    EXPECT_EQ(counted->DebugString(), recounted->DebugString())
+        << from << ".." << to << " " << unit;
+  }
+
   const std::string key_hex = absl::BytesToHexString(store->keyring().audit_public_key());
   store.reset();
 
@@ -128,6 +154,8 @@ TEST(YearTest, ASmallYearThroughTheWritePathComesBackWhole) {
       server::VerifyAuditLog({.data_dir = dir, .audit_key_hex = key_hex});
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_TRUE(report->problems.empty()) << report->problems.front();
+  EXPECT_TRUE(report->stats_checked);
+  EXPECT_TRUE(report->stats_problems.empty()) << report->stats_problems.front();
   EXPECT_EQ(report->events, log_before + counts->events);
   std::filesystem::remove_all(dir);
 }
