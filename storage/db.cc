@@ -2,12 +2,14 @@
 
 #include <sqlite3.h>
 
+#include "absl/container/node_hash_map.h"
 #include "absl/strings/cord.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 
 namespace jijian::storage {
 namespace {
@@ -227,7 +229,9 @@ int64_t Db::Changes() const { return sqlite3_changes64(db_); }
 
 std::string Db::ErrorMessage() const { return sqlite3_errmsg(db_); }
 
-std::string RowWriteSql(RowWrite kind, std::string_view table, std::string_view columns) {
+namespace {
+
+std::string BuildRowWriteSql(RowWrite kind, std::string_view table, std::string_view columns) {
   std::vector<std::string> names;
   const absl::string_view list(columns.data(), columns.size());
   for (absl::string_view c : absl::StrSplit(list, ',')) {
@@ -245,6 +249,18 @@ std::string RowWriteSql(RowWrite kind, std::string_view table, std::string_view 
     absl::StrAppend(&sql, i > 1 ? ", " : "", names[i], " = ?", i + 1);
   }
   return absl::StrCat(sql, " WHERE ", names[0], " = ?1");
+}
+
+}  // namespace
+
+const std::string& RowWriteSql(RowWrite kind, std::string_view table, std::string_view columns) {
+  static absl::Mutex mu(absl::kConstInit);
+  // Nodes keep their address, so a returned reference stays valid as the map grows.
+  static auto* built = new absl::node_hash_map<std::pair<RowWrite, std::string>, std::string>();
+  absl::MutexLock lock(&mu);
+  auto [it, inserted] = built->try_emplace({kind, std::string(table)});
+  if (inserted) it->second = BuildRowWriteSql(kind, table, columns);
+  return it->second;
 }
 
 absl::Status RunRowWrite(Stmt& q, RowWrite kind, const Db& db, std::string_view table,

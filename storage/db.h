@@ -108,14 +108,15 @@ class Stmt {
   sqlite3_stmt* stmt_;
 };
 
-// One SQLite connection. Owns the handle and its statement cache.
 // How a row of an entity table is written (its first column is the key).
 enum class RowWrite { kInsert, kUpdate };
 // "INSERT INTO table(columns) VALUES (?,…)", or "UPDATE table SET c2 = ?2, …, cn = ?n
 // WHERE c1 = ?1": both bind the comma-separated columns in the same order. An update
 // rewrites only the row and the indexes of changed columns (INSERT OR REPLACE would
-// delete the row and every index entry, then insert them again).
-std::string RowWriteSql(RowWrite kind, std::string_view table, std::string_view columns);
+// delete the row and every index entry, then insert them again). Built once per kind and
+// table (a table's columns never change in one process), so the write path does not
+// rebuild it on every write.
+const std::string& RowWriteSql(RowWrite kind, std::string_view table, std::string_view columns);
 // Runs a statement built by RowWriteSql; an update that finds no row is NOT_FOUND.
 absl::Status RunRowWrite(Stmt& q, RowWrite kind, const Db& db, std::string_view table,
                          std::string_view id);

@@ -50,6 +50,22 @@ class LeadTest : public ::testing::Test {
         v1::CaseService::NewStub(deploy_->Channel(deploy_->data_dir() + "/profiles/boss.toml"));
   }
 
+  // A lead registered from an accepted petition about name and assigned to insp1; its id.
+  std::string AssignedLead(const std::string& name) {
+    std::string id = Register(AcceptedPetition(name)).id();
+    EXPECT_TRUE(Assign(id, "insp1").ok());
+    return id;
+  }
+
+  // An assigned lead whose disposal by method m the case manager proposed and a leader
+  // approved; its id.
+  std::string ApprovedLead(const std::string& name, v1::DisposalMethod m) {
+    std::string id = AssignedLead(name);
+    EXPECT_TRUE(Propose(*cm_, id, m).ok());
+    EXPECT_TRUE(Decide(*leader_, id, true).ok());
+    return id;
+  }
+
   // A lead taken to CASE_PENDING by the usual path; returns its id.
   std::string LeadReadyForFiling(const std::string& subject) {
     std::string id = Register(AcceptedPetition(subject)).id();
@@ -615,31 +631,20 @@ TEST_F(LeadTest, LeadsFromOtherSourcesAndOverdueLists) {
 TEST_F(LeadTest, EveryActionNotInTheTableIsRefusedOverTheWireAndWritesNothing) {
   using domain_action = server::domain::LeadAction;
   // Leads in each reachable state, all assigned to insp1.
-  auto fresh = [&](const std::string& name) {
-    std::string id = Register(AcceptedPetition(name)).id();
-    EXPECT_TRUE(Assign(id, "insp1").ok());
-    return id;
-  };
-  auto approved = [&](const std::string& name, v1::DisposalMethod m) {
-    std::string id = fresh(name);
-    EXPECT_TRUE(Propose(*cm_, id, m).ok());
-    EXPECT_TRUE(Decide(*leader_, id, true).ok());
-    return id;
-  };
   std::map<v1::LeadState, std::string> leads;
-  leads[v1::LEAD_REGISTERED] = fresh("甲一");
-  leads[v1::LEAD_PROPOSED] = fresh("甲二");
+  leads[v1::LEAD_REGISTERED] = AssignedLead("甲一");
+  leads[v1::LEAD_PROPOSED] = AssignedLead("甲二");
   EXPECT_TRUE(Propose(*cm_, leads[v1::LEAD_PROPOSED], v1::DISPOSAL_HOLD).ok());
-  leads[v1::LEAD_INQUIRY] = approved("甲三", v1::DISPOSAL_TALK_INQUIRY);
-  leads[v1::LEAD_INQUIRY_REPLIED] = approved("甲四", v1::DISPOSAL_TALK_INQUIRY);
+  leads[v1::LEAD_INQUIRY] = ApprovedLead("甲三", v1::DISPOSAL_TALK_INQUIRY);
+  leads[v1::LEAD_INQUIRY_REPLIED] = ApprovedLead("甲四", v1::DISPOSAL_TALK_INQUIRY);
   EXPECT_TRUE(NoteCall(*insp1_, leads[v1::LEAD_INQUIRY_REPLIED], "reply").ok());
-  leads[v1::LEAD_VERIFICATION] = approved("甲五", v1::DISPOSAL_VERIFICATION);
-  leads[v1::LEAD_VERIFICATION_REPORTED] = approved("甲六", v1::DISPOSAL_VERIFICATION);
+  leads[v1::LEAD_VERIFICATION] = ApprovedLead("甲五", v1::DISPOSAL_VERIFICATION);
+  leads[v1::LEAD_VERIFICATION_REPORTED] = ApprovedLead("甲六", v1::DISPOSAL_VERIFICATION);
   EXPECT_TRUE(Report(leads[v1::LEAD_VERIFICATION_REPORTED], v1::REPORT_CLOSE).ok());
-  leads[v1::LEAD_HOLD] = approved("甲七", v1::DISPOSAL_HOLD);
-  leads[v1::LEAD_CLOSED] = approved("甲八", v1::DISPOSAL_CLOSE);
+  leads[v1::LEAD_HOLD] = ApprovedLead("甲七", v1::DISPOSAL_HOLD);
+  leads[v1::LEAD_CLOSED] = ApprovedLead("甲八", v1::DISPOSAL_CLOSE);
   leads[v1::LEAD_CASE_PENDING] = LeadReadyForFiling("甲九");
-  leads[v1::LEAD_TRANSFERRED] = approved("甲十", v1::DISPOSAL_VERIFICATION);
+  leads[v1::LEAD_TRANSFERRED] = ApprovedLead("甲十", v1::DISPOSAL_VERIFICATION);
   EXPECT_TRUE(Report(leads[v1::LEAD_TRANSFERRED], v1::REPORT_TRANSFER).ok());
   EXPECT_TRUE(Decide(*leader_, leads[v1::LEAD_TRANSFERRED], true).ok());
 
@@ -895,17 +900,6 @@ TEST_F(LeadTest, FilingIsApprovedByAnotherLeaderAndOnlyOnce) {
 // filing request), the case manager's assignments, filing requests, higher reports and held
 // leads due, the reviewer's cases in review. A lead in two lanes shows the first one's action.
 TEST_F(LeadTest, EachLaneOfTheQueueWaitsForItsRoleAndNoOneElse) {
-  auto fresh = [&](const std::string& name) {
-    std::string id = Register(AcceptedPetition(name)).id();
-    EXPECT_TRUE(Assign(id, "insp1").ok());
-    return id;
-  };
-  auto approved = [&](const std::string& name, v1::DisposalMethod m) {
-    std::string id = fresh(name);
-    EXPECT_TRUE(Propose(*cm_, id, m).ok());
-    EXPECT_TRUE(Decide(*leader_, id, true).ok());
-    return id;
-  };
   auto flagged = [&](const std::string& name) {  // 第二十二条: a committee member
     v1::RegisterLeadRequest req;
     req.set_request_id("flag-" + std::to_string(n_++));
@@ -921,24 +915,24 @@ TEST_F(LeadTest, EachLaneOfTheQueueWaitsForItsRoleAndNoOneElse) {
     EXPECT_TRUE(resp.lead().report_to_higher_required());
     return resp.lead().id();
   };
-  const std::string registered = fresh("乙一");
-  const std::string proposed = fresh("乙二");
+  const std::string registered = AssignedLead("乙一");
+  const std::string proposed = AssignedLead("乙二");
   ASSERT_TRUE(Propose(*cm_, proposed, v1::DISPOSAL_TALK_INQUIRY).ok());
-  const std::string inquiry = approved("乙三", v1::DISPOSAL_TALK_INQUIRY);
-  const std::string replied = approved("乙四", v1::DISPOSAL_TALK_INQUIRY);
+  const std::string inquiry = ApprovedLead("乙三", v1::DISPOSAL_TALK_INQUIRY);
+  const std::string replied = ApprovedLead("乙四", v1::DISPOSAL_TALK_INQUIRY);
   ASSERT_TRUE(NoteCall(*insp1_, replied, "reply").ok());
-  const std::string verifying = approved("乙五", v1::DISPOSAL_VERIFICATION);
-  const std::string reported = approved("乙六", v1::DISPOSAL_VERIFICATION);
+  const std::string verifying = ApprovedLead("乙五", v1::DISPOSAL_VERIFICATION);
+  const std::string reported = ApprovedLead("乙六", v1::DISPOSAL_VERIFICATION);
   ASSERT_TRUE(Report(reported, v1::REPORT_CLOSE).ok());
   const std::string unassigned = Register(AcceptedPetition("乙七")).id();
   const std::string pending = LeadReadyForFiling("乙八");
-  const std::string boss_proposed = fresh("乙九");
+  const std::string boss_proposed = AssignedLead("乙九");
   ASSERT_TRUE(Propose(*boss_, boss_proposed, v1::DISPOSAL_CLOSE).ok());
   const std::string flagged_assigned = flagged("委员甲");
   ASSERT_TRUE(Assign(flagged_assigned, "insp2").ok());
   const std::string flagged_unassigned = flagged("委员乙");
   // A held lead whose review date has come (set to today, as if the months had passed).
-  const std::string held = approved("乙十", v1::DISPOSAL_HOLD);
+  const std::string held = ApprovedLead("乙十", v1::DISPOSAL_HOLD);
   ASSERT_TRUE(deploy_->server()
                   .store()
                   .Apply({"system", "system", ""}, "",
