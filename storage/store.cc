@@ -436,7 +436,18 @@ std::unique_ptr<Db> Store::BorrowReader() {
   return db;
 }
 
+absl::Status Store::ReadFailed(const absl::Status& cause) {
+  if (IsIoError(cause) || IsDiskFull(cause)) {
+    return absl::UnavailableError(
+        "the database disk reported an I/O error while reading: nothing was changed; retry "
+        "(reads work again by themselves once the disk does); if it persists, check the disk");
+  }
+  return cause;
+}
+
 void Store::ReturnReader(std::unique_ptr<Db> db) {
+  // A read that failed inside its transaction must not keep its snapshot for the next one.
+  if (db->InTransaction()) (void)db->Exec("ROLLBACK");
   absl::MutexLock lock(&readers_mu_);
   readers_.push_back(std::move(db));
 }

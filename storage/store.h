@@ -119,14 +119,21 @@ class Store {
                                     MutationFn fn);
 
   // Runs fn with a pooled read-only connection (a WAL snapshot for the duration of fn if fn
-  // opens a transaction). Thread-safe; blocks while every connection is in use.
+  // opens a transaction). Thread-safe; blocks while every connection is in use. When the
+  // disk fails a read, the error says so, and that nothing was changed (ReadFailed).
   template <typename T>
   absl::StatusOr<T> Read(const std::function<absl::StatusOr<T>(Db&)>& fn) {
     std::unique_ptr<Db> db = BorrowReader();
     absl::StatusOr<T> out = fn(*db);
     ReturnReader(std::move(db));
+    if (!out.ok()) return ReadFailed(out.status());
     return out;
   }
+
+  // A read's error as the caller sees it: a disk I/O error (or a full disk, for the
+  // temporary files of a large sort) becomes UNAVAILABLE saying that the disk failed and
+  // nothing was changed; any other error is returned as it is.
+  static absl::Status ReadFailed(const absl::Status& cause);
 
   const Keyring& keyring() const { return *keyring_; }
 

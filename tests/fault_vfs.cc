@@ -54,6 +54,14 @@ int Close(sqlite3_file* f) {
   return rc;
 }
 int Read(sqlite3_file* f, void* buf, int amt, sqlite3_int64 off) {
+  {
+    std::lock_guard<std::mutex> lock(Mu());
+    State& s = St();
+    if (Watched(F(f)->name) && s.armed && s.kind == FaultVfs::Kind::kReadError) {
+      ++s.injected;
+      return SQLITE_IOERR_READ;
+    }
+  }
   return F(f)->real->pMethods->xRead(F(f)->real, buf, amt, off);
 }
 int Write(sqlite3_file* f, const void* buf, int amt, sqlite3_int64 off) {

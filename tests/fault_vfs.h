@@ -1,7 +1,7 @@
 // Test-only SQLite VFS that wraps the default (unix) VFS and makes writes fail the way a
 // full or failing disk does: xWrite returns SQLITE_FULL or SQLITE_IOERR_WRITE (after writing
 // what still "fits", so a commit can be torn mid-frame), xSync SQLITE_IOERR_FSYNC, xTruncate
-// SQLITE_IOERR_TRUNCATE. It is compiled only into test binaries; production code has no hook.
+// SQLITE_IOERR_TRUNCATE; or makes reads fail: xRead returns SQLITE_IOERR_READ. It is compiled only into test binaries; production code has no hook.
 #ifndef JIJIAN_TESTS_FAULT_VFS_H_
 #define JIJIAN_TESTS_FAULT_VFS_H_
 
@@ -20,7 +20,10 @@ class FaultVfs {
     // SQLITE_IOERR_WRITE (after the part that fits), and so do xSync and xTruncate.
     kIoError,
     // Every xSync fails with SQLITE_IOERR_FSYNC; writes succeed (the fsync-gate case).
-    kSyncError
+    kSyncError,
+    // Every xRead fails with SQLITE_IOERR_READ (a bad sector, a failing disk); writes and
+    // fsyncs succeed. Pages already in a connection's cache still read.
+    kReadError
   };
 
   // Registers the VFS as the process default (once; later calls do nothing). Only
@@ -34,7 +37,7 @@ class FaultVfs {
   static int64_t BytesWritten();
 
   // From now on, watched files fail as kind says, after a budget of bytes_allowed
-  // (kSyncError has none). Faults stay until Disarm(). Thread-safe.
+  // (kSyncError and kReadError have none). Faults stay until Disarm(). Thread-safe.
   static void Arm(Kind kind, int64_t bytes_allowed = 0);
   // Stops injecting faults (the disk has room again / works again).
   static void Disarm();
