@@ -309,21 +309,43 @@ struct InjectedFault {
   const char* says;
 };
 
-TEST(FaultsTest, InjectedDiskFaultsAreRefusedClearlyAndTheServerRecoversByItself) {
-  FaultVfs::Install();  // before the deployment opens its database
-  std::unique_ptr<TestDeployment> deploy = TestDeployment::Start();
-  ASSERT_NE(deploy, nullptr);
-  const std::string reg = deploy->AddUser("reg", "registrar");
-  auto channel = deploy->Channel(reg);
-  auto stub = v1::PetitionService::NewStub(channel);
-  FaultVfs::Watch(deploy->data_dir());
-
-  std::map<std::string, std::string> acked;
-  for (int i = 0; i < 3; ++i) {
-    Outcome o = Register(*stub, "before-" + std::to_string(i));
-    ASSERT_TRUE(o.status.ok()) << o.status.error_message();
-    acked["before-" + std::to_string(i)] = o.id;
+// A served deployment under the fault VFS, a registrar's channel, and three petitions
+// acknowledged before any fault.
+class FaultsServedTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    FaultVfs::Install();  // before the deployment opens its database
+    deploy_ = TestDeployment::Start();
+    ASSERT_NE(deploy_, nullptr);
+    reg_ = deploy_->AddUser("reg", "registrar");
+    channel_ = deploy_->Channel(reg_);
+    stub_ = v1::PetitionService::NewStub(channel_);
+    FaultVfs::Watch(deploy_->data_dir());
+    for (int i = 0; i < 3; ++i) {
+      Outcome o = Register(*stub_, "before-" + std::to_string(i));
+      ASSERT_TRUE(o.status.ok()) << o.status.error_message();
+      acked_["before-" + std::to_string(i)] = o.id;
+    }
   }
+
+  // With the disk working again: every acknowledged petition is there, the log verifies
+  // offline, and the server starts again on the same files.
+  void ExpectNothingLostAndRestart() {
+    ExpectAllThere(*deploy_, *stub_, acked_);
+    deploy_->Stop();
+    ExpectLogVerifies(deploy_->data_dir());
+    ASSERT_TRUE(deploy_->Restart());
+    ExpectAllThere(*deploy_, *v1::PetitionService::NewStub(ChannelOf(*deploy_, reg_)), acked_);
+  }
+
+  std::unique_ptr<TestDeployment> deploy_;
+  std::string reg_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::PetitionService::Stub> stub_;
+  std::map<std::string, std::string> acked_;  // tag -> petition id
+};
+
+TEST_F(FaultsServedTest, InjectedDiskFaultsAreRefusedClearlyAndTheServerRecoversByItself) {
   const InjectedFault faults[] = {
       {"write-eio", FaultVfs::Kind::kIoError, 6000, grpc::StatusCode::UNAVAILABLE,
        "the database disk reported an I/O error"},
@@ -337,19 +359,14 @@ TEST(FaultsTest, InjectedDiskFaultsAreRefusedClearlyAndTheServerRecoversByItself
     const int64_t injected = FaultVfs::Injected();
     FaultVfs::Arm(f.kind, f.bytes_allowed);
     std::vector<std::string> refused =
-        SortOutcomes(RegisterConcurrently(channel, f.name, 4, 5), f.code, f.says, acked);
+        SortOutcomes(RegisterConcurrently(channel_, f.name, 4, 5), f.code, f.says, acked_);
     EXPECT_FALSE(refused.empty()) << "nothing was refused: the fault did not bite";
     EXPECT_GT(FaultVfs::Injected(), injected);
-    ExpectReadsWork(*stub, acked.begin()->second);
+    ExpectReadsWork(*stub_, acked_.begin()->second);
     FaultVfs::Disarm();
-    RetryRefused(*stub, refused, acked);
+    RetryRefused(*stub_, refused, acked_);
   }
-  ExpectAllThere(*deploy, *stub, acked);
-  deploy->Stop();
-  ExpectLogVerifies(deploy->data_dir());
-  // And it starts again on those files.
-  ASSERT_TRUE(deploy->Restart());
-  ExpectAllThere(*deploy, *v1::PetitionService::NewStub(ChannelOf(*deploy, reg)), acked);
+  ExpectNothingLostAndRestart();
 }
 
 // A disk that fails reads (SQLITE_IOERR_READ from every xRead). A call that needs a page no
@@ -357,36 +374,22 @@ TEST(FaultsTest, InjectedDiskFaultsAreRefusedClearlyAndTheServerRecoversByItself
 // write says nothing of it was stored; no call fails any other way, and no answer carries a
 // petition's text. Once reads work again, without a restart, the refused writes go through
 // on retry, and everything acknowledged before and during the fault reads back whole.
-TEST(FaultsTest, ADiskThatFailsReadsIsRefusedClearlyAndLosesNothing) {
-  FaultVfs::Install();
-  std::unique_ptr<TestDeployment> deploy = TestDeployment::Start();
-  ASSERT_NE(deploy, nullptr);
-  const std::string reg = deploy->AddUser("reg", "registrar");
-  auto channel = deploy->Channel(reg);
-  auto stub = v1::PetitionService::NewStub(channel);
-  FaultVfs::Watch(deploy->data_dir());
-
-  std::map<std::string, std::string> acked;
-  for (int i = 0; i < 3; ++i) {
-    Outcome o = Register(*stub, "before-" + std::to_string(i));
-    ASSERT_TRUE(o.status.ok()) << o.status.error_message();
-    acked["before-" + std::to_string(i)] = o.id;
-  }
+TEST_F(FaultsServedTest, ADiskThatFailsReadsIsRefusedClearlyAndLosesNothing) {
   const int64_t injected = FaultVfs::Injected();
   FaultVfs::Arm(FaultVfs::Kind::kReadError);
   // The writer may hold every page it needs in its cache: a registration is acknowledged or
   // refused, never anything else.
   std::vector<std::string> refused =
-      SortOutcomes(RegisterConcurrently(channel, "read-eio", 4, 5), grpc::StatusCode::UNAVAILABLE,
-                   "the database disk reported an I/O error", acked);
+      SortOutcomes(RegisterConcurrently(channel_, "read-eio", 4, 5), grpc::StatusCode::UNAVAILABLE,
+                   "the database disk reported an I/O error", acked_);
   // A reader whose cache is stale (the log grew, or a new connection) must read the disk.
   size_t reads_refused = 0;
-  for (const auto& [tag, id] : acked) {
+  for (const auto& [tag, id] : acked_) {
     grpc::ClientContext ctx;
     v1::GetPetitionRequest get;
     get.set_id(id);
     v1::GetPetitionResponse got;
-    grpc::Status st = stub->GetPetition(&ctx, get, &got);
+    grpc::Status st = stub_->GetPetition(&ctx, get, &got);
     if (st.ok()) {
       EXPECT_EQ(got.petition().content(), Petition(tag).content()) << id;
       continue;
@@ -400,13 +403,9 @@ TEST(FaultsTest, ADiskThatFailsReadsIsRefusedClearlyAndLosesNothing) {
   EXPECT_GT(FaultVfs::Injected(), injected);
   FaultVfs::Disarm();
 
-  RetryRefused(*stub, refused, acked);
-  ExpectReadsWork(*stub, acked.begin()->second);
-  ExpectAllThere(*deploy, *stub, acked);
-  deploy->Stop();
-  ExpectLogVerifies(deploy->data_dir());
-  ASSERT_TRUE(deploy->Restart());
-  ExpectAllThere(*deploy, *v1::PetitionService::NewStub(ChannelOf(*deploy, reg)), acked);
+  RetryRefused(*stub_, refused, acked_);
+  ExpectReadsWork(*stub_, acked_.begin()->second);
+  ExpectNothingLostAndRestart();
 }
 
 // A mutation that adds a user with a large display name (several pages) and its event.
