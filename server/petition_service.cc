@@ -275,7 +275,7 @@ grpc::Status RegisterPetitionAs(const ServiceDeps& deps, const storage::Actor& a
       resp);
   if (!st.ok()) return st;
   if (first->has_petition()) {  // this call ran the registration
-    *resp = *std::move(first);
+    *resp = std::move(*first);  // moved, not copied: both live on the heap
     return grpc::Status::OK;
   }
   // A retry of a registration already stored: its id and receipt code, the petition now.
