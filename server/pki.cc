@@ -609,6 +609,29 @@ absl::StatusOr<CertInfo> InspectCert(std::string_view cert_pem) {
   return info;
 }
 
+absl::StatusOr<std::string> CertFingerprint(std::string_view cert_pem) {
+  absl::StatusOr<BioPtr> bio = PemBio(cert_pem, "certificate");
+  if (!bio.ok()) return bio.status();
+  char* name = nullptr;
+  char* header = nullptr;
+  unsigned char* der = nullptr;
+  long der_length = 0;
+  const int read = PEM_read_bio(bio->get(), &name, &header, &der, &der_length);
+  std::unique_ptr<char, OpenSslBufferDeleter> owned_name(name), owned_header(header);
+  std::unique_ptr<unsigned char, OpenSslBufferDeleter> owned_der(der);
+  if (read != 1 || name == nullptr || std::string_view(name) != PEM_STRING_X509 ||
+      der_length <= 0) {
+    return BadInput("certificate is not a PEM X.509 certificate (expected -----BEGIN CERTIFICATE-----)");
+  }
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int digest_length = 0;
+  if (EVP_Digest(der, static_cast<size_t>(der_length), digest, &digest_length, EVP_sha256(),
+                 nullptr) != 1) {
+    return OpenSslError("EVP_Digest(SHA-256)");
+  }
+  return LowerHex(digest, digest_length);
+}
+
 absl::Status VerifyCertAgainstCa(std::string_view ca_pem, std::string_view cert_pem,
                                  absl::Time now) {
   absl::StatusOr<X509Ptr> ca = ParseCertPem(ca_pem, "CA certificate");

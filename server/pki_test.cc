@@ -422,6 +422,25 @@ TEST_F(PkiTest, FingerprintIsSha256OfDer) {
   absl::StatusOr<CertInfo> other = InspectCert(leaf->cert_pem);
   ASSERT_TRUE(other.ok()) << other.status();
   EXPECT_NE(other->fingerprint_sha256, info->fingerprint_sha256);
+
+  // The fast fingerprint (base64 only, no parse) is the same value for both certificates.
+  EXPECT_EQ(CertFingerprint(ca_.cert_pem).value_or(""), info->fingerprint_sha256);
+  EXPECT_EQ(CertFingerprint(leaf->cert_pem).value_or(""), other->fingerprint_sha256);
+}
+
+TEST_F(PkiTest, FastFingerprintRefusesWhatIsNotACertificate) {
+  for (const std::string& bad :
+       {std::string("garbage"), std::string(),
+        std::string("-----BEGIN CERTIFICATE-----\nAAAA!!!!\n-----END CERTIFICATE-----\n"),
+        std::string("-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n")}) {
+    absl::Status status = CertFingerprint(bad).status();
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_THAT(status.message(), HasSubstr("not a PEM X.509 certificate")) << bad;
+  }
+  absl::StatusOr<KeyAndCert> leaf = IssueClientCert(ca_, "u-a", kLeafLifetime);
+  ASSERT_TRUE(leaf.ok()) << leaf.status();
+  // A private key PEM is not a certificate either.
+  EXPECT_EQ(CertFingerprint(leaf->key_pem).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(PkiTest, ValidityWindowIsLifetimePlusClockSkew) {

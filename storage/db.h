@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -37,6 +38,9 @@ class Db;
 
 // A borrowed, cached prepared statement. Resets itself and clears its bindings when it
 // goes out of scope. Must not outlive the Db that made it.
+// A text or integer parameter value.
+using SqlValue = std::variant<std::string, int64_t>;
+
 class Stmt {
  public:
   Stmt(Stmt&& other) noexcept : db_(other.db_), stmt_(other.stmt_) { other.stmt_ = nullptr; }
@@ -67,6 +71,16 @@ class Stmt {
     int i = 0;
     BindOne(++i, head);
     for (const std::string& t : texts) BindOne(++i, t);
+    return *this;
+  }
+  // Resets the statement, then binds values (each a text or an integer) to parameters 1..n
+  // and tail after them, for statements whose key columns are known only at run time.
+  template <typename... Tail>
+  Stmt& BindValues(const std::vector<SqlValue>& values, const Tail&... tail) {
+    Reset();
+    int i = 0;
+    for (const SqlValue& v : values) std::visit([&](const auto& x) { BindOne(++i, x); }, v);
+    (BindOne(++i, tail), ...);
     return *this;
   }
   // Steps once: true when a row is available, false when done.

@@ -1,7 +1,10 @@
 #include "storage/stats.h"
 
 #include <algorithm>
+#include <optional>
+#include <string>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -290,47 +293,86 @@ const std::vector<CounterTable>& CounterTables() {
 
 }  // namespace
 
+namespace {
+
+// One row of a counter table or of its recount: the key values as text, and the counts.
+struct CounterRow {
+  std::vector<std::string> key;
+  std::vector<int64_t> counts;
+};
+
+// The next row of q (selected as CheckStatsCounters does), or nullopt at the end.
+absl::StatusOr<std::optional<CounterRow>> NextCounterRow(Stmt& q, const CounterTable& t) {
+  absl::StatusOr<bool> row = q.Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::nullopt;
+  CounterRow out;
+  int col = 0;
+  for (size_t i = 0; i < t.keys.size(); ++i) out.key.push_back(q.Text(col++));
+  for (size_t i = 0; i < t.counts.size(); ++i) out.counts.push_back(q.Int(col++));
+  return out;
+}
+
+}  // namespace
+
 absl::StatusOr<std::vector<std::string>> CheckStatsCounters(Db& db, size_t max_listed) {
   std::vector<std::string> problems;
   for (const CounterTable& t : CounterTables()) {
-    // Counter rows whose counts are all zero are the same as no row.
-    std::vector<std::string> keys, on, nonzero, differ, selected;
+    // Both sides in the same order of their keys (as text, compared bytewise, as std::string
+    // compares), merged in one pass: a sort of each side, never a join of one against the
+    // other, which at national size would not finish. Counter rows whose counts are all zero
+    // are the same as no row.
+    std::vector<std::string> selected, nonzero, order;
     for (const char* k : t.keys) {
-      keys.push_back(absl::StrCat("COALESCE(c.", k, ", r.", k, ")"));
-      on.push_back(absl::StrCat("c.", k, " = r.", k));
+      selected.push_back(absl::StrCat("CAST(", k, " AS TEXT)"));
+      order.push_back(std::to_string(selected.size()));
     }
     for (const char* n : t.counts) {
+      selected.push_back(n);
       nonzero.push_back(absl::StrCat(n, " != 0"));
-      differ.push_back(absl::StrCat("COALESCE(c.", n, ", 0) != COALESCE(r.", n, ", 0)"));
-      selected.push_back(absl::StrCat("COALESCE(c.", n, ", 0)"));
-      selected.push_back(absl::StrCat("COALESCE(r.", n, ", 0)"));
     }
-    absl::StatusOr<Stmt> q = db.Prepare(
-        absl::StrCat("SELECT ", absl::StrJoin(keys, ", "), ", ", absl::StrJoin(selected, ", "),
-                     " FROM (SELECT * FROM ", t.name, " WHERE ", absl::StrJoin(nonzero, " OR "),
-                     ") c FULL JOIN ", t.name, "_recount r ON ", absl::StrJoin(on, " AND "),
-                     " WHERE ", absl::StrJoin(differ, " OR ")));
-    if (!q.ok()) return q.status();
-    q->Bind();
+    auto side = [&](const std::string& from) -> absl::StatusOr<Stmt> {
+      absl::StatusOr<Stmt> q = db.Prepare(absl::StrCat(
+          "SELECT ", absl::StrJoin(selected, ", "), " FROM ", from, " WHERE ",
+          absl::StrJoin(nonzero, " OR "), " ORDER BY ", absl::StrJoin(order, ", ")));
+      if (q.ok()) q->Bind();
+      return q;
+    };
+    absl::StatusOr<Stmt> counters_q = side(t.name);
+    if (!counters_q.ok()) return counters_q.status();
+    absl::StatusOr<Stmt> rows_q = side(absl::StrCat(t.name, "_recount"));
+    if (!rows_q.ok()) return rows_q.status();
+    absl::StatusOr<std::optional<CounterRow>> counter = NextCounterRow(*counters_q, t);
+    absl::StatusOr<std::optional<CounterRow>> row = NextCounterRow(*rows_q, t);
+    const std::vector<int64_t> none(t.counts.size(), 0);
     while (true) {
-      absl::StatusOr<bool> row = q->Step();
+      if (!counter.ok()) return counter.status();
       if (!row.ok()) return row.status();
-      if (!*row) break;
-      if (problems.size() == max_listed) {
-        problems.push_back("... and more counter rows that differ");
-        return problems;
+      if (!counter->has_value() && !row->has_value()) break;
+      const bool take_counter = counter->has_value() && (!row->has_value() || (*counter)->key <= (*row)->key);
+      const bool take_row = row->has_value() && (!counter->has_value() || (*row)->key <= (*counter)->key);
+      const std::vector<std::string>& key = take_counter ? (*counter)->key : (*row)->key;
+      const std::vector<int64_t>& held = take_counter ? (*counter)->counts : none;
+      const std::vector<int64_t>& counted = take_row ? (*row)->counts : none;
+      if (held != counted) {
+        if (problems.size() == max_listed) {
+          problems.push_back("... and more counter rows that differ");
+          return problems;
+        }
+        std::vector<std::string> named_key, held_text, counted_text;
+        for (size_t i = 0; i < key.size(); ++i) {
+          named_key.push_back(absl::StrCat(t.keys[i], "='", key[i], "'"));
+        }
+        for (size_t i = 0; i < t.counts.size(); ++i) {
+          held_text.push_back(absl::StrCat(t.counts[i], "=", held[i]));
+          counted_text.push_back(absl::StrCat(t.counts[i], "=", counted[i]));
+        }
+        problems.push_back(absl::StrCat(t.name, " (", absl::StrJoin(named_key, " "),
+                                        "): the counters hold ", absl::StrJoin(held_text, " "),
+                                        ", the rows give ", absl::StrJoin(counted_text, " ")));
       }
-      std::vector<std::string> key;
-      int col = 0;
-      for (const char* k : t.keys) key.push_back(absl::StrCat(k, "='", q->Text(col++), "'"));
-      std::vector<std::string> counters, rows;
-      for (const char* n : t.counts) {
-        counters.push_back(absl::StrCat(n, "=", q->Int(col++)));
-        rows.push_back(absl::StrCat(n, "=", q->Int(col++)));
-      }
-      problems.push_back(absl::StrCat(t.name, " (", absl::StrJoin(key, " "),
-                                      "): the counters hold ", absl::StrJoin(counters, " "),
-                                      ", the rows give ", absl::StrJoin(rows, " ")));
+      if (take_counter) counter = NextCounterRow(*counters_q, t);
+      if (take_row) row = NextCounterRow(*rows_q, t);
     }
   }
   return problems;
@@ -352,29 +394,27 @@ const CounterTable& Table(std::string_view name) {
                        [&](const CounterTable& t) { return t.name == name; });
 }
 
+// A counter row's key value: integers stay integers, everything else is text.
+template <typename T>
+SqlValue KeyValueOf(const T& v) {
+  if constexpr (std::is_integral_v<T>) {
+    return static_cast<int64_t>(v);
+  } else {
+    return std::string(v);
+  }
+}
+
 // Adds n (and on_time, for a table that counts it) to the counter of table t whose key
-// columns hold key, in order; a counter that falls to zero is deleted. One row per statement,
-// so that SQLite needs no statement journal.
+// columns hold key, in order. The change is kept with the mutation's transaction and written
+// with its batch (CounterDeltas), where a counter that falls to zero is deleted.
 template <typename... Key>
 absl::Status Bump(WriteTxn& txn, const CounterTable& t, const std::tuple<Key...>& key, int64_t n,
                   int64_t on_time = 0) {
-  absl::StatusOr<Stmt> q = txn.db().Prepare(t.add);
-  if (!q.ok()) return q.status();
-  std::apply(
-      [&](const auto&... k) {
-        if (t.counts.size() == 2) {
-          q->Bind(k..., n, on_time);
-        } else {
-          q->Bind(k..., n);
-        }
-      },
-      key);
-  if (absl::Status st = q->Run(); !st.ok()) return st;
-  if (n >= 0) return absl::OkStatus();
-  absl::StatusOr<Stmt> drop = txn.db().Prepare(t.drop);
-  if (!drop.ok()) return drop.status();
-  std::apply([&](const auto&... k) { drop->Bind(k...); }, key);
-  return drop->Run();
+  std::vector<SqlValue> values;
+  values.reserve(sizeof...(Key));
+  std::apply([&](const auto&... k) { (values.push_back(KeyValueOf(k)), ...); }, key);
+  txn.counters().Add({&t.add, &t.drop, t.counts.size() == 2}, std::move(values), n, on_time);
+  return absl::OkStatus();
 }
 
 // The units an object counts under: '' and each distinct unit of its subjects (rows of

@@ -211,5 +211,60 @@ TEST_F(StatsUpkeepTest, AFailedMutationLeavesNoCount) {
   EXPECT_EQ(Counter("SELECT COUNT(*) FROM petitions"), 0);
 }
 
+// The recount finds each kind of difference between the counters and the rows, and lists
+// at most as many as asked.
+TEST_F(StatsUpkeepTest, TheRecountNamesEveryCounterRowThatDiffers) {
+  Write("two petitions", [&](WriteTxn& txn) -> absl::Status {
+    for (const PetitionRow& p :
+         {Petition("XF-2026-000001", "2026-03-02"), Petition("XF-2026-000002", "2026-03-05")}) {
+      if (absl::Status st = InsertPetition(txn, p); !st.ok()) return st;
+    }
+    return InsertSubject(txn, Subject("XF-2026-000001", 1, "甲"));
+  });
+  auto check = [&](size_t max_listed) {
+    return *store_->Read<std::vector<std::string>>(
+        [&](Db& db) { return CheckStatsCounters(db, max_listed); });
+  };
+  ASSERT_TRUE(check(20).empty());
+  // A count changed, a row lost, a row that counts nothing, and a row of all zeros (the same
+  // as no row, so not a difference).
+  ASSERT_TRUE(store_
+                  ->Apply(kWriter, "",
+                          [](WriteTxn& txn) -> absl::StatusOr<std::string> {
+                            if (absl::Status st = txn.db().Exec(
+                                    "UPDATE stats_petitions SET n = n + 5 WHERE unit = '' AND "
+                                    "grain = 'month';"
+                                    "DELETE FROM stats_petitions WHERE unit = '甲' AND "
+                                    "grain = 'day';"
+                                    "INSERT INTO stats_petitions VALUES ('丙', 'day', "
+                                    "'2026-03-09', 'CHANNEL_VISIT', 'CATEGORY_OTHER', '', 0, 2);"
+                                    "INSERT INTO stats_petitions VALUES ('丁', 'day', "
+                                    "'2026-03-09', 'CHANNEL_VISIT', 'CATEGORY_OTHER', '', 0, 0);");
+                                !st.ok())
+                              return st;
+                            return std::string();
+                          })
+                  .ok());
+  const std::vector<std::string> differ = check(20);
+  ASSERT_EQ(differ.size(), 3u) << ::testing::PrintToString(differ);
+  // In key order: unit '' before '丙' before '甲' (bytewise UTF-8).
+  EXPECT_EQ(differ[0],
+            "stats_petitions (unit='' grain='month' period='2026-03' channel='CHANNEL_LETTER' "
+            "category='CATEGORY_ACCUSATION' mode='' anonymous='0'): the counters hold n=7, the "
+            "rows give n=2");
+  EXPECT_EQ(differ[1],
+            "stats_petitions (unit='丙' grain='day' period='2026-03-09' channel='CHANNEL_VISIT' "
+            "category='CATEGORY_OTHER' mode='' anonymous='0'): the counters hold n=2, the rows "
+            "give n=0");
+  EXPECT_EQ(differ[2],
+            "stats_petitions (unit='甲' grain='day' period='2026-03-02' channel='CHANNEL_LETTER' "
+            "category='CATEGORY_ACCUSATION' mode='' anonymous='0'): the counters hold n=0, the "
+            "rows give n=1");
+  const std::vector<std::string> first = check(1);
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_EQ(first[0], differ[0]);
+  EXPECT_EQ(first[1], "... and more counter rows that differ");
+}
+
 }  // namespace
 }  // namespace jijian::storage

@@ -303,6 +303,7 @@ absl::Status Store::CommitBatch(const std::vector<Pending*>& batch) {
   Db& db = *writer_db_;
   const int64_t now_us = absl::ToUnixMicros(absl::Now());
   const int64_t seq_at_start = next_seq_;
+  CounterDeltas batch_counters, counters;
   absl::Status st = db.Exec("BEGIN IMMEDIATE");
   if (st.ok()) db.GuardTransaction();
   for (size_t i = 0; st.ok() && i < batch.size(); ++i) {
@@ -310,9 +311,11 @@ absl::Status Store::CommitBatch(const std::vector<Pending*>& batch) {
     const int64_t seq_before = next_seq_;
     st = db.Exec("SAVEPOINT mutation");
     if (!st.ok()) break;
-    p.result = RunOne(p, now_us);
+    counters.Clear();
+    p.result = RunOne(p, now_us, counters);
     if (p.result.ok()) {
       st = db.Exec("RELEASE mutation");
+      batch_counters.Merge(counters);
     } else {
       // Only this mutation's writes are undone; the rest of the batch goes on.
       next_seq_ = seq_before;
@@ -323,6 +326,9 @@ absl::Status Store::CommitBatch(const std::vector<Pending*>& batch) {
       }
     }
   }
+  // The counters of the mutations that succeeded, in the batch's transaction: they commit
+  // with it or not at all.
+  if (st.ok()) st = batch_counters.Flush(db);
   if (st.ok() && next_seq_ > seq_at_start) st = SignHead();
   if (st.ok()) st = db.Exec("COMMIT");
   if (!st.ok()) {
@@ -371,7 +377,7 @@ void Store::NoteWriteHealth(const absl::Status& batch_status) {
   }
 }
 
-absl::StatusOr<std::string> Store::RunOne(Pending& p, int64_t now_us) {
+absl::StatusOr<std::string> Store::RunOne(Pending& p, int64_t now_us, CounterDeltas& counters) {
   Db& db = *writer_db_;
   if (!p.request_id.empty()) {
     absl::StatusOr<Stmt> q =
@@ -387,7 +393,7 @@ absl::StatusOr<std::string> Store::RunOne(Pending& p, int64_t now_us) {
       return keyring_->Open({"requests", "result", row_id}, q->BlobAt(0));
     }
   }
-  WriteTxn txn(db, *keyring_, p.actor, p.request_id, now_us, next_seq_);
+  WriteTxn txn(db, *keyring_, p.actor, p.request_id, now_us, next_seq_, counters);
   absl::StatusOr<std::string> result = p.fn(txn);
   if (!result.ok() || p.request_id.empty()) return result;
   absl::StatusOr<std::string> sealed = keyring_->Seal(
@@ -399,6 +405,48 @@ absl::StatusOr<std::string> Store::RunOne(Pending& p, int64_t now_us) {
   ins->Bind(p.actor.user_id, p.request_id, Blob{*sealed}, now_us);
   if (absl::Status st = ins->Run(); !st.ok()) return st;
   return result;
+}
+
+void CounterDeltas::Add(const Table& table, std::vector<KeyValue> key, int64_t n,
+                        int64_t on_time) {
+  Sum& sum = rows_.try_emplace({table.add, std::move(key)}, Sum{table}).first->second;
+  sum.n += n;
+  sum.on_time += on_time;
+}
+
+void CounterDeltas::Merge(CounterDeltas& other) {
+  if (rows_.empty()) {
+    rows_.swap(other.rows_);
+    return;
+  }
+  for (auto& [key, sum] : other.rows_) {
+    Sum& into = rows_.try_emplace(key, Sum{sum.table}).first->second;
+    into.n += sum.n;
+    into.on_time += sum.on_time;
+  }
+  other.rows_.clear();
+}
+
+absl::Status CounterDeltas::Flush(Db& db) {
+  for (const auto& [key, sum] : rows_) {
+    if (sum.n == 0 && sum.on_time == 0) continue;
+    const std::vector<KeyValue>& values = key.second;
+    absl::StatusOr<Stmt> add = db.Prepare(*sum.table.add);
+    if (!add.ok()) return add.status();
+    if (sum.table.counts_on_time) {
+      add->BindValues(values, sum.n, sum.on_time);
+    } else {
+      add->BindValues(values, sum.n);
+    }
+    if (absl::Status st = add->Run(); !st.ok()) return st;
+    // A row whose count fell is deleted if it fell to zero (no row means zero).
+    if (sum.n >= 0 && sum.on_time >= 0) continue;
+    absl::StatusOr<Stmt> drop = db.Prepare(*sum.table.drop);
+    if (!drop.ok()) return drop.status();
+    if (absl::Status st = drop->BindValues(values).Run(); !st.ok()) return st;
+  }
+  rows_.clear();
+  return absl::OkStatus();
 }
 
 absl::StatusOr<WrappedKey> Store::NewDataKey(KeyDomain domain) const {

@@ -7,10 +7,13 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
+#include <variant>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -40,22 +43,63 @@ struct EventInput {
   std::string reason;
 };
 
+// Changes to the statistics counters (storage/stats.h) that mutations make, summed per counter
+// row, so that a batch writes each row it touches once, just before it commits, instead of
+// once per change. Every event of a registration moves a dozen counter rows, and the
+// registrations of one batch mostly move the same ones (the same day, month and unit).
+class CounterDeltas {
+ public:
+  // One key value of a counter row: text, or an integer.
+  using KeyValue = SqlValue;
+  // A counter table's statements: add binds the key columns then the count columns (one, or
+  // two when on_time is counted) and adds them to the row, creating it; drop binds the key
+  // columns and deletes the row if its count is 0. Both must outlive this object.
+  struct Table {
+    const std::string* add;
+    const std::string* drop;
+    bool counts_on_time;
+  };
+  void Add(const Table& table, std::vector<KeyValue> key, int64_t n, int64_t on_time);
+  // Moves every change of other into this one; other is left empty.
+  void Merge(CounterDeltas& other);
+  // Writes the summed changes through db (a row whose changes sum to nothing is not written),
+  // and empties this object.
+  absl::Status Flush(Db& db);
+  bool empty() const { return rows_.empty(); }
+  void Clear() { rows_.clear(); }
+
+ private:
+  struct Sum {
+    Table table;
+    int64_t n = 0;
+    int64_t on_time = 0;
+  };
+  // Keyed by the table's add statement and the row's key values: the order in which rows are
+  // written is fixed by what changed, not by the order of the changes.
+  std::map<std::pair<const std::string*, std::vector<KeyValue>>, Sum> rows_;
+};
+
 // The view a mutation has of its transaction. Valid only during the mutation's run on the
 // writer thread.
 class WriteTxn {
  public:
   WriteTxn(Db& db, const Keyring& keyring, const Actor& actor, const std::string& request_id,
-           int64_t now_us, int64_t& next_seq)
+           int64_t now_us, int64_t& next_seq, CounterDeltas& counters)
       : db_(db),
         keyring_(keyring),
         actor_(actor),
         request_id_(request_id),
         now_us_(now_us),
-        next_seq_(next_seq) {}
+        next_seq_(next_seq),
+        counters_(counters) {}
 
   Db& db() { return db_; }
   const Keyring& keyring() const { return keyring_; }
   const Actor& actor() const { return actor_; }
+  // The mutation's counter changes: written with its batch if the mutation succeeds,
+  // dropped with its writes if it fails. The counter tables are not up to date until the
+  // batch commits, so a mutation must not read them.
+  CounterDeltas& counters() { return counters_; }
   // The transaction's time, unix microseconds (one value per batch).
   int64_t now_us() const { return now_us_; }
 
@@ -74,6 +118,7 @@ class WriteTxn {
   const std::string& request_id_;
   int64_t now_us_;
   int64_t& next_seq_;
+  CounterDeltas& counters_;
 };
 
 // A mutation's body: writes its rows and its event through txn and returns the result
@@ -175,7 +220,7 @@ class Store {
   static absl::Status WriteNotStored(const absl::Status& cause);
   // Logs when writes start failing and when they succeed again.
   void NoteWriteHealth(const absl::Status& batch_status);
-  absl::StatusOr<std::string> RunOne(Pending& p, int64_t now_us);
+  absl::StatusOr<std::string> RunOne(Pending& p, int64_t now_us, CounterDeltas& counters);
   // Has every commit of the writer connection report the log's size, so that the log is
   // copied back by checkpoint_thread_ instead of on the writer's time.
   void InstallWalHook();

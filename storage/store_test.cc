@@ -259,6 +259,139 @@ TEST_F(StoreTest, FailingMutationRollsBackAloneWithinItsBatch) {
   EXPECT_EQ(max_seq, 4);
 }
 
+// A counter table of the test's own, kept through WriteTxn::counters() as the statistics
+// counters are (storage/stats.cc).
+const std::string kCountAdd =
+    "INSERT INTO test_counts(k, g, n) VALUES (?, ?, ?) "
+    "ON CONFLICT(k, g) DO UPDATE SET n = n + excluded.n";
+const std::string kCountDrop = "DELETE FROM test_counts WHERE k = ? AND g = ? AND n = 0";
+const CounterDeltas::Table kCounts{&kCountAdd, &kCountDrop, false};
+
+MutationFn Count(std::vector<std::pair<std::string, int64_t>> changes, bool fail = false) {
+  return [changes, fail](WriteTxn& txn) -> absl::StatusOr<std::string> {
+    for (const auto& [key, n] : changes) txn.counters().Add(kCounts, {key, int64_t{7}}, n, 0);
+    if (fail) return absl::InvalidArgumentError("field x: rejected by the test");
+    return std::string();
+  };
+}
+
+// The counts of test_counts, "key=n" sorted by key.
+std::vector<std::string> Counts(Store& store) {
+  return *store.Read<std::vector<std::string>>([](Db& db) {
+    return db.Prepare("SELECT k, g, n FROM test_counts ORDER BY k")
+        ->Collect<std::string>([](const Stmt& q) {
+          return q.Text(0) + "/" + q.Text(1) + "=" + std::to_string(q.Int(2));
+        });
+  });
+}
+
+// Runs fns as one batch: a first mutation holds the writer (and runs first) while they queue.
+std::vector<absl::Status> RunAsOneBatch(Store& store, MutationFn first,
+                                        std::vector<MutationFn> fns) {
+  absl::Notification entered, release;
+  std::thread blocker([&] {
+    EXPECT_TRUE(store
+                    .Apply(kAdmin, "",
+                           [&](WriteTxn& txn) -> absl::StatusOr<std::string> {
+                             entered.Notify();
+                             release.WaitForNotification();
+                             return first(txn);
+                           })
+                    .ok());
+  });
+  entered.WaitForNotification();
+  std::vector<absl::Status> results(fns.size());
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < fns.size(); ++i) {
+    threads.emplace_back([&, i] { results[i] = store.Apply(kAdmin, "", fns[i]).status(); });
+    // One at a time, so that they queue (and run) in order.
+    while (store.TEST_queue_length() < i + 1) absl::SleepFor(absl::Milliseconds(1));
+  }
+  const int64_t batches_before = store.stats().batches;
+  release.Notify();
+  blocker.join();
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(store.stats().batches - batches_before, 2) << "the mutations did not share a batch";
+  return results;
+}
+
+// Creates test_counts (no row may be created below zero), and test_writes, which counts the
+// rows written to it.
+void CreateCounts(Store& store) {
+  ASSERT_TRUE(store
+                  .Apply(kAdmin, "",
+                         [](WriteTxn& txn) -> absl::StatusOr<std::string> {
+                           if (absl::Status st = txn.db().Exec(
+                                   "CREATE TABLE test_counts(k TEXT, g INTEGER, "
+                                   "n INTEGER NOT NULL, PRIMARY KEY (k, g));"
+                                   "CREATE TRIGGER test_neg AFTER INSERT ON test_counts "
+                                   "WHEN NEW.n < 0 BEGIN SELECT RAISE(ABORT, 'below zero'); END;"
+                                   "CREATE TABLE test_writes(n INTEGER); "
+                                   "INSERT INTO test_writes VALUES (0);"
+                                   "CREATE TRIGGER test_ins AFTER INSERT ON test_counts BEGIN "
+                                   "UPDATE test_writes SET n = n + 1; END;"
+                                   "CREATE TRIGGER test_upd AFTER UPDATE ON test_counts BEGIN "
+                                   "UPDATE test_writes SET n = n + 1; END;");
+                               !st.ok())
+                             return st;
+                           return std::string();
+                         })
+                  .ok());
+}
+
+int64_t CounterWrites(Store& store) {
+  return *store.Read<int64_t>([](Db& db) -> absl::StatusOr<int64_t> {
+    return db.QueryInt("SELECT n FROM test_writes")->value_or(-1);
+  });
+}
+
+TEST_F(StoreTest, CounterChangesAreSummedPerBatchAndFollowTheirMutations) {
+  std::unique_ptr<Store> store = *Store::Create(options_, TestKek());
+  CreateCounts(*store);
+  ASSERT_TRUE(store->Apply(kAdmin, "", Count({{"gone", 1}, {"kept", 2}})).ok());
+  ASSERT_EQ(Counts(*store), (std::vector<std::string>{"gone/7=1", "kept/7=2"}));
+  ASSERT_EQ(CounterWrites(*store), 2);
+
+  std::vector<absl::Status> results =
+      RunAsOneBatch(*store, Count({{"a", 1}}),
+                    {Count({{"a", 1}, {"b", 1}}, /*fail=*/true),  // rolled back with its rows
+                     Count({{"a", 1}, {"zero", 1}, {"zero", -1}}),  // sums to no change
+                     Count({{"gone", -1}}),  // falls to zero: the row is deleted
+                     Count({{"kept", -1}}), Count({{"a", 1}})});
+  EXPECT_EQ(results[0].code(), absl::StatusCode::kInvalidArgument);
+  for (size_t i = 1; i < results.size(); ++i) EXPECT_TRUE(results[i].ok()) << i << results[i];
+  EXPECT_EQ(Counts(*store), (std::vector<std::string>{"a/7=3", "kept/7=1"}));
+  // One write for the first mutation's batch ("a"), and one per row that changed in the
+  // second: "a" (three changes), "gone" and "kept"; "zero" summed to nothing. Row by row
+  // it would have been seven.
+  EXPECT_EQ(CounterWrites(*store), 2 + 1 + 3);
+}
+
+TEST_F(StoreTest, ABatchWhoseCountersCannotBeWrittenIsRetriedOneMutationAtATime) {
+  std::unique_ptr<Store> store = *Store::Create(options_, TestKek());
+  CreateCounts(*store);
+  // The second mutation's counter would be created below zero: the batch's counters fail
+  // when written, after every mutation ran. Only that mutation may fail, with its user row.
+  MutationFn bad = [](WriteTxn& txn) -> absl::StatusOr<std::string> {
+    absl::StatusOr<std::string> user = AddUser("bad")(txn);
+    if (!user.ok()) return user;
+    return Count({{"never", -1}})(txn);
+  };
+  MutationFn good = [](WriteTxn& txn) -> absl::StatusOr<std::string> {
+    absl::StatusOr<std::string> user = AddUser("good")(txn);
+    if (!user.ok()) return user;
+    return Count({{"a", 1}})(txn);
+  };
+  std::vector<absl::Status> results = RunAsOneBatch(*store, Count({{"a", 1}}), {good, bad});
+  EXPECT_TRUE(results[0].ok()) << results[0];
+  EXPECT_FALSE(results[1].ok());
+  EXPECT_EQ(Counts(*store), (std::vector<std::string>{"a/7=2"}));
+  EXPECT_EQ(CountUsers(*store, "user_id='good'"), 1);
+  EXPECT_EQ(CountUsers(*store, "user_id='bad'"), 0);
+  // The log holds the events of the stored mutations only, gap-free.
+  EXPECT_EQ(*store->Read<int64_t>([](Db& db) { return AuditLogSize(db); }), 1);
+}
+
 TEST_F(StoreTest, RetryWithSameRequestIdReturnsFirstResultAndRunsOnce) {
   std::unique_ptr<Store> store = *Store::Create(options_, TestKek());
   std::atomic<int> runs{0};

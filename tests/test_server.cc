@@ -10,6 +10,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -31,8 +32,11 @@ std::string NewTempPath(const std::string& stem) {
   static std::atomic<int> counter{0};
   std::string base = ::testing::TempDir();
   if (base.empty() || base.back() != '/') base += '/';
+  // The pid and a counter keep paths of one run apart; a random part keeps them apart from
+  // what an earlier process of the same pid left behind (a killed run does not clean up).
+  static const uint32_t salt = std::random_device{}();
   return base + "jijian-" + stem + "-" + std::to_string(::getpid()) + "-" +
-         std::to_string(counter++);
+         std::to_string(salt) + "-" + std::to_string(counter++);
 }
 
 std::string ReadFile(const std::string& path) {
