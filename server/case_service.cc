@@ -1,11 +1,12 @@
 #include "server/case_service.h"
 
+#include "server/disposition_service.h"
 #include "server/domain/calendar.h"
 #include "server/domain/case_rules.h"
 #include "server/domain/lead_rules.h"
 #include "server/domain/petition_validate.h"
+#include "server/domain/request_validate.h"
 #include "server/domain/validate.h"
-#include "server/disposition_service.h"
 #include "server/lead_codec.h"
 #include "server/petition_codec.h"
 #include "storage/cases.h"
@@ -195,10 +196,7 @@ grpc::Status CaseServiceImpl::FileCase(grpc::ServerContext* ctx, const v1::FileC
                                        v1::CaseResponse* resp) {
   absl::StatusOr<Caller> caller = deps_.auth->Authorize(*ctx, Rpc("FileCase"));
   if (!caller.ok()) return ToGrpcStatus(caller.status());
-  absl::Status st = domain::CheckRequestId(req->request_id());
-  if (st.ok()) st = domain::CheckObjectId("lead_id", "XS", req->lead_id());
-  if (st.ok()) st = domain::CheckText("reason", req->reason(), domain::kMaxReasonChars, true, true);
-  if (!st.ok()) return ToGrpcStatus(st);
+  if (absl::Status st = domain::ValidateFileCase(*req); !st.ok()) return ToGrpcStatus(st);
   const ServiceDeps deps = deps_;
   const Caller who = *caller;
   const v1::FileCaseRequest request = *req;

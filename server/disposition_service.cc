@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "server/disposition_codec.h"
@@ -10,6 +11,7 @@
 #include "server/domain/four_forms.h"
 #include "server/domain/id_number.h"
 #include "server/domain/petition_validate.h"
+#include "server/domain/request_validate.h"
 #include "server/domain/validate.h"
 #include "server/lead_codec.h"
 #include "server/petition_codec.h"
@@ -40,7 +42,6 @@ using dispositions::SubjectOf;
 using dispositions::ToProto;
 constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 500;
-constexpr int kMaxMeasures = 8;
 constexpr int kMaxEndingWithinDays = 3660;
 
 std::string Rpc(const char* method) { return std::string(kService) + method; }
@@ -76,37 +77,6 @@ absl::Status AddHistory(storage::WriteTxn& txn, const DispositionRow& r, const s
   }
   return storage::AddDispositionHistory(
       txn, {r.id, *next, kind, date, txn.actor().user_id, r.measures, sealed});
-}
-
-absl::StatusOr<std::vector<std::string>> CheckMeasureList(
-    const google::protobuf::RepeatedPtrField<std::string>& measures) {
-  if (measures.empty()) {
-    return absl::InvalidArgumentError("measure: at least one measure is required");
-  }
-  if (measures.size() > kMaxMeasures) {
-    return absl::InvalidArgumentError("measure: at most " + std::to_string(kMaxMeasures) +
-                                      " measures in one decision");
-  }
-  return std::vector<std::string>(measures.begin(), measures.end());
-}
-
-absl::StatusOr<std::string> CheckDisciplines(
-    const google::protobuf::RepeatedField<int>& disciplines) {
-  if (disciplines.empty()) {
-    return absl::InvalidArgumentError(
-        "discipline: at least one of political, organizational, integrity, mass, work, life");
-  }
-  std::set<int> seen;
-  std::vector<std::string> names;
-  for (int d : disciplines) {
-    if (d == v1::DISCIPLINE_UNSPECIFIED || !v1::Discipline_IsValid(d)) {
-      return absl::InvalidArgumentError(
-          "discipline: must be among political, organizational, integrity, mass, work, life");
-    }
-    if (!seen.insert(d).second) return absl::InvalidArgumentError("discipline: listed twice");
-    names.push_back(v1::Discipline_Name(static_cast<v1::Discipline>(d)));
-  }
-  return absl::StrJoin(names, ",");
 }
 
 absl::Status CheckStep(const std::string& request_id, const std::string& id, int64_t version) {
@@ -234,49 +204,16 @@ grpc::Status DispositionServiceImpl::RecordDisposition(grpc::ServerContext* ctx,
                                                        v1::DispositionResponse* resp) {
   absl::StatusOr<Caller> caller = deps_.auth->Authorize(*ctx, Rpc("RecordDisposition"));
   if (!caller.ok()) return ToGrpcStatus(caller.status());
-  absl::Status st = domain::CheckRequestId(req->request_id());
-  const bool is_case = req->object_id().rfind("LA-", 0) == 0;
-  if (st.ok()) {
-    st = domain::CheckObjectId("object_id", is_case ? "LA" : "XS", req->object_id());
-    if (!st.ok()) {
-      st = absl::InvalidArgumentError(
-          "object_id: must be a lead (XS-YYYY-NNNNNN) or a case "
-          "(LA-YYYY-NNNNNN)");
-    }
-  }
-  if (st.ok() && req->subject_index() < 1 && req->subject_id_number().empty())
-    st = absl::InvalidArgumentError(
-        "subject_index (--subject-id): required, the person's number in the matter (1, 2, ...) "
-        "or their ID number");
-  if (st.ok() && req->subject_index() > 0 && !req->subject_id_number().empty())
-    st = absl::InvalidArgumentError(
-        "subject_index (--subject-id): give the person's number or their ID number, not both");
-  if (st.ok() && !req->subject_id_number().empty())
-    st = domain::CheckIdNumber("subject_id_number (--subject-id)", req->subject_id_number(),
-                               Today());
-  absl::StatusOr<std::vector<std::string>> codes = CheckMeasureList(req->measures());
-  if (st.ok() && !codes.ok()) st = codes.status();
-  absl::StatusOr<std::string> disciplines = CheckDisciplines(req->disciplines());
-  if (st.ok() && !disciplines.ok()) st = disciplines.status();
-  if (st.ok() && req->decided_date().empty())
-    st = absl::InvalidArgumentError(
-        "decided_date (--decided): required, the date of the decision (YYYY-MM-DD)");
-  absl::StatusOr<absl::CivilDay> decided =
-      domain::DateNotInFuture("decided_date (--decided)", req->decided_date(), Today());
-  if (st.ok() && !decided.ok()) st = decided.status();
-  if (st.ok() && (req->probation_months() < 0 || req->probation_months() > 24))
-    st = absl::InvalidArgumentError("probation_months: must be 12 or 24 (留党察看)");
-  if (st.ok())
-    st = domain::CheckCombination(*deps_.measures, *codes, is_case, req->probation_months());
-  if (st.ok()) st = domain::CheckText("reason", req->reason(), domain::kMaxReasonChars, true, true);
-  if (!st.ok()) return ToGrpcStatus(st);
+  absl::StatusOr<domain::DispositionDecision> decision =
+      domain::ValidateRecordDisposition(*req, *deps_.measures, Today());
+  if (!decision.ok()) return ToGrpcStatus(decision.status());
 
   const ServiceDeps deps = deps_;
   const Caller who = *caller;
   const v1::RecordDispositionRequest request = *req;
-  const std::vector<std::string> measure_codes = *codes;
-  const std::string discipline_names = *disciplines;
-  const std::string decided_day = FormatDate(*decided);
+  const std::vector<std::string> measure_codes = decision->measure_codes;
+  const std::string discipline_names = decision->disciplines;
+  const std::string decided_day = FormatDate(decision->decided);
   return RunMutation(
       deps_, *caller, req->request_id(),
       [deps, who, request, measure_codes, discipline_names,
@@ -531,7 +468,7 @@ grpc::Status DispositionServiceImpl::DecideAppeal(grpc::ServerContext* ctx,
     st = absl::InvalidArgumentError("measure: only a changed outcome takes new measures");
   std::vector<std::string> codes;
   if (st.ok() && req->outcome() == v1::APPEAL_CHANGED) {
-    absl::StatusOr<std::vector<std::string>> c = CheckMeasureList(req->measures());
+    absl::StatusOr<std::vector<std::string>> c = domain::CheckMeasureList(req->measures());
     if (!c.ok())
       st = c.status();
     else
@@ -569,7 +506,7 @@ grpc::Status DispositionServiceImpl::DecideAppeal(grpc::ServerContext* ctx,
                 if (absl::Status st = domain::CheckCombination(*deps.measures, codes, m.is_case,
                                                                request.probation_months());
                     !st.ok())
-                  return st;
+                  return absl::Status(st.code(), absl::StrCat("measure: ", st.message()));
                 // The period still runs from the original decision date (the change replaces
                 // the measures, not the day they were imposed).
                 if (absl::Status st = Derive(*deps.measures, codes, request.probation_months(), r);

@@ -10,6 +10,7 @@
 #include "server/domain/id_number.h"
 #include "server/domain/lead_rules.h"
 #include "server/domain/petition_validate.h"
+#include "server/domain/request_validate.h"
 #include "server/domain/roles.h"
 #include "server/domain/validate.h"
 #include "server/lead_codec.h"
@@ -151,26 +152,9 @@ grpc::Status LeadServiceImpl::RegisterLead(grpc::ServerContext* ctx,
   absl::StatusOr<Caller> caller = deps_.auth->Authorize(*ctx, Rpc("RegisterLead"));
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   const absl::CivilDay today = Today();
-  absl::Status st = domain::CheckRequestId(req->request_id());
-  const bool from_petition = !req->petition_id().empty();
-  if (st.ok() && from_petition) {
-    st = domain::CheckObjectId("petition_id", "XF", req->petition_id());
-    if (st.ok() && (req->source() != v1::LEAD_SOURCE_UNSPECIFIED || !req->subjects().empty() ||
-                    !req->summary().empty())) {
-      st = absl::InvalidArgumentError(
-          "petition_id: a lead from a petition takes its source, subjects and summary from it");
-    }
-  } else if (st.ok()) {
-    if (req->source() == v1::LEAD_SOURCE_UNSPECIFIED || req->source() == v1::LEAD_SOURCE_PETITION ||
-        !v1::LeadSource_IsValid(req->source())) {
-      st = absl::InvalidArgumentError(
-          "source: must be one of inspection-tour, audit, supervision, agency, self-report "
-          "(or give petition_id)");
-    }
-    if (st.ok()) st = domain::CheckSubjects(req->subjects(), today);
-    if (st.ok()) st = domain::CheckText("summary", req->summary(), domain::kMaxSummaryChars, true);
+  if (absl::Status st = domain::ValidateRegisterLead(*req, today); !st.ok()) {
+    return ToGrpcStatus(st);
   }
-  if (!st.ok()) return ToGrpcStatus(st);
   const ServiceDeps deps = deps_;
   const v1::RegisterLeadRequest request = *req;
   return RunMutation(

@@ -9,10 +9,11 @@ corpus="$here/corpus"
 mkdir -p "$corpus/request_validation" "$corpus/audit_event" "$corpus/proof_verify"
 
 # mode byte (hex) then a message in protobuf text format, encoded to wire bytes.
+# The message is defined in jijian/v1/<file>.proto (petition unless a fourth argument says).
 encode() {
-  local out=$1 mode=$2 type=$3
+  local out=$1 mode=$2 type=$3 file=${4:-petition}
   { printf "\\x$mode"; protoc -I "$proto_dir" --encode="jijian.v1.$type" \
-      "$proto_dir/jijian/v1/petition.proto"; } > "$out"
+      "$proto_dir/jijian/v1/$file.proto"; } > "$out"
 }
 
 rv="$corpus/request_validation"
@@ -35,6 +36,26 @@ PB
 encode "$rv/seed-decide-duplicate" 01 DecidePetitionRequest <<'PB'
 request_id: "r2" id: "XF-2026-000002" expected_version: 1 mode: HANDLING_DUPLICATE
 reason: "重复件" duplicate_of: "XF-2026-000001"
+PB
+encode "$rv/seed-lead-from-petition" 04 RegisterLeadRequest lead <<'PB'
+request_id: "lead-1" petition_id: "XF-2026-000001"
+PB
+encode "$rv/seed-lead-audit" 04 RegisterLeadRequest lead <<'PB'
+request_id: "lead-2" source: LEAD_SOURCE_AUDIT summary: "审计发现的问题"
+subjects { name: "李四" unit: "某县财政局" rank: "section" id_number: "11010519491231002X" }
+PB
+encode "$rv/seed-disposition-probation" 05 RecordDispositionRequest disposition <<'PB'
+request_id: "d-1" object_id: "LA-2026-000001" subject_index: 1
+measures: "party-probation" measures: "gov-demotion" probation_months: 12
+disciplines: DISCIPLINE_INTEGRITY disciplines: DISCIPLINE_WORK
+decided_date: "2026-11-20" reason: "违反廉洁纪律"
+PB
+encode "$rv/seed-disposition-talk-by-id" 05 RecordDispositionRequest disposition <<'PB'
+request_id: "d-2" object_id: "XS-2026-000001" subject_id_number: "11010519491231002X"
+measures: "reminder-talk" disciplines: DISCIPLINE_WORK decided_date: "2026-11-01" reason: "谈话提醒"
+PB
+encode "$rv/seed-file-case" 06 FileCaseRequest case <<'PB'
+request_id: "c-1" lead_id: "XS-2026-000001" reason: "初核后立案"
 PB
 
 python3 - "$corpus" <<'PY'

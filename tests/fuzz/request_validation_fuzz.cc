@@ -4,9 +4,13 @@
 //   1  DecidePetitionRequest wire bytes   -> ValidateDecide
 //   2  one length-prefixed string         -> every text, id, date, role and code check
 //   3  measure codes, case filed, probation -> CheckCombination, DeriveForm, LongestPeriod
+//   4  RegisterLeadRequest wire bytes       -> ValidateRegisterLead
+//   5  RecordDispositionRequest wire bytes  -> ValidateRecordDisposition (built-in measures)
+//   6  FileCaseRequest wire bytes           -> ValidateFileCase
 // Properties: no crash or sanitizer report on any input; what a validator accepts really
 // has the shape it promises (valid UTF-8 within bounds, dates that print back to the same
 // text, ids that format back to themselves, role lists that round-trip).
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -16,12 +20,16 @@
 #include "absl/status/status.h"
 #include "absl/time/civil_time.h"
 #include "google/protobuf/stubs/logging.h"
+#include "jijian/v1/case.pb.h"
+#include "jijian/v1/disposition.pb.h"
+#include "jijian/v1/lead.pb.h"
 #include "jijian/v1/petition.pb.h"
 #include "server/domain/calendar.h"
 #include "server/domain/id_number.h"
 #include "server/domain/measures.h"
 #include "server/domain/petition_rules.h"
 #include "server/domain/petition_validate.h"
+#include "server/domain/request_validate.h"
 #include "server/domain/roles.h"
 #include "server/domain/validate.h"
 #include "storage/receipt.h"
@@ -252,12 +260,109 @@ void FuzzMeasures(FuzzInput& in) {
   }
 }
 
+// What an accepted list of subjects must be.
+void RequireSubjects(const google::protobuf::RepeatedPtrField<v1::Subject>& subjects) {
+  Require(subjects.size() >= 1 && static_cast<size_t>(subjects.size()) <= d::kMaxSubjects,
+          "accepted a wrong number of subjects");
+  for (const v1::Subject& s : subjects) {
+    RequireText(s.name(), d::kMaxNameChars, false);
+    RequireText(s.unit(), d::kMaxUnitChars, false);
+    Require(!s.name().empty() && !s.unit().empty(), "accepted subject lacks name or unit");
+    if (!s.id_number().empty()) {
+      Require(s.id_number().size() == 18, "accepted subject ID number is not 18 characters");
+    }
+  }
+}
+
+void FuzzRegisterLead(std::string_view bytes) {
+  v1::RegisterLeadRequest req;
+  if (!req.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) return;
+  if (!d::ValidateRegisterLead(req, kToday).ok()) return;
+  Require(d::CheckRequestId(req.request_id()).ok(), "accepted request_id fails its own check");
+  if (!req.petition_id().empty()) {
+    Require(d::CheckObjectId("petition_id", "XF", req.petition_id()).ok(),
+            "accepted petition_id fails its own check");
+    Require(req.source() == v1::LEAD_SOURCE_UNSPECIFIED && req.subjects().empty() &&
+                req.summary().empty(),
+            "accepted a lead from a petition that brings its own source, subjects or summary");
+  } else {
+    Require(v1::LeadSource_IsValid(req.source()) && req.source() != v1::LEAD_SOURCE_UNSPECIFIED &&
+                req.source() != v1::LEAD_SOURCE_PETITION,
+            "accepted a lead without a valid source of its own");
+    RequireSubjects(req.subjects());
+    RequireText(req.summary(), d::kMaxSummaryChars, false);
+    Require(!req.summary().empty(), "accepted a lead without a summary");
+  }
+  v1::RegisterLeadRequest again;
+  Require(again.ParseFromString(req.SerializeAsString()) &&
+              d::ValidateRegisterLead(again, kToday).ok(),
+          "re-serialised lead request no longer validates");
+}
+
+void FuzzRecordDisposition(std::string_view bytes) {
+  v1::RecordDispositionRequest req;
+  if (!req.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) return;
+  const d::MeasureTable& table = d::MeasureTable::BuiltIn();
+  absl::StatusOr<d::DispositionDecision> decision = d::ValidateRecordDisposition(req, table, kToday);
+  if (!decision.ok()) {
+    // Bad fields are INVALID_ARGUMENT; forms 2-4 on a lead are FAILED_PRECONDITION (a case
+    // must be filed first). Either way the message names the field.
+    Require(decision.status().code() == absl::StatusCode::kInvalidArgument ||
+                decision.status().code() == absl::StatusCode::kFailedPrecondition,
+            "a refused disposition is neither INVALID_ARGUMENT nor FAILED_PRECONDITION");
+    Require(decision.status().message().find(':') != std::string_view::npos,
+            "a refused disposition does not name its field");
+    return;
+  }
+  Require(d::CheckRequestId(req.request_id()).ok(), "accepted request_id fails its own check");
+  Require(d::CheckObjectId("object_id", decision->is_case ? "LA" : "XS", req.object_id()).ok(),
+          "accepted object_id is neither a lead nor a case");
+  Require((req.subject_index() > 0) != !req.subject_id_number().empty(),
+          "accepted a person named both ways or neither");
+  if (!req.subject_id_number().empty()) {
+    Require(d::CheckIdNumber("id", req.subject_id_number(), kToday).ok(),
+            "accepted a bad subject ID number");
+  }
+  Require(decision->measure_codes.size() >= 1 &&
+              decision->measure_codes.size() <= static_cast<size_t>(d::kMaxMeasures) &&
+              std::equal(decision->measure_codes.begin(), decision->measure_codes.end(),
+                         req.measures().begin(), req.measures().end()),
+          "accepted measures differ from the request's or are too many");
+  Require(d::CheckCombination(table, decision->measure_codes, decision->is_case,
+                              req.probation_months())
+              .ok(),
+          "accepted a combination CheckCombination refuses");
+  absl::StatusOr<int> form = d::DeriveForm(table, decision->measure_codes);
+  Require(form.ok() && *form >= 1 && *form <= 4, "accepted measures have no form 1..4");
+  Require(decision->is_case || *form == 1, "accepted forms 2-4 on a lead");
+  const size_t names = static_cast<size_t>(
+      std::count(decision->disciplines.begin(), decision->disciplines.end(), ',') + 1);
+  Require(!req.disciplines().empty() && names == static_cast<size_t>(req.disciplines_size()),
+          "accepted disciplines do not match the request's");
+  Require(decision->decided <= kToday && decision->decided.year() >= 2000 &&
+              d::FormatDate(decision->decided) == req.decided_date(),
+          "accepted decided_date is not a past date since 2000 as given");
+  RequireText(req.reason(), d::kMaxReasonChars, true);
+  Require(!req.reason().empty(), "accepted a disposition without a reason");
+}
+
+void FuzzFileCase(std::string_view bytes) {
+  v1::FileCaseRequest req;
+  if (!req.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) return;
+  if (!d::ValidateFileCase(req).ok()) return;
+  Require(d::CheckRequestId(req.request_id()).ok(), "accepted request_id fails its own check");
+  Require(d::CheckObjectId("lead_id", "XS", req.lead_id()).ok(),
+          "accepted lead_id fails its own check");
+  RequireText(req.reason(), d::kMaxReasonChars, true);
+  Require(!req.reason().empty(), "accepted a filing without a reason");
+}
+
 }  // namespace
 }  // namespace jijian::fuzz
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   jijian::fuzz::FuzzInput in(data, size);
-  switch (in.Byte() % 4) {
+  switch (in.Byte() % 7) {
     case 0:
       jijian::fuzz::FuzzRegister(in.Rest());
       break;
@@ -267,8 +372,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 2:
       jijian::fuzz::FuzzStrings(in);
       break;
-    default:
+    case 3:
       jijian::fuzz::FuzzMeasures(in);
+      break;
+    case 4:
+      jijian::fuzz::FuzzRegisterLead(in.Rest());
+      break;
+    case 5:
+      jijian::fuzz::FuzzRecordDisposition(in.Rest());
+      break;
+    default:
+      jijian::fuzz::FuzzFileCase(in.Rest());
       break;
   }
   return 0;
