@@ -1,6 +1,7 @@
 // Problem leads (问题线索) end to end over real mutual TLS, each step by a user of the
 // right role: petition → lead → inquiry → verification, approvals by a leader who did not
 // propose, recusal, need to know, the 第二十二条 report, deadlines in working days.
+#include "server/domain/calendar.h"
 #include "tests/lead_fixture.h"
 
 namespace jijian::testing {
@@ -34,9 +35,14 @@ TEST_F(LeadTest, PetitionToLeadToInquiryToVerificationToCaseFiling) {
   EXPECT_EQ(approved.state(), v1::LEAD_INQUIRY);
   v1::Lead sent;
   ASSERT_TRUE(NoteCall(*insp1_, id, "sent", &sent).ok());
-  // Sent Mon 2026-11-30: 15 working days later is Mon 2026-12-21.
+  // Sent today (where the commission works): the reply is due 15 working days later. The
+  // calendar's arithmetic is checked in calendar_test; this checks that the service counts
+  // 15 of them from the day of sending (on 2026-11-30, that was Mon 2026-12-21).
+  const server::domain::WorkCalendar& calendar = server::domain::WorkCalendar::BuiltIn();
+  const absl::CivilDay today = *server::domain::ParseDate("today", TodayText());
   ASSERT_NE(FindDeadline(sent, "inquiry_reply"), nullptr);
-  EXPECT_EQ(FindDeadline(sent, "inquiry_reply")->due_date(), "2026-12-21");
+  EXPECT_EQ(FindDeadline(sent, "inquiry_reply")->due_date(),
+            server::domain::FormatDate(calendar.AddWorkingDays(today, 15).due));
   ASSERT_TRUE(NoteCall(*insp1_, id, "reply").ok());
   EXPECT_EQ(Get(*cm_, id).state(), v1::LEAD_INQUIRY_REPLIED);
   ASSERT_TRUE(Propose(*insp1_, id, v1::DISPOSAL_VERIFICATION).ok());
@@ -65,8 +71,11 @@ TEST_F(LeadTest, PetitionToLeadToInquiryToVerificationToCaseFiling) {
   }
   const v1::Deadline* report_due = FindDeadline(verifying, "verification_report");
   ASSERT_NE(report_due, nullptr);
-  // 60 working days from 2026-11-30 runs into 2027, whose holidays are not loaded yet.
-  EXPECT_TRUE(report_due->provisional());
+  // 60 working days from today; from 2026-11-30 they ran into 2027, whose holidays are not
+  // loaded yet, so the date was provisional.
+  const server::domain::WorkCalendar::Deadline expected = calendar.AddWorkingDays(today, 60);
+  EXPECT_EQ(report_due->due_date(), server::domain::FormatDate(expected.due));
+  EXPECT_EQ(report_due->provisional(), expected.provisional);
   ASSERT_TRUE(Report(id, v1::REPORT_FILE_CASE).ok());
   EXPECT_EQ(Get(*cm_, id).state(), v1::LEAD_VERIFICATION_REPORTED);
   // A rejected report goes back to verification with the reason.
