@@ -11,7 +11,7 @@ TEST_F(LeadTest, PetitionToLeadToInquiryToVerificationToCaseFiling) {
   const std::string petition = AcceptedPetition("李四");
   v1::Lead lead = Register(petition);
   const std::string id = lead.id();
-  EXPECT_EQ(id.substr(0, 8), "XS-2026-");
+  EXPECT_EQ(id.substr(0, 8), "XS-" + TodayText().substr(0, 4) + "-");
   EXPECT_EQ(lead.state(), v1::LEAD_REGISTERED);
   EXPECT_EQ(lead.petition_id(), petition);
   EXPECT_EQ(lead.source(), v1::LEAD_SOURCE_PETITION);
@@ -430,7 +430,7 @@ TEST_F(LeadTest, WholePathFromPetitionToAClosedCase) {
   v1::CaseResponse filed;
   ASSERT_TRUE(c_cm_->FileCase(&ctx, file, &filed).ok());
   const std::string id = filed.case_().id();
-  EXPECT_EQ(id.substr(0, 8), "LA-2026-");
+  EXPECT_EQ(id.substr(0, 8), "LA-" + TodayText().substr(0, 4) + "-");
   EXPECT_EQ(filed.case_().state(), v1::CASE_FILING_REQUESTED);
   ASSERT_EQ(filed.case_().persons_size(), 1);
   EXPECT_EQ(filed.case_().persons(0).name(), "陈十三");
