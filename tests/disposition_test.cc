@@ -82,15 +82,7 @@ class DispositionTest : public ::testing::Test {
     grpc::Status st = reg->RegisterPetition(&ctx, req, &resp);
     EXPECT_TRUE(st.ok()) << st.error_message();
     if (!accept) return resp.petition().id();
-    v1::DecidePetitionRequest decide;
-    decide.set_request_id(Rid());
-    decide.set_id(resp.petition().id());
-    decide.set_expected_version(1);
-    decide.set_mode(v1::HANDLING_ACCEPT);
-    decide.set_reason("本级受理");
-    grpc::ClientContext ctx2;
-    v1::PetitionResponse out;
-    EXPECT_TRUE(reg->DecidePetition(&ctx2, decide, &out).ok());
+    EXPECT_TRUE(AcceptPetition(*reg, resp.petition().id(), Rid()).ok());
     return resp.petition().id();
   }
 
@@ -273,10 +265,7 @@ class DispositionTest : public ::testing::Test {
     return d.disposition().id();
   }
 
-  int64_t AuditLogSize() {
-    return *deploy_->server().store().Read<int64_t>(
-        [](storage::Db& db) { return storage::AuditLogSize(db); });
-  }
+  int64_t AuditLogSize() { return deploy_->AuditLogSize(); }
 
   v1::IntegrityCheckResponse Check(const std::string& name, const std::string& id_number) {
     v1::IntegrityCheckRequest req;

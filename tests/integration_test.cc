@@ -27,10 +27,7 @@ class IntegrationTest : public ::testing::Test {
     return v1::AdminService::NewStub(channel)->WhoAmI(&ctx, v1::WhoAmIRequest(), resp);
   }
 
-  int64_t AuditLogSize() {
-    return *deploy_->server().store().Read<int64_t>(
-        [](storage::Db& db) { return storage::AuditLogSize(db); });
-  }
+  int64_t AuditLogSize() { return deploy_->AuditLogSize(); }
 
   client::Profile AdminProfile() { return *client::LoadProfile(deploy_->admin_profile()); }
 

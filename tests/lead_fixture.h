@@ -124,15 +124,8 @@ class LeadTest : public ::testing::Test {
     grpc::ClientContext ctx;
     v1::RegisterPetitionResponse resp;
     EXPECT_TRUE(registrar_->RegisterPetition(&ctx, req, &resp).ok());
-    v1::DecidePetitionRequest decide;
-    decide.set_request_id("d-" + std::to_string(n_++));
-    decide.set_id(resp.petition().id());
-    decide.set_expected_version(1);
-    decide.set_mode(v1::HANDLING_ACCEPT);
-    decide.set_reason("本级受理");
-    grpc::ClientContext ctx2;
-    v1::PetitionResponse out;
-    EXPECT_TRUE(registrar_->DecidePetition(&ctx2, decide, &out).ok());
+    EXPECT_TRUE(
+        AcceptPetition(*registrar_, resp.petition().id(), "d-" + std::to_string(n_++)).ok());
     return resp.petition().id();
   }
 
@@ -226,17 +219,7 @@ class LeadTest : public ::testing::Test {
     return insp1_->SubmitVerificationReport(&ctx, req, &resp);
   }
 
-  int64_t AuditLogSize() {
-    return *deploy_->server().store().Read<int64_t>(
-        [](storage::Db& db) { return storage::AuditLogSize(db); });
-  }
-
-  static const v1::Deadline* FindDeadline(const v1::Lead& l, const std::string& name) {
-    for (const auto& d : l.deadlines()) {
-      if (d.name() == name) return &d;
-    }
-    return nullptr;
-  }
+  int64_t AuditLogSize() { return deploy_->AuditLogSize(); }
 
   std::unique_ptr<v1::DispositionService::Stub> Dispositions(const std::string& user) {
     return v1::DispositionService::NewStub(

@@ -132,17 +132,7 @@ class PetitionTest : public ::testing::Test {
     return petitions_->RecordResult(&ctx, req, &resp);
   }
 
-  int64_t AuditLogSize() {
-    return *deploy_->server().store().Read<int64_t>(
-        [](storage::Db& db) { return storage::AuditLogSize(db); });
-  }
-
-  static const v1::Deadline* FindDeadline(const v1::Petition& p, const std::string& name) {
-    for (const v1::Deadline& d : p.deadlines()) {
-      if (d.name() == name) return &d;
-    }
-    return nullptr;
-  }
+  int64_t AuditLogSize() { return deploy_->AuditLogSize(); }
 
   static inline int counter_ = 0;
   std::unique_ptr<TestDeployment> deploy_;

@@ -22,6 +22,7 @@
 #include "jijian/v1/admin.grpc.pb.h"
 #include "server/config.h"
 #include "server/init.h"
+#include "storage/audit.h"
 
 extern char** environ;
 
@@ -137,6 +138,10 @@ std::shared_ptr<grpc::Channel> TestDeployment::ReporterChannel() const {
   return grpc::CreateCustomChannel(reporter_address(), grpc::SslCredentials(tls), args);
 }
 
+int64_t TestDeployment::AuditLogSize() {
+  return *server_->store().Read<int64_t>([](storage::Db& db) { return storage::AuditLogSize(db); });
+}
+
 std::string TestDeployment::address() const {
   return "127.0.0.1:" + std::to_string(server_->port());
 }
@@ -232,6 +237,19 @@ CommandResult RunBinary(const std::string& name, const std::vector<std::string>&
   ::unlink(out_path.c_str());
   ::unlink(err_path.c_str());
   return r;
+}
+
+grpc::Status AcceptPetition(v1::PetitionService::Stub& stub, const std::string& id,
+                            const std::string& request_id, const std::string& reason) {
+  v1::DecidePetitionRequest decide;
+  decide.set_request_id(request_id);
+  decide.set_id(id);
+  decide.set_expected_version(1);
+  decide.set_mode(v1::HANDLING_ACCEPT);
+  decide.set_reason(reason);
+  grpc::ClientContext ctx;
+  v1::PetitionResponse out;
+  return stub.DecidePetition(&ctx, decide, &out);
 }
 
 std::string TodayText() {

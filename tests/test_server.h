@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "client/profile.h"
+#include "jijian/v1/petition.grpc.pb.h"
 #include "server/server.h"
 
 namespace jijian::testing {
@@ -60,6 +61,9 @@ class TestDeployment {
   // The deployment's CA certificate file (what `jijian reporter --ca` takes).
   std::string ca_path() const { return data_dir_ + "/pki/ca.crt"; }
 
+  // How many events the audit log holds, read from the server's store.
+  int64_t AuditLogSize();
+
  private:
   std::string data_dir_;
   std::string admin_profile_;
@@ -87,6 +91,20 @@ std::string ReadFile(const std::string& path);
 pid_t SpawnServer(const std::string& data_dir, const std::string& log);
 // Waits (bounded, about 10 s) for the server's "(port N)" line in log; returns N or 0.
 int WaitForServerPort(const std::string& log);
+
+// Decides the registered petition id (version 1) for acceptance at this level (本级受理)
+// with reason, as the registrar behind stub.
+grpc::Status AcceptPetition(v1::PetitionService::Stub& stub, const std::string& id,
+                            const std::string& request_id, const std::string& reason = "本级受理");
+
+// The deadline called name among a petition's or a lead's, or nullptr.
+template <typename Message>
+const v1::Deadline* FindDeadline(const Message& m, const std::string& name) {
+  for (const v1::Deadline& d : m.deadlines()) {
+    if (d.name() == name) return &d;
+  }
+  return nullptr;
+}
 
 // Today where the commission works (UTC+8) as YYYY-MM-DD, as the server sees it.
 std::string TodayText();
