@@ -2,6 +2,7 @@
 # Generates a year at 1/FACTOR of the 2023 national volume through the real write path, verifies
 # its audit log, and times the interactive queries on it (docs/BENCHMARKS.md, "A national year").
 #   scripts/bench-year.sh BUILD_DIR FACTOR [DATA_DIR]
+# DAYS=N writes only the year's first N days (a partial year; default 365).
 # BUILD_DIR must be configured with -DJIJIAN_BUILD_TESTS=ON; DATA_DIR defaults to
 # /tmp/jijian-year-FACTOR and is replaced.
 set -euo pipefail
@@ -12,7 +13,7 @@ ninja -C "$build" jijian_bench_year
 bin="$build/tests/bench/jijian_bench_year"
 echo "machine: $(nproc) cores, $(uptime)"
 rm -rf "$data"
-/usr/bin/time -f "generate: %e s wall, %M kB peak RSS" "$bin" generate --factor "$factor" --data "$data" --verify
+/usr/bin/time -f "generate: %e s wall, %M kB peak RSS" "$bin" generate --factor "$factor" --days "${DAYS:-365}" --data "$data" --verify
 du -sh "$data/db"
 /usr/bin/time -f "query: %e s wall, %M kB peak RSS" "$bin" query --data "$data" --samples "${SAMPLES:-2000}"
 echo "machine: $(uptime)"

@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "server/domain/measures.h"
 #include "server/stats_service.h"
 #include "server/verify.h"
@@ -157,6 +158,63 @@ TEST(YearTest, ASmallYearThroughTheWritePathComesBackWhole) {
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_TRUE(report->problems.empty()) << report->problems.front();
   EXPECT_TRUE(report->stats_checked);
+  EXPECT_TRUE(report->stats_problems.empty()) << report->stats_problems.front();
+  EXPECT_EQ(report->events, log_before + counts->events);
+  std::filesystem::remove_all(dir);
+}
+
+// A partial year (--days) is the ledger as it stands on its last day: nothing dated after it,
+// the generator's counts equal to the rows, ids still gap-free, and a log that verifies.
+TEST(YearTest, APartialYearStopsAtItsLastDayAndComesBackWhole) {
+  std::string dir = ::testing::TempDir() + "/year_part_XXXXXX";
+  ASSERT_NE(::mkdtemp(dir.data()), nullptr);
+  std::filesystem::create_directories(dir + "/db");
+  storage::Store::Options options;
+  options.path = dir + "/db/jijian.db";
+  absl::StatusOr<std::unique_ptr<storage::Store>> created =
+      storage::Store::Create(options, bench::YearKek());
+  ASSERT_TRUE(created.ok()) << created.status();
+  std::unique_ptr<storage::Store> store = *std::move(created);
+  const int64_t log_before = Count(*store, "SELECT COUNT(*) FROM audit_events");
+
+  bench::YearOptions yo;
+  yo.factor = kFactor;
+  yo.days = 59;  // January and February 2023
+  int last_day = -1;
+  yo.progress = [&](int day) { last_day = day; };
+  absl::StatusOr<bench::YearCounts> counts = bench::GenerateYear(*store, yo);
+  ASSERT_TRUE(counts.ok()) << counts.status();
+  EXPECT_EQ(last_day, 58);
+
+  // About 59/365 of the year's petitions (they arrive evenly), none received after Feb 28.
+  const double share = 59.0 / 365.0;
+  EXPECT_NEAR(counts->petitions, share * bench::kNationalPetitions / kFactor, 2);
+  EXPECT_EQ(Count(*store, "SELECT COUNT(*) FROM petitions"), counts->petitions);
+  EXPECT_EQ(Count(*store, "SELECT COUNT(*) FROM petitions WHERE received_date > '2023-02-28'"), 0);
+  EXPECT_EQ(Count(*store, "SELECT COUNT(*) FROM leads WHERE registered_date > '2023-02-28'"), 0);
+  EXPECT_GT(counts->leads, 0);
+  EXPECT_EQ(Count(*store, "SELECT COUNT(*) FROM leads"), counts->leads);
+  EXPECT_EQ(Count(*store, "SELECT COUNT(*) FROM cases"), counts->cases);
+  ExpectGapFree(*store, "petitions", "XF", counts->petitions);
+  ExpectGapFree(*store, "leads", "XS", counts->leads);
+  EXPECT_EQ(Count(*store, "SELECT COUNT(*) FROM audit_events"), log_before + counts->events);
+
+  // A day count outside the year is refused, naming the field, and writes nothing.
+  bench::YearOptions bad = yo;
+  for (int days : {0, 366}) {
+    bad.days = days;
+    absl::StatusOr<bench::YearCounts> refused = bench::GenerateYear(*store, bad);
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument) << days;
+    EXPECT_TRUE(absl::StartsWith(refused.status().message(), "days: ")) << refused.status();
+  }
+  EXPECT_EQ(Count(*store, "SELECT COUNT(*) FROM audit_events"), log_before + counts->events);
+
+  const std::string key_hex = absl::BytesToHexString(store->keyring().audit_public_key());
+  store.reset();
+  absl::StatusOr<server::VerifyReport> report =
+      server::VerifyAuditLog({.data_dir = dir, .audit_key_hex = key_hex});
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_TRUE(report->problems.empty()) << report->problems.front();
   EXPECT_TRUE(report->stats_problems.empty()) << report->stats_problems.front();
   EXPECT_EQ(report->events, log_before + counts->events);
   std::filesystem::remove_all(dir);

@@ -2,7 +2,7 @@
 // the store's real write path (tests/bench/year_gen.h), then timed queries against it
 // (tests/bench/year_queries.h). docs/BENCHMARKS.md has the commands and the figures.
 //
-//   jijian_bench_year generate --factor 31 --data /tmp/year31
+//   jijian_bench_year generate --factor 31 --data /tmp/year31 [--days 365]
 //   jijian_bench_year query    --data /tmp/year31 [--samples 2000]
 //   jijian_bench_year verify   --data /tmp/year31
 #include <sys/resource.h>
@@ -88,8 +88,8 @@ int VerifyStopped(const std::string& dir) {
   return VerifyYear(dir, key_hex) ? 0 : 1;
 }
 
-int Generate(double factor, const std::string& dir, size_t steps_per_mutation, size_t callers,
-             bool verify) {
+int Generate(double factor, int days, const std::string& dir, size_t steps_per_mutation,
+             size_t callers, bool verify) {
   std::filesystem::create_directories(dir + "/db");
   storage::Store::Options options;
   options.path = dir + "/db/jijian.db";
@@ -100,15 +100,16 @@ int Generate(double factor, const std::string& dir, size_t steps_per_mutation, s
     return 1;
   }
   const std::string key_hex = absl::BytesToHexString((*store)->keyring().audit_public_key());
-  std::printf("generating 1/%g of the 2023 national year into %s (load %s)\n", factor,
-              options.path.c_str(), LoadAverage().c_str());
+  std::printf("generating days 1-%d of 1/%g of the 2023 national year into %s (load %s)\n", days,
+              factor, options.path.c_str(), LoadAverage().c_str());
   const auto t0 = std::chrono::steady_clock::now();
   YearOptions yo;
   yo.factor = factor;
+  yo.days = days;
   yo.steps_per_mutation = steps_per_mutation;
   yo.callers = callers;
   yo.progress = [&](int day) {
-    if (day % 30 != 29 && day != 364) return;
+    if (day % 30 != 29 && day + 1 != days) return;
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::printf("  day %3d  %8.1f s  load %s\n", day + 1, s, LoadAverage().c_str());
     std::fflush(stdout);
@@ -163,6 +164,7 @@ int main(int argc, char** argv) {
   CLI::App app{"jijian_bench_year: a national year through the real write path, and queries"};
   app.require_subcommand(1);
   double factor = 31;
+  int days = 365;
   std::string dir;
   size_t steps = 64;
   size_t callers = 8;
@@ -171,6 +173,8 @@ int main(int argc, char** argv) {
   gen->add_option("--factor", factor, "1 = national, 31 = province, 3100 ...")
       ->check(CLI::Range(1.0, 1e6));
   gen->add_option("--data", dir, "new folder; the database is DIR/db/jijian.db")->required();
+  gen->add_option("--days", days, "write only the year's first DAYS days (a partial year)")
+      ->check(CLI::Range(1, 365));
   gen->add_option("--steps-per-mutation", steps, "workflow steps per Store::Apply");
   gen->add_option("--callers", callers, "threads calling Store::Apply at once");
   gen->add_flag("--verify", verify, "verify the audit log offline afterwards");
@@ -183,7 +187,7 @@ int main(int argc, char** argv) {
       "verify", "verify the audit log of a year, also one whose generation was stopped");
   check->add_option("--data", dir, "a folder made by generate")->required();
   CLI11_PARSE(app, argc, argv);
-  if (gen->parsed()) return jijian::bench::Generate(factor, dir, steps, callers, verify);
+  if (gen->parsed()) return jijian::bench::Generate(factor, days, dir, steps, callers, verify);
   if (check->parsed()) return jijian::bench::VerifyStopped(dir);
   return jijian::bench::RunQueries(dir, jijian::bench::YearKek(), samples);
 }

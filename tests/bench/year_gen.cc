@@ -1306,7 +1306,7 @@ absl::StatusOr<YearCounts> YearGenerator::Run() {
     Schedule(static_cast<int>(i * kDays / direct_leads), Step::kLeadRegister, kNone,
              static_cast<uint8_t>(kSources[i % 6]));
   }
-  for (int day = 0; day < kDays; ++day) {
+  for (int day = 0; day < std::min(kDays, options_.days); ++day) {
     // Direct leads get their record when their registration runs, in the day's order.
     for (Job& job : days_[static_cast<size_t>(day)]) {
       if (job.step == Step::kLeadRegister && job.obj == kNone) {
@@ -1337,6 +1337,9 @@ absl::StatusOr<YearCounts> YearGenerator::Run() {
 
 absl::StatusOr<YearCounts> GenerateYear(storage::Store& store, const YearOptions& options) {
   if (options.factor < 1) return absl::InvalidArgumentError("factor: must be >= 1");
+  if (options.days < 1 || options.days > 365) {
+    return absl::InvalidArgumentError("days: must be 1 to 365");
+  }
   YearGenerator generator(store, options);
   return generator.Run();
 }

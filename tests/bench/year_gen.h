@@ -37,7 +37,11 @@ struct YearOptions {
   // Threads calling Store::Apply at once, so that the writer groups their mutations into
   // one commit as it does for concurrent RPCs. The mutations themselves run one at a time.
   size_t callers = 8;
-  // Called after each simulated day with the day index (0..364); may be empty.
+  // Simulates only days 1..days of the year: everything is scheduled as for the whole year,
+  // and what falls after the last day is not written (a partial year, as a ledger stands on
+  // that day). 1..365.
+  int days = 365;
+  // Called after each simulated day with the day index (0..days-1); may be empty.
   std::function<void(int day)> progress;
 };
 
