@@ -51,16 +51,31 @@ void ExpectGapFree(storage::Store& store, const std::string& table, const std::s
   }
 }
 
-TEST(YearTest, ASmallYearThroughTheWritePathComesBackWhole) {
-  std::string dir = ::testing::TempDir() + "/year_test_XXXXXX";
-  ASSERT_NE(::mkdtemp(dir.data()), nullptr);
-  std::filesystem::create_directories(dir + "/db");
+// A new store with the generator's key, in a fresh temporary folder (DIR/db/jijian.db, as
+// jijian_bench_year lays it out), removed after the test.
+class YearTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir = ::testing::TempDir() + "/year_test_XXXXXX";
+    ASSERT_NE(::mkdtemp(dir.data()), nullptr);
+    std::filesystem::create_directories(dir + "/db");
+    options.path = dir + "/db/jijian.db";
+    absl::StatusOr<std::unique_ptr<storage::Store>> created =
+        storage::Store::Create(options, bench::YearKek());
+    ASSERT_TRUE(created.ok()) << created.status();
+    store = *std::move(created);
+  }
+  void TearDown() override {
+    store.reset();
+    std::filesystem::remove_all(dir);
+  }
+
+  std::string dir;
   storage::Store::Options options;
-  options.path = dir + "/db/jijian.db";
-  absl::StatusOr<std::unique_ptr<storage::Store>> created =
-      storage::Store::Create(options, bench::YearKek());
-  ASSERT_TRUE(created.ok()) << created.status();
-  std::unique_ptr<storage::Store> store = *std::move(created);
+  std::unique_ptr<storage::Store> store;
+};
+
+TEST_F(YearTest, ASmallYearThroughTheWritePathComesBackWhole) {
   const int64_t log_before = Count(*store, "SELECT COUNT(*) FROM audit_events");
 
   bench::YearOptions yo;
@@ -160,21 +175,11 @@ TEST(YearTest, ASmallYearThroughTheWritePathComesBackWhole) {
   EXPECT_TRUE(report->stats_checked);
   EXPECT_TRUE(report->stats_problems.empty()) << report->stats_problems.front();
   EXPECT_EQ(report->events, log_before + counts->events);
-  std::filesystem::remove_all(dir);
 }
 
 // A partial year (--days) is the ledger as it stands on its last day: nothing dated after it,
 // the generator's counts equal to the rows, ids still gap-free, and a log that verifies.
-TEST(YearTest, APartialYearStopsAtItsLastDayAndComesBackWhole) {
-  std::string dir = ::testing::TempDir() + "/year_part_XXXXXX";
-  ASSERT_NE(::mkdtemp(dir.data()), nullptr);
-  std::filesystem::create_directories(dir + "/db");
-  storage::Store::Options options;
-  options.path = dir + "/db/jijian.db";
-  absl::StatusOr<std::unique_ptr<storage::Store>> created =
-      storage::Store::Create(options, bench::YearKek());
-  ASSERT_TRUE(created.ok()) << created.status();
-  std::unique_ptr<storage::Store> store = *std::move(created);
+TEST_F(YearTest, APartialYearStopsAtItsLastDayAndComesBackWhole) {
   const int64_t log_before = Count(*store, "SELECT COUNT(*) FROM audit_events");
 
   bench::YearOptions yo;
@@ -217,7 +222,6 @@ TEST(YearTest, APartialYearStopsAtItsLastDayAndComesBackWhole) {
   EXPECT_TRUE(report->problems.empty()) << report->problems.front();
   EXPECT_TRUE(report->stats_problems.empty()) << report->stats_problems.front();
   EXPECT_EQ(report->events, log_before + counts->events);
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
