@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
 #include "server/domain/measures.h"
 #include "server/stats_service.h"
@@ -222,6 +223,123 @@ TEST_F(YearTest, APartialYearStopsAtItsLastDayAndComesBackWhole) {
   EXPECT_TRUE(report->problems.empty()) << report->problems.front();
   EXPECT_TRUE(report->stats_problems.empty()) << report->stats_problems.front();
   EXPECT_EQ(report->events, log_before + counts->events);
+}
+
+// A year stopped at the end of a day (jijian_bench_year stops so on SIGTERM) and continued by
+// another run on the reopened store comes back as whole as a year written in one run; a
+// continuation that does not fit the saved state is refused and writes nothing.
+TEST_F(YearTest, AYearStoppedAtADaysEndIsContinuedByTheNextRun) {
+  const int64_t log_before = Count(*store, "SELECT COUNT(*) FROM audit_events");
+  bench::YearOptions yo;
+  yo.factor = kFactor;
+  yo.days = 59;
+  yo.state_path = dir + "/year-state.bin";
+  int last_day = -1;
+  yo.progress = [&](int day) { last_day = day; };
+  yo.stop = [&] { return last_day == 29; };  // asked for after January 30th
+  absl::StatusOr<bench::YearCounts> first = bench::GenerateYear(*store, yo);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->days_done, 30);
+  EXPECT_EQ(first->first_day, 0);
+  EXPECT_EQ(Count(*store, "SELECT COUNT(*) FROM petitions WHERE received_date > '2023-01-30'"), 0);
+  EXPECT_EQ(Count(*store, "SELECT COUNT(*) FROM petitions"), first->petitions);
+  const int64_t log_at_stop = Count(*store, "SELECT COUNT(*) FROM audit_events");
+  EXPECT_EQ(log_at_stop, log_before + first->events);
+
+  // The next sitting: a new process opens the store again.
+  store.reset();
+  absl::StatusOr<std::unique_ptr<storage::Store>> reopened =
+      storage::Store::Open(options, bench::YearKek());
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  store = *std::move(reopened);
+
+  // Refused, writing nothing: another factor; a damaged state; no state; no day left.
+  {
+    bench::YearOptions other = yo;
+    other.resume = true;
+    other.stop = nullptr;
+    other.factor = 31;
+    absl::StatusOr<bench::YearCounts> refused = bench::GenerateYear(*store, other);
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_TRUE(absl::StartsWith(refused.status().message(), "factor: ")) << refused.status();
+
+    other.factor = kFactor;
+    other.state_path = dir + "/damaged.bin";
+    std::filesystem::copy_file(yo.state_path, other.state_path);
+    std::filesystem::resize_file(other.state_path,
+                                 std::filesystem::file_size(yo.state_path) - 3);
+    refused = bench::GenerateYear(*store, other);
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kDataLoss) << refused.status();
+    EXPECT_TRUE(absl::StartsWith(refused.status().message(), "state: ")) << refused.status();
+
+    other.state_path = dir + "/none.bin";
+    refused = bench::GenerateYear(*store, other);
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kNotFound) << refused.status();
+
+    other.state_path = yo.state_path;
+    other.days = 30;
+    refused = bench::GenerateYear(*store, other);
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_TRUE(absl::StartsWith(refused.status().message(), "days: ")) << refused.status();
+  }
+  EXPECT_EQ(Count(*store, "SELECT COUNT(*) FROM audit_events"), log_at_stop);
+  EXPECT_EQ(Count(*store, "SELECT COUNT(*) FROM petitions"), first->petitions);
+
+  yo.resume = true;
+  yo.stop = nullptr;
+  absl::StatusOr<bench::YearCounts> counts = bench::GenerateYear(*store, yo);
+  ASSERT_TRUE(counts.ok()) << counts.status();
+  EXPECT_EQ(counts->first_day, 30);
+  EXPECT_EQ(counts->days_done, 59);
+  EXPECT_EQ(last_day, 58);
+  EXPECT_EQ(counts->events_before, first->events);
+  EXPECT_GT(counts->petitions, first->petitions);
+
+  // Counted over both runs: the two months are as one run would have written them.
+  const double share = 59.0 / 365.0;
+  EXPECT_NEAR(counts->petitions, share * bench::kNationalPetitions / kFactor, 2);
+  EXPECT_EQ(Count(*store, "SELECT COUNT(*) FROM petitions"), counts->petitions);
+  EXPECT_EQ(Count(*store, "SELECT COUNT(*) FROM petitions WHERE received_date > '2023-02-28'"), 0);
+  EXPECT_EQ(Count(*store, "SELECT COUNT(*) FROM leads"), counts->leads);
+  EXPECT_EQ(Count(*store, "SELECT COUNT(*) FROM cases"), counts->cases);
+  ExpectGapFree(*store, "petitions", "XF", counts->petitions);
+  ExpectGapFree(*store, "leads", "XS", counts->leads);
+  EXPECT_EQ(Count(*store, "SELECT COUNT(*) FROM audit_events"), log_before + counts->events);
+  // The second run carried on the work the first had scheduled: January's petitions and
+  // leads have steps written after the stop.
+  EXPECT_GT(Count(*store, absl::StrCat("SELECT COUNT(*) FROM audit_events WHERE seq >= ",
+                                       log_at_stop,
+                                       " AND object_id IN (SELECT id FROM petitions WHERE "
+                                       "received_date <= '2023-01-30' UNION ALL SELECT id FROM "
+                                       "leads WHERE registered_date <= '2023-01-30')")),
+            0);
+
+  // A store written to after the save (as when a run is killed in the middle of a day) cannot
+  // be continued from that state.
+  ASSERT_TRUE(store
+                  ->Apply({"system", "admin", ""}, "",
+                          [](storage::WriteTxn& txn) -> absl::StatusOr<std::string> {
+                            absl::StatusOr<int64_t> seq = txn.AppendEvent(
+                                {"user.add", "user", "late-01", "", "ENABLED", "roles=registrar"});
+                            if (!seq.ok()) return seq.status();
+                            return std::string();
+                          })
+                  .ok());
+  const int64_t log_after_write = Count(*store, "SELECT COUNT(*) FROM audit_events");
+  yo.days = 90;
+  absl::StatusOr<bench::YearCounts> refused = bench::GenerateYear(*store, yo);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition) << refused.status();
+  EXPECT_TRUE(absl::StartsWith(refused.status().message(), "state: ")) << refused.status();
+  EXPECT_EQ(Count(*store, "SELECT COUNT(*) FROM audit_events"), log_after_write);
+
+  const std::string key_hex = absl::BytesToHexString(store->keyring().audit_public_key());
+  store.reset();
+  absl::StatusOr<server::VerifyReport> report =
+      server::VerifyAuditLog({.data_dir = dir, .audit_key_hex = key_hex});
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_TRUE(report->problems.empty()) << report->problems.front();
+  EXPECT_TRUE(report->stats_problems.empty()) << report->stats_problems.front();
+  EXPECT_EQ(report->events, log_after_write);
 }
 
 }  // namespace

@@ -3,11 +3,14 @@
 // (tests/bench/year_queries.h). docs/BENCHMARKS.md has the commands and the figures.
 //
 //   jijian_bench_year generate --factor 31 --data /tmp/year31 [--days 365]
+//   jijian_bench_year generate --factor 31 --data /tmp/year31 --resume [--days 365]
 //   jijian_bench_year query    --data /tmp/year31 [--samples 2000]
 //   jijian_bench_year verify   --data /tmp/year31
+#include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -88,30 +91,64 @@ int VerifyStopped(const std::string& dir) {
   return VerifyYear(dir, key_hex) ? 0 : 1;
 }
 
+std::atomic<bool> stop_requested{false};
+
+void RequestStop(int) { stop_requested.store(true); }
+
+// The runs that wrote the year in dir, one line each ("days A-B wall S events E"): a year
+// written in several sittings is timed as the sum of its runs.
+std::string RunsPath(const std::string& dir) { return dir + "/year-runs.txt"; }
+
+double EarlierWallSeconds(const std::string& dir) {
+  std::ifstream in(RunsPath(dir));
+  std::string word;
+  double total = 0;
+  while (in >> word) {
+    if (word == "wall") {
+      double s = 0;
+      if (in >> s) total += s;
+    }
+  }
+  return total;
+}
+
 int Generate(double factor, int days, const std::string& dir, size_t steps_per_mutation,
-             size_t callers, bool verify) {
-  std::filesystem::create_directories(dir + "/db");
+             size_t callers, bool verify, bool resume) {
   storage::Store::Options options;
   options.path = dir + "/db/jijian.db";
-  absl::StatusOr<std::unique_ptr<storage::Store>> store =
-      storage::Store::Create(options, BenchKek());
+  absl::StatusOr<std::unique_ptr<storage::Store>> store;
+  if (resume) {
+    store = storage::Store::Open(options, BenchKek());
+  } else {
+    std::filesystem::create_directories(dir + "/db");
+    store = storage::Store::Create(options, BenchKek());
+  }
   if (!store.ok()) {
-    std::cerr << "create: " << store.status() << "\n";
+    std::cerr << (resume ? "open: " : "create: ") << store.status() << "\n";
     return 1;
   }
   const std::string key_hex = absl::BytesToHexString((*store)->keyring().audit_public_key());
-  std::printf("generating days 1-%d of 1/%g of the 2023 national year into %s (load %s)\n", days,
-              factor, options.path.c_str(), LoadAverage().c_str());
+  const double earlier_s = resume ? EarlierWallSeconds(dir) : 0;
+  std::printf("%s days up to %d of 1/%g of the 2023 national year into %s (load %s)\n",
+              resume ? "continuing with" : "generating", days, factor, options.path.c_str(),
+              LoadAverage().c_str());
+  // SIGINT or SIGTERM: finish the day, save the state, stop; `--resume` continues.
+  ::signal(SIGINT, RequestStop);
+  ::signal(SIGTERM, RequestStop);
   const auto t0 = std::chrono::steady_clock::now();
   YearOptions yo;
   yo.factor = factor;
   yo.days = days;
   yo.steps_per_mutation = steps_per_mutation;
   yo.callers = callers;
+  yo.state_path = dir + "/year-state.bin";
+  yo.resume = resume;
+  yo.stop = [] { return stop_requested.load(); };
   yo.progress = [&](int day) {
-    if (day % 30 != 29 && day + 1 != days) return;
+    if (day % 30 != 29 && day + 1 != days && !stop_requested.load()) return;
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::printf("  day %3d  %8.1f s  load %s\n", day + 1, s, LoadAverage().c_str());
+    std::printf("  day %3d  %8.1f s  (all runs %8.1f s)  load %s\n", day + 1, s, earlier_s + s,
+                LoadAverage().c_str());
     std::fflush(stdout);
   };
   absl::StatusOr<YearCounts> counts = GenerateYear(**store, yo);
@@ -128,6 +165,12 @@ int Generate(double factor, int days, const std::string& dir, size_t steps_per_m
   store->reset();  // drains, checkpoints nothing more than SQLite does on close
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const int64_t db_bytes = FileSize(options.path) + FileSize(options.path + "-wal");
+  const int64_t run_events = counts->events - counts->events_before;
+  {
+    std::ofstream runs(RunsPath(dir), counts->first_day > 0 ? std::ios::app : std::ios::trunc);
+    runs << "days " << counts->first_day + 1 << "-" << counts->days_done << " wall " << secs
+         << " events " << run_events << " peak_rss_mb " << PeakRssMb() << "\n";
+  }
   std::printf(
       "petitions %lld  leads %lld  cases %lld  dispositions approved %lld (proposed %lld)\n",
       static_cast<long long>(counts->petitions), static_cast<long long>(counts->leads),
@@ -145,12 +188,22 @@ int Generate(double factor, int days, const std::string& dir, size_t steps_per_m
   std::printf("persons %lld  inspectors %zu\n", static_cast<long long>(counts->persons),
               counts->inspectors.size());
   std::printf(
-      "RESULT factor=%g wall_s=%.1f events=%lld events_per_s=%.0f steps=%lld mutations=%lld "
-      "group_commits=%lld db_mb=%.1f peak_rss_mb=%.1f load=\"%s\"\n",
-      factor, secs, static_cast<long long>(counts->events),
-      static_cast<double>(counts->events) / secs, static_cast<long long>(counts->steps),
+      "RESULT factor=%g days=%d-%d wall_s=%.1f events=%lld events_per_s=%.0f steps=%lld "
+      "mutations=%lld group_commits=%lld db_mb=%.1f peak_rss_mb=%.1f load=\"%s\"\n",
+      factor, counts->first_day + 1, counts->days_done, secs, static_cast<long long>(run_events),
+      static_cast<double>(run_events) / secs, static_cast<long long>(counts->steps),
       static_cast<long long>(counts->mutations), static_cast<long long>(stats.batches),
       static_cast<double>(db_bytes) / 1e6, PeakRssMb(), LoadAverage().c_str());
+  if (counts->first_day > 0) {
+    std::printf("all runs: days 1-%d, wall_s=%.1f, events=%lld, events_per_s=%.0f\n",
+                counts->days_done, earlier_s + secs, static_cast<long long>(counts->events),
+                static_cast<double>(counts->events) / (earlier_s + secs));
+  }
+  if (counts->days_done < 365) {
+    std::printf("stopped after day %d; `generate --resume` with the same --factor continues\n",
+                counts->days_done);
+  }
+  if (counts->days_done < days) return 3;  // stopped by a signal before the days asked for
   std::printf("audit key %s\n", key_hex.c_str());
   std::fflush(stdout);
   if (verify && !VerifyYear(dir, key_hex)) return 1;
@@ -178,6 +231,10 @@ int main(int argc, char** argv) {
   gen->add_option("--steps-per-mutation", steps, "workflow steps per Store::Apply");
   gen->add_option("--callers", callers, "threads calling Store::Apply at once");
   gen->add_flag("--verify", verify, "verify the audit log offline afterwards");
+  bool resume = false;
+  gen->add_flag("--resume", resume,
+                "continue the year in DIR from the day after its last run stopped (SIGINT or "
+                "SIGTERM stops a run at the end of a day, saves its state and exits with 3)");
   int samples = 2000;
   std::string out_json;
   CLI::App* query = app.add_subcommand("query", "time the interactive queries on a generated year");
@@ -187,7 +244,7 @@ int main(int argc, char** argv) {
       "verify", "verify the audit log of a year, also one whose generation was stopped");
   check->add_option("--data", dir, "a folder made by generate")->required();
   CLI11_PARSE(app, argc, argv);
-  if (gen->parsed()) return jijian::bench::Generate(factor, days, dir, steps, callers, verify);
+  if (gen->parsed()) return jijian::bench::Generate(factor, days, dir, steps, callers, verify, resume);
   if (check->parsed()) return jijian::bench::VerifyStopped(dir);
   return jijian::bench::RunQueries(dir, jijian::bench::YearKek(), samples);
 }

@@ -43,6 +43,15 @@ struct YearOptions {
   int days = 365;
   // Called after each simulated day with the day index (0..days-1); may be empty.
   std::function<void(int day)> progress;
+  // Asked after each day; true ends the run after that day, as if it had been the last.
+  std::function<bool()> stop;
+  // Where the generator keeps its own state between runs (empty: nowhere). When set, the state
+  // is saved there after the run's last day, so that a later run with resume = true on the same
+  // store continues with the next day (a national year takes longer than one sitting). The
+  // store's audit log size is saved with it: a store written to after the save (a run killed
+  // in the middle of a day) is refused, since part of a day cannot be told from the rest.
+  std::string state_path;
+  bool resume = false;
 };
 
 // What was written, counted by the generator itself (tests compare it with the database).
@@ -56,6 +65,9 @@ struct YearCounts {
   std::map<std::string, int64_t> petition_modes;  // HANDLING_* -> count
   std::vector<std::string> inspectors;            // user ids of the generated inspectors
   int64_t persons = 0;                            // distinct persons reported on
+  int days_done = 0;     // days of the year written, by this run and those it resumed
+  int first_day = 0;     // the first day (0-based) this run wrote
+  int64_t events_before = 0;  // audit events the generator wrote before this run (resumed)
 };
 
 // Creates the users (case managers, inspectors, reviewers, leaders) and the year in store,
