@@ -9,8 +9,8 @@
 #include <tuple>
 
 #include "absl/strings/escaping.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "server/domain/measures.h"
 #include "server/stats_service.h"
 #include "server/verify.h"
@@ -266,8 +266,7 @@ TEST_F(YearTest, AYearStoppedAtADaysEndIsContinuedByTheNextRun) {
     other.factor = kFactor;
     other.state_path = dir + "/damaged.bin";
     std::filesystem::copy_file(yo.state_path, other.state_path);
-    std::filesystem::resize_file(other.state_path,
-                                 std::filesystem::file_size(yo.state_path) - 3);
+    std::filesystem::resize_file(other.state_path, std::filesystem::file_size(yo.state_path) - 3);
     refused = bench::GenerateYear(*store, other);
     EXPECT_EQ(refused.status().code(), absl::StatusCode::kDataLoss) << refused.status();
     EXPECT_TRUE(absl::StartsWith(refused.status().message(), "state: ")) << refused.status();
@@ -307,12 +306,12 @@ TEST_F(YearTest, AYearStoppedAtADaysEndIsContinuedByTheNextRun) {
   EXPECT_EQ(Count(*store, "SELECT COUNT(*) FROM audit_events"), log_before + counts->events);
   // The second run carried on the work the first had scheduled: January's petitions and
   // leads have steps written after the stop.
-  EXPECT_GT(Count(*store, absl::StrCat("SELECT COUNT(*) FROM audit_events WHERE seq >= ",
-                                       log_at_stop,
-                                       " AND object_id IN (SELECT id FROM petitions WHERE "
-                                       "received_date <= '2023-01-30' UNION ALL SELECT id FROM "
-                                       "leads WHERE registered_date <= '2023-01-30')")),
-            0);
+  EXPECT_GT(
+      Count(*store, absl::StrCat("SELECT COUNT(*) FROM audit_events WHERE seq >= ", log_at_stop,
+                                 " AND object_id IN (SELECT id FROM petitions WHERE "
+                                 "received_date <= '2023-01-30' UNION ALL SELECT id FROM "
+                                 "leads WHERE registered_date <= '2023-01-30')")),
+      0);
 
   // A store written to after the save (as when a run is killed in the middle of a day) cannot
   // be continued from that state.

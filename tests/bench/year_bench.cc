@@ -244,7 +244,8 @@ int main(int argc, char** argv) {
       "verify", "verify the audit log of a year, also one whose generation was stopped");
   check->add_option("--data", dir, "a folder made by generate")->required();
   CLI11_PARSE(app, argc, argv);
-  if (gen->parsed()) return jijian::bench::Generate(factor, days, dir, steps, callers, verify, resume);
+  if (gen->parsed())
+    return jijian::bench::Generate(factor, days, dir, steps, callers, verify, resume);
   if (check->parsed()) return jijian::bench::VerifyStopped(dir);
   return jijian::bench::RunQueries(dir, jijian::bench::YearKek(), samples);
 }
