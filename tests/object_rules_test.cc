@@ -121,15 +121,9 @@ class ObjectRulesTest : public ::testing::Test {
             [](auto& st, auto* c, const auto& r, auto* o) { return st.RegisterPetition(c, r, o); })
             .petition()
             .id();
-    v1::DecidePetitionRequest decide;
-    decide.set_request_id(Rid());
-    decide.set_id(id);
-    decide.set_expected_version(1);
-    decide.set_mode(v1::HANDLING_ACCEPT);
-    decide.set_reason("MkDecideWhy77");
-    Ok<v1::PetitionService, v1::DecidePetitionRequest, v1::PetitionResponse>(
-        "reg", decide,
-        [](auto& st, auto* c, const auto& r, auto* o) { return st.DecidePetition(c, r, o); });
+    auto petitions = v1::PetitionService::NewStub(Ch("reg"));
+    const grpc::Status accepted = AcceptPetition(*petitions, id, Rid(), "MkDecideWhy77");
+    EXPECT_TRUE(accepted.ok()) << accepted.error_message();
     return id;
   }
 
