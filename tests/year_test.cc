@@ -71,6 +71,21 @@ class YearTest : public ::testing::Test {
     std::filesystem::remove_all(dir);
   }
 
+  // Closes the store and verifies its audit log offline (every event recomputed from its
+  // columns, the Merkle tree, the signed heads, the counters against the rows): no problem,
+  // and the log holds `events` events.
+  void CloseAndExpectLogVerifies(int64_t events) {
+    const std::string key_hex = absl::BytesToHexString(store->keyring().audit_public_key());
+    store.reset();
+    absl::StatusOr<server::VerifyReport> report =
+        server::VerifyAuditLog({.data_dir = dir, .audit_key_hex = key_hex});
+    ASSERT_TRUE(report.ok()) << report.status();
+    EXPECT_TRUE(report->problems.empty()) << report->problems.front();
+    EXPECT_TRUE(report->stats_checked);
+    EXPECT_TRUE(report->stats_problems.empty()) << report->stats_problems.front();
+    EXPECT_EQ(report->events, events);
+  }
+
   std::string dir;
   storage::Store::Options options;
   std::unique_ptr<storage::Store> store;
@@ -155,27 +170,17 @@ TEST_F(YearTest, ASmallYearThroughTheWritePathComesBackWhole) {
         << from << ".." << to << " " << unit;
   }
 
-  const std::string key_hex = absl::BytesToHexString(store->keyring().audit_public_key());
-  store.reset();
-
-  // The file is sound and the log verifies offline, every event recomputed from its columns.
-  absl::StatusOr<std::unique_ptr<storage::Db>> db =
-      storage::Db::Open(options.path, {.read_only = true, .create = false});
-  ASSERT_TRUE(db.ok()) << db.status();
+  // The file is sound (read beside the store's own connections) and the log verifies offline.
   {
+    absl::StatusOr<std::unique_ptr<storage::Db>> db =
+        storage::Db::Open(options.path, {.read_only = true, .create = false});
+    ASSERT_TRUE(db.ok()) << db.status();
     absl::StatusOr<storage::Stmt> check = (*db)->Prepare("PRAGMA integrity_check");
     ASSERT_TRUE(check.ok());
     ASSERT_TRUE(*check->Step());
     EXPECT_EQ(check->Text(0), "ok");
   }
-  db->reset();
-  absl::StatusOr<server::VerifyReport> report =
-      server::VerifyAuditLog({.data_dir = dir, .audit_key_hex = key_hex});
-  ASSERT_TRUE(report.ok()) << report.status();
-  EXPECT_TRUE(report->problems.empty()) << report->problems.front();
-  EXPECT_TRUE(report->stats_checked);
-  EXPECT_TRUE(report->stats_problems.empty()) << report->stats_problems.front();
-  EXPECT_EQ(report->events, log_before + counts->events);
+  CloseAndExpectLogVerifies(log_before + counts->events);
 }
 
 // A partial year (--days) is the ledger as it stands on its last day: nothing dated after it,
@@ -215,14 +220,7 @@ TEST_F(YearTest, APartialYearStopsAtItsLastDayAndComesBackWhole) {
   }
   EXPECT_EQ(Count(*store, "SELECT COUNT(*) FROM audit_events"), log_before + counts->events);
 
-  const std::string key_hex = absl::BytesToHexString(store->keyring().audit_public_key());
-  store.reset();
-  absl::StatusOr<server::VerifyReport> report =
-      server::VerifyAuditLog({.data_dir = dir, .audit_key_hex = key_hex});
-  ASSERT_TRUE(report.ok()) << report.status();
-  EXPECT_TRUE(report->problems.empty()) << report->problems.front();
-  EXPECT_TRUE(report->stats_problems.empty()) << report->stats_problems.front();
-  EXPECT_EQ(report->events, log_before + counts->events);
+  CloseAndExpectLogVerifies(log_before + counts->events);
 }
 
 // A year stopped at the end of a day (jijian_bench_year stops so on SIGTERM) and continued by
@@ -331,14 +329,7 @@ TEST_F(YearTest, AYearStoppedAtADaysEndIsContinuedByTheNextRun) {
   EXPECT_TRUE(absl::StartsWith(refused.status().message(), "state: ")) << refused.status();
   EXPECT_EQ(Count(*store, "SELECT COUNT(*) FROM audit_events"), log_after_write);
 
-  const std::string key_hex = absl::BytesToHexString(store->keyring().audit_public_key());
-  store.reset();
-  absl::StatusOr<server::VerifyReport> report =
-      server::VerifyAuditLog({.data_dir = dir, .audit_key_hex = key_hex});
-  ASSERT_TRUE(report.ok()) << report.status();
-  EXPECT_TRUE(report->problems.empty()) << report->problems.front();
-  EXPECT_TRUE(report->stats_problems.empty()) << report->stats_problems.front();
-  EXPECT_EQ(report->events, log_after_write);
+  CloseAndExpectLogVerifies(log_after_write);
 }
 
 }  // namespace
