@@ -97,8 +97,12 @@ absl::Status Connect(Env& env) {
 
 absl::Status ConnectReporterPort(Env& env) {
   if (env.endpoint.empty()) return absl::InvalidArgumentError("--endpoint: required, HOST:PORT");
+  grpc::SslCredentialsOptions tls;
   if (env.ca_file.empty()) {
-    return absl::InvalidArgumentError("--ca: required, the PEM file of the server's CA");
+    // A portal whose certificate comes from a public CA: gRPC's default trust roots
+    // (GRPC_DEFAULT_SSL_ROOTS_FILE_PATH, else the bundled public roots).
+    env.channel = grpc::CreateChannel(env.endpoint, grpc::SslCredentials(tls));
+    return absl::OkStatus();
   }
   std::ifstream in(env.ca_file, std::ios::binary);
   if (!in) return absl::NotFoundError("--ca: cannot read " + env.ca_file);
@@ -107,7 +111,6 @@ absl::Status ConnectReporterPort(Env& env) {
   if (pem.str().find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
     return absl::InvalidArgumentError("--ca: " + env.ca_file + " holds no PEM certificate");
   }
-  grpc::SslCredentialsOptions tls;
   tls.pem_root_certs = pem.str();
   env.channel = grpc::CreateChannel(env.endpoint, grpc::SslCredentials(tls));
   return absl::OkStatus();

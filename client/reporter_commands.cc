@@ -117,8 +117,9 @@ std::shared_ptr<void> AddReporterCommands(CLI::App& app, Env& env, Action& actio
       "reporter", "the reporter port: submit a petition, follow it up with the receipt code");
   reporter->require_subcommand(1);
   reporter->add_option("--endpoint", env.endpoint, "the reporter port, HOST:PORT")->required();
-  reporter->add_option("--ca", env.ca_file, "PEM file of the CA that signed the server")
-      ->required();
+  reporter->add_option("--ca", env.ca_file,
+                       "PEM file of the CA that signed the portal's certificate (default: the "
+                       "public roots gRPC trusts)");
   reporter->callback([&env] { env.reporter_port = true; });
 
   CLI::App* submit = reporter->add_subcommand("submit", "submit a petition online (网络举报)");

@@ -30,6 +30,10 @@ ServerConfig DefaultConfig(const std::string& data_dir, const std::string& liste
   c.server_cert_path = "pki/server.crt";
   c.server_key_path = "pki/server.key";
   c.calendar_path = "calendar.toml";
+  if (!reporter_listen.empty()) {
+    c.reporter_cert_path = "pki/reporter.crt";
+    c.reporter_key_path = "pki/reporter.key";
+  }
   return c;
 }
 
@@ -68,6 +72,8 @@ absl::StatusOr<ServerConfig> LoadConfig(const std::string& path) {
                                                "hold_review_days",
                                                "lead_proposal_days",
                                                "reporter_listen",
+                                               "reporter_cert",
+                                               "reporter_key",
                                                "reporter_max_message_bytes",
                                                "reporter_peer_burst",
                                                "reporter_peer_per_second",
@@ -106,10 +112,18 @@ absl::StatusOr<ServerConfig> LoadConfig(const std::string& path) {
         {"server_key", &c.server_key_path, true},
         {"calendar", &c.calendar_path, true},
         {"measures", &c.measures_path, true},
+        {"reporter_cert", &c.reporter_cert_path, true},
+        {"reporter_key", &c.reporter_key_path, true},
         {"jurisdiction_max_rank", &c.jurisdiction_max_rank, false}}) {
     if (st = str(key, *out, is_path); !st.ok()) return st;
   }
   if (c.advertise.empty()) c.advertise = c.listen;
+  if (c.reporter_cert_path.empty() != c.reporter_key_path.empty()) {
+    return absl::InvalidArgumentError(
+        "configuration " + path + ": \"" +
+        (c.reporter_cert_path.empty() ? "reporter_cert" : "reporter_key") +
+        "\" is missing: \"reporter_cert\" and \"reporter_key\" are set together or not at all");
+  }
   if (absl::StatusOr<int> rank =
           domain::RankOrder("jurisdiction_max_rank", c.jurisdiction_max_rank);
       !rank.ok()) {
@@ -216,6 +230,8 @@ absl::Status WriteConfig(const ServerConfig& c, const std::string& path) {
                 {"reporter_peer_per_second", c.reporter_peer_per_second},
                 {"reporter_global_per_second", c.reporter_global_per_second}};
   if (!c.measures_path.empty()) t.insert("measures", c.measures_path);
+  if (!c.reporter_cert_path.empty()) t.insert("reporter_cert", c.reporter_cert_path);
+  if (!c.reporter_key_path.empty()) t.insert("reporter_key", c.reporter_key_path);
   std::ofstream out(path, std::ios::trunc);
   if (!out) return absl::PermissionDeniedError("cannot write " + path);
   out << "# jijian-server configuration (paths relative to this file's folder)\n" << t << "\n";

@@ -40,6 +40,12 @@ struct ServerConfig {
   // The reporter port (a public reporting portal): server TLS only, ReporterService only.
   // Empty: not served.
   std::string reporter_listen;
+  // The certificate (a chain may follow it) and key the reporter port presents: its own, so
+  // that the internet-facing key is not the staff port's and its names are only the portal's.
+  // `init` issues them under the deployment CA; a certificate from a public CA goes here too.
+  // Both empty: the staff server certificate (a deployment made before these keys).
+  std::string reporter_cert_path;
+  std::string reporter_key_path;
   int reporter_max_message_bytes = 1 << 20;  // largest request accepted there
   int reporter_peer_burst = 20;              // requests one address may make at once
   double reporter_peer_per_second = 0.5;     // one address's sustained rate (30 a minute)

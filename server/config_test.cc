@@ -81,7 +81,34 @@ TEST(ConfigTest, WrittenReporterKeysReadBack) {
   std::filesystem::remove_all(dir);
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_EQ(back->reporter_listen, "127.0.0.1:7444");
+  EXPECT_EQ(back->reporter_cert_path, dir + "/pki/reporter.crt");
+  EXPECT_EQ(back->reporter_key_path, dir + "/pki/reporter.key");
   EXPECT_DOUBLE_EQ(back->reporter_peer_per_second, 1.25);
+}
+
+TEST(ConfigTest, ThePortalsCertificateAndKeyAreSetTogether) {
+  absl::StatusOr<ServerConfig> c =
+      Load("reporter_listen = '0.0.0.0:7444'\nreporter_cert = 'pki/portal.crt'\n"
+           "reporter_key = '/etc/jijian/portal.key'\n");
+  ASSERT_TRUE(c.ok()) << c.status();
+  // Relative to the file's folder, like every path in it; absolute ones as given.
+  EXPECT_EQ(std::filesystem::path(c->reporter_cert_path).filename(), "portal.crt");
+  EXPECT_TRUE(std::filesystem::path(c->reporter_cert_path).is_absolute());
+  EXPECT_EQ(c->reporter_key_path, "/etc/jijian/portal.key");
+  for (const auto& [text, missing] :
+       {std::pair<std::string, std::string>{"reporter_cert = 'pki/portal.crt'\n", "reporter_key"},
+        {"reporter_key = 'pki/portal.key'\n", "reporter_cert"}}) {
+    c = Load(text);
+    ASSERT_FALSE(c.ok()) << text;
+    EXPECT_EQ(c.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(std::string(c.status().message()), HasSubstr("\"" + missing + "\" is missing"));
+    EXPECT_THAT(std::string(c.status().message()), HasSubstr("set together"));
+  }
+  // Written by init for a deployment with a reporter port, and read back.
+  const ServerConfig d = DefaultConfig("", "127.0.0.1:7443", "127.0.0.1:7444");
+  EXPECT_EQ(d.reporter_cert_path, "pki/reporter.crt");
+  EXPECT_EQ(d.reporter_key_path, "pki/reporter.key");
+  EXPECT_TRUE(DefaultConfig("", "127.0.0.1:7443").reporter_cert_path.empty());
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 
 #include "absl/time/time.h"
 #include "client/profile.h"
@@ -54,6 +55,19 @@ bool LooksLikeIp(const std::string& host) {
          host.find(':') != std::string::npos;
 }
 
+// A TLS server certificate for the port listening on HOST:PORT: SANs localhost, 127.0.0.1
+// and the host (unless it is a wildcard address).
+absl::StatusOr<KeyAndCert> IssuePortCert(const KeyAndCert& ca, const std::string& listen) {
+  std::vector<std::string> dns = {"localhost"};
+  std::vector<std::string> ips = {"127.0.0.1"};
+  const std::string host = HostOf(listen);
+  if (!host.empty() && host != "localhost" && host != "127.0.0.1" && host != "0.0.0.0") {
+    (LooksLikeIp(host) ? ips : dns).push_back(host);
+  }
+  const std::string name = host.empty() || LooksLikeIp(host) ? "localhost" : host;
+  return IssueServerCert(ca, name, dns, ips, kServerCertLifetime);
+}
+
 absl::StatusOr<InitResult> Init(const InitOptions& options) {
   const fs::path dir(options.data_dir);
   for (const char* sub : {"", "keys", "db", "pki", "profiles"}) {
@@ -76,19 +90,17 @@ absl::StatusOr<InitResult> Init(const InitOptions& options) {
 
   absl::StatusOr<KeyAndCert> ca = CreateCa("jijian deployment CA", kCaLifetime);
   if (!ca.ok()) return ca.status();
-  std::vector<std::string> dns = {"localhost"};
-  std::vector<std::string> ips = {"127.0.0.1"};
-  // The reporter port presents the same server certificate, so it names both hosts.
-  for (const std::string& listen : {options.listen, options.reporter_listen}) {
-    const std::string host = HostOf(listen);
-    if (!host.empty() && host != "localhost" && host != "127.0.0.1" && host != "0.0.0.0") {
-      std::vector<std::string>& names = LooksLikeIp(host) ? ips : dns;
-      if (std::find(names.begin(), names.end(), host) == names.end()) names.push_back(host);
-    }
-  }
-  absl::StatusOr<KeyAndCert> server_cert =
-      IssueServerCert(*ca, "localhost", dns, ips, kServerCertLifetime);
+  // The staff port and the reporter port each present a certificate of their own, naming
+  // their own host: the internet-facing key is not the staff port's, and the portal's
+  // certificate does not show the staff host's name.
+  absl::StatusOr<KeyAndCert> server_cert = IssuePortCert(*ca, options.listen);
   if (!server_cert.ok()) return server_cert.status();
+  std::optional<KeyAndCert> reporter_cert;
+  if (!options.reporter_listen.empty()) {
+    absl::StatusOr<KeyAndCert> issued = IssuePortCert(*ca, options.reporter_listen);
+    if (!issued.ok()) return issued.status();
+    reporter_cert = *std::move(issued);
+  }
   absl::StatusOr<KeyAndCert> admin_cert =
       IssueClientCert(*ca, "admin", absl::Hours(24 * config.client_cert_days));
   if (!admin_cert.ok()) return admin_cert.status();
@@ -102,6 +114,16 @@ absl::StatusOr<InitResult> Init(const InitOptions& options) {
         {at(config.server_key_path), server_cert->key_pem, 0600},
         {at(config.calendar_path), std::string(domain::BuiltInCalendarText()), 0644}}) {
     if (absl::Status st = WriteNewFile(path, content, mode); !st.ok()) return st;
+  }
+  if (reporter_cert.has_value()) {
+    if (absl::Status st = WriteNewFile(at(config.reporter_cert_path), reporter_cert->cert_pem, 0644);
+        !st.ok()) {
+      return st;
+    }
+    if (absl::Status st = WriteNewFile(at(config.reporter_key_path), reporter_cert->key_pem, 0600);
+        !st.ok()) {
+      return st;
+    }
   }
 
   // The first admin and its certificate, recorded as the log's first events.

@@ -632,6 +632,20 @@ absl::StatusOr<std::string> CertFingerprint(std::string_view cert_pem) {
   return LowerHex(digest, digest_length);
 }
 
+absl::Status CheckKeyPair(std::string_view cert_pem, std::string_view key_pem,
+                          std::string_view cert_what, std::string_view key_what) {
+  absl::StatusOr<X509Ptr> cert = ParseCertPem(cert_pem, cert_what);
+  if (!cert.ok()) return cert.status();
+  absl::StatusOr<EvpPkeyPtr> key = ParseKeyPem(key_pem, key_what);
+  if (!key.ok()) return key.status();
+  if (X509_check_private_key(cert->get(), key->get()) != 1) {
+    ERR_clear_error();
+    return BadInput(std::string(key_what) + ": the key does not belong to the certificate in " +
+                    std::string(cert_what) + " (its public key differs)");
+  }
+  return absl::OkStatus();
+}
+
 absl::Status VerifyCertAgainstCa(std::string_view ca_pem, std::string_view cert_pem,
                                  absl::Time now) {
   absl::StatusOr<X509Ptr> ca = ParseCertPem(ca_pem, "CA certificate");

@@ -58,6 +58,12 @@ absl::StatusOr<CertInfo> InspectCert(std::string_view cert_pem);
 // call (docs/BENCHMARKS.md, "Intake").
 absl::StatusOr<std::string> CertFingerprint(std::string_view cert_pem);
 
+// OK when key_pem is an unencrypted PEM private key belonging to the first certificate in
+// cert_pem (a chain may follow it). INVALID_ARGUMENT otherwise, naming cert_what or key_what
+// (a configuration key, say).
+absl::Status CheckKeyPair(std::string_view cert_pem, std::string_view key_pem,
+                          std::string_view cert_what, std::string_view key_what);
+
 // OK when cert_pem chains to ca_pem and is within its validity at now.
 absl::Status VerifyCertAgainstCa(std::string_view ca_pem, std::string_view cert_pem,
                                  absl::Time now);

@@ -482,6 +482,25 @@ TEST_F(PkiTest, IssuedClientKeyMatchesCert) {
   EXPECT_NE(X509_check_private_key(cert.get(), ca_key.get()), 1);
 }
 
+TEST_F(PkiTest, KeyPairCheckNamesTheKeyThatDoesNotBelong) {
+  absl::StatusOr<KeyAndCert> a = IssueClientCert(ca_, "u-a", absl::Hours(1));
+  absl::StatusOr<KeyAndCert> b = IssueClientCert(ca_, "u-b", absl::Hours(1));
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_TRUE(CheckKeyPair(a->cert_pem, a->key_pem, "cert_a", "key_a").ok());
+  // A chain after the leaf is allowed: the first certificate is the one checked.
+  EXPECT_TRUE(CheckKeyPair(a->cert_pem + ca_.cert_pem, a->key_pem, "cert_a", "key_a").ok());
+  absl::Status other = CheckKeyPair(a->cert_pem, b->key_pem, "cert_a", "key_b");
+  EXPECT_EQ(other.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(other.message()),
+              HasSubstr("key_b: the key does not belong to the certificate in cert_a"));
+  absl::Status not_cert = CheckKeyPair(a->key_pem, a->key_pem, "cert_x", "key_a");
+  EXPECT_EQ(not_cert.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(not_cert.message()), HasSubstr("cert_x"));
+  absl::Status not_key = CheckKeyPair(a->cert_pem, a->cert_pem, "cert_a", "key_x");
+  EXPECT_EQ(not_key.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(not_key.message()), HasSubstr("key_x"));
+}
+
 TEST(CsrTest, GeneratesP256KeyAndSha256SignedRequest) {
   absl::StatusOr<client::KeyAndCsr> csr = client::GenerateKeyAndCsr("u-alice");
   ASSERT_TRUE(csr.ok()) << csr.status();

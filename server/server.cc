@@ -37,6 +37,29 @@ absl::StatusOr<std::string> ReadSmallFile(const std::string& path) {
   return ss.str();
 }
 
+// Checks that a port's key belongs to its certificate (INVALID_ARGUMENT naming the keys and
+// files otherwise), and warns when the certificate has expired or expires within 30 days:
+// clients refuse an expired one, and `jijian-server` cannot renew it by itself.
+absl::Status CheckPortPair(const std::string& cert_pem, const std::string& key_pem,
+                           const char* cert_key, const std::string& cert_path,
+                           const char* key_key, const std::string& key_path) {
+  const std::string cert_what = absl::StrCat(cert_key, " (", cert_path, ")");
+  if (absl::Status st =
+          CheckKeyPair(cert_pem, key_pem, cert_what, absl::StrCat(key_key, " (", key_path, ")"));
+      !st.ok()) {
+    return st;
+  }
+  absl::StatusOr<CertInfo> info = InspectCert(cert_pem);
+  if (!info.ok()) return info.status();
+  const absl::Time not_after = absl::FromUnixSeconds(info->not_after_unix);
+  if (not_after < absl::Now() + absl::Hours(24 * 30)) {
+    spdlog::warn("{}: the certificate {} {}; clients refuse an expired one", cert_what,
+                 not_after < absl::Now() ? "expired" : "expires",
+                 absl::FormatTime("%Y-%m-%d %H:%M UTC", not_after, absl::UTCTimeZone()));
+  }
+  return absl::OkStatus();
+}
+
 // Removes the reflection plugin from one builder (it is registered process-wide): the
 // reporter port describes no service but its own.
 class WithoutReflection final : public grpc::ServerBuilderOption {
@@ -117,6 +140,31 @@ absl::StatusOr<std::unique_ptr<JijianServer>> JijianServer::Start(const ServerCo
   for (const auto* f : {&ca_cert, &ca_key, &server_cert, &server_key}) {
     if (!f->ok()) return f->status();
   }
+  if (absl::Status st = CheckPortPair(*server_cert, *server_key, "server_cert",
+                                      config.server_cert_path, "server_key",
+                                      config.server_key_path);
+      !st.ok()) {
+    return st;
+  }
+  // The reporter port's own pair; a deployment made before it had one shares the staff pair.
+  std::string reporter_cert = *server_cert, reporter_key = *server_key;
+  if (!config.reporter_listen.empty() && !config.reporter_cert_path.empty()) {
+    absl::StatusOr<std::string> cert = ReadSmallFile(config.reporter_cert_path);
+    if (!cert.ok()) return cert.status();
+    absl::StatusOr<std::string> key = ReadSmallFile(config.reporter_key_path);
+    if (!key.ok()) return key.status();
+    if (absl::Status st = CheckPortPair(*cert, *key, "reporter_cert", config.reporter_cert_path,
+                                        "reporter_key", config.reporter_key_path);
+        !st.ok()) {
+      return st;
+    }
+    reporter_cert = *std::move(cert);
+    reporter_key = *std::move(key);
+  } else if (!config.reporter_listen.empty()) {
+    spdlog::warn(
+        "the reporter port presents the staff server certificate: set reporter_cert and "
+        "reporter_key in server.toml to give the public port a key of its own");
+  }
   s->ca_ = KeyAndCert{*ca_key, *ca_cert};
   if (config.calendar_path.empty()) {
     s->calendar_ = domain::WorkCalendar::BuiltIn();
@@ -189,7 +237,7 @@ absl::StatusOr<std::unique_ptr<JijianServer>> JijianServer::Start(const ServerCo
                config.db_path);
 
   if (!config.reporter_listen.empty()) {
-    if (absl::Status st = s->StartReporterPort(*server_cert, *server_key); !st.ok()) return st;
+    if (absl::Status st = s->StartReporterPort(reporter_cert, reporter_key); !st.ok()) return st;
   }
   return s;
 }

@@ -2,15 +2,27 @@
 // only, and the real `jijian reporter` binary: submission and follow-up by receipt code,
 // nothing of the staff API reachable, per-peer rate limits, bounded message sizes.
 #include <grpcpp/generic/generic_stub.h>
+#include <openssl/bio.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <future>
 #include <regex>
 #include <thread>
 
+#include "client/profile.h"
+#include "jijian/v1/admin.grpc.pb.h"
 #include "jijian/v1/petition.grpc.pb.h"
+#include "server/config.h"
+#include "server/init.h"
+#include "server/pki.h"
+#include "server/server.h"
 #include "storage/audit.h"
 #include "tests/test_server.h"
 
@@ -50,6 +62,63 @@ v1::SubmitPetitionRequest Submission(const std::string& request_id) {
   req.set_summary("反映王五违规收受购物卡");
   req.set_content("门户举报正文");
   return req;
+}
+
+
+// The certificate a port presents in a real TLS handshake (OpenSSL, h2 offered), as its
+// SHA-256 fingerprint; the client presents `client` (the staff port requires one). Empty if
+// the handshake fails.
+std::string PresentedFingerprint(int port, const client::Profile& client) {
+  std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> ctx(SSL_CTX_new(TLS_client_method()),
+                                                        SSL_CTX_free);
+  SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_NONE, nullptr);  // we only look at what is shown
+  static const unsigned char kAlpn[] = {2, 'h', '2'};
+  SSL_CTX_set_alpn_protos(ctx.get(), kAlpn, sizeof(kAlpn));
+  std::unique_ptr<BIO, decltype(&BIO_free)> key_bio(
+      BIO_new_mem_buf(client.key_pem.data(), static_cast<int>(client.key_pem.size())), BIO_free);
+  std::unique_ptr<BIO, decltype(&BIO_free)> cert_bio(
+      BIO_new_mem_buf(client.cert_pem.data(), static_cast<int>(client.cert_pem.size())),
+      BIO_free);
+  EVP_PKEY* key = PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr);
+  X509* cert = PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr);
+  EXPECT_NE(key, nullptr);
+  EXPECT_NE(cert, nullptr);
+  SSL_CTX_use_certificate(ctx.get(), cert);
+  SSL_CTX_use_PrivateKey(ctx.get(), key);
+  X509_free(cert);
+  EVP_PKEY_free(key);
+  std::unique_ptr<BIO, decltype(&BIO_free_all)> bio(BIO_new_ssl_connect(ctx.get()), BIO_free_all);
+  const std::string target = "127.0.0.1:" + std::to_string(port);
+  BIO_set_conn_hostname(bio.get(), target.c_str());
+  SSL* ssl = nullptr;
+  BIO_get_ssl(bio.get(), &ssl);
+  SSL_set_tlsext_host_name(ssl, "localhost");
+  if (BIO_do_connect(bio.get()) <= 0 || BIO_do_handshake(bio.get()) <= 0) return "";
+  X509* peer = SSL_get1_peer_certificate(ssl);
+  if (peer == nullptr) return "";
+  std::unique_ptr<BIO, decltype(&BIO_free)> out(BIO_new(BIO_s_mem()), BIO_free);
+  PEM_write_bio_X509(out.get(), peer);
+  X509_free(peer);
+  char* data = nullptr;
+  const long length = BIO_get_mem_data(out.get(), &data);
+  absl::StatusOr<server::CertInfo> info = server::InspectCert(std::string(data, length));
+  return info.ok() ? info->fingerprint_sha256 : "";
+}
+
+std::string FileFingerprint(const std::string& path) {
+  absl::StatusOr<server::CertInfo> info = server::InspectCert(ReadFile(path));
+  EXPECT_TRUE(info.ok()) << path << ": " << info.status();
+  return info.ok() ? info->fingerprint_sha256 : "";
+}
+
+// True when the PEM certificate names host among its subjectAltNames.
+bool Names(const std::string& cert_pem, const std::string& host) {
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(
+      BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size())), BIO_free);
+  std::unique_ptr<X509, decltype(&X509_free)> cert(
+      PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), X509_free);
+  EXPECT_NE(cert, nullptr);
+  return cert != nullptr && X509_check_host(cert.get(), host.data(), host.size(), 0, nullptr) == 1;
 }
 
 class ReporterPortTest : public ::testing::Test {
@@ -232,6 +301,181 @@ TEST_F(ReporterPortTest, NothingOfTheStaffApiIsReachable) {
   auto anonymous_staff = grpc::CreateChannel(deploy_->address(), grpc::SslCredentials(tls));
   EXPECT_NE(CallEmpty(anonymous_staff, "/jijian.v1.PetitionService/ListPetitions").error_code(),
             grpc::StatusCode::OK);
+}
+
+TEST_F(ReporterPortTest, EachPortPresentsACertificateAndKeyOfItsOwn) {
+  const std::string pki = deploy_->data_dir() + "/pki/";
+  const client::Profile admin = *client::LoadProfile(deploy_->admin_profile());
+  const std::string staff = PresentedFingerprint(deploy_->server().port(), admin);
+  const std::string portal = PresentedFingerprint(deploy_->server().reporter_port(), admin);
+  ASSERT_FALSE(staff.empty());
+  ASSERT_FALSE(portal.empty());
+  EXPECT_EQ(staff, FileFingerprint(pki + "server.crt"));
+  EXPECT_EQ(portal, FileFingerprint(pki + "reporter.crt"));
+  EXPECT_NE(staff, portal);
+  // Not the same key under two certificates: the portal's key opens nothing of the staff port.
+  EXPECT_NE(ReadFile(pki + "reporter.key"), ReadFile(pki + "server.key"));
+  EXPECT_FALSE(server::CheckKeyPair(ReadFile(pki + "server.crt"), ReadFile(pki + "reporter.key"),
+                                    "server.crt", "reporter.key")
+                   .ok());
+  // Both chain to the deployment CA, which the reporter command is given.
+  for (const char* cert : {"server.crt", "reporter.crt"}) {
+    EXPECT_TRUE(server::VerifyCertAgainstCa(ReadFile(deploy_->ca_path()), ReadFile(pki + cert),
+                                            absl::Now())
+                    .ok())
+        << cert;
+  }
+  EXPECT_EQ(ReadFile(pki + "reporter.key").find("PRIVATE KEY"), 11u);  // "-----BEGIN PRIVATE KEY"
+  EXPECT_EQ(std::filesystem::status(pki + "reporter.key").permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}
+
+TEST(ReporterPortCertificateTest, InitNamesEachHostOnlyInItsOwnPortsCertificate) {
+  const std::string dir = NewTempPath("init-hosts");
+  absl::StatusOr<server::InitResult> init =
+      server::InitDeployment({.data_dir = dir,
+                              .listen = "staff.internal.example:7443",
+                              .kek_path = "",
+                              .reporter_listen = "jubao.example.org:443"});
+  ASSERT_TRUE(init.ok()) << init.status();
+  const std::string staff = ReadFile(dir + "/pki/server.crt");
+  const std::string portal = ReadFile(dir + "/pki/reporter.crt");
+  EXPECT_TRUE(Names(staff, "staff.internal.example"));
+  EXPECT_FALSE(Names(staff, "jubao.example.org"));
+  EXPECT_TRUE(Names(portal, "jubao.example.org"));
+  // The public sees the portal's certificate: it must not reveal the staff host's name.
+  EXPECT_FALSE(Names(portal, "staff.internal.example"));
+  absl::StatusOr<server::ServerConfig> config = server::LoadConfig(server::ConfigPath(dir));
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->reporter_cert_path, dir + "/pki/reporter.crt");
+  EXPECT_EQ(config->reporter_key_path, dir + "/pki/reporter.key");
+  std::filesystem::remove_all(dir);
+
+  // Without a reporter port there is no portal certificate.
+  const std::string plain = NewTempPath("init-plain");
+  ASSERT_TRUE(server::InitDeployment({.data_dir = plain}).ok());
+  EXPECT_FALSE(std::filesystem::exists(plain + "/pki/reporter.crt"));
+  config = server::LoadConfig(server::ConfigPath(plain));
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_TRUE(config->reporter_cert_path.empty());
+  std::filesystem::remove_all(plain);
+}
+
+TEST(ReporterPortCertificateTest, ACertificateFromAnotherCaServesReportersWhoTrustThatCa) {
+  // The portal's certificate from a public CA (made here), the staff port's from the
+  // deployment CA: each side's clients trust only their own.
+  const std::string public_ca = NewTempPath("public-ca") + ".crt";
+  std::string portal_cert;
+  std::unique_ptr<TestDeployment> deploy =
+      TestDeployment::Start([&](server::ServerConfig& c) {
+        if (!portal_cert.empty()) return;  // made once, kept across restarts
+        absl::StatusOr<server::KeyAndCert> ca = server::CreateCa("public CA", absl::Hours(48));
+        ASSERT_TRUE(ca.ok()) << ca.status();
+        absl::StatusOr<server::KeyAndCert> leaf = server::IssueServerCert(
+            *ca, "localhost", {"localhost"}, {"127.0.0.1"}, absl::Hours(24));
+        ASSERT_TRUE(leaf.ok()) << leaf.status();
+        std::ofstream(public_ca) << ca->cert_pem;
+        const std::string dir = std::filesystem::path(c.db_path).parent_path().parent_path();
+        c.reporter_cert_path = dir + "/pki/portal-public.crt";
+        c.reporter_key_path = dir + "/pki/portal-public.key";
+        std::ofstream(c.reporter_cert_path) << leaf->cert_pem;
+        std::ofstream(c.reporter_key_path) << leaf->key_pem;
+        portal_cert = leaf->cert_pem;
+      });
+  ASSERT_NE(deploy, nullptr);
+  const client::Profile admin = *client::LoadProfile(deploy->admin_profile());
+  EXPECT_EQ(PresentedFingerprint(deploy->server().reporter_port(), admin),
+            server::InspectCert(portal_cert)->fingerprint_sha256);
+
+  auto reporter = [&](const std::vector<std::string>& ca) {
+    std::vector<std::string> args = {"reporter", "--endpoint", deploy->reporter_address()};
+    args.insert(args.end(), ca.begin(), ca.end());
+    for (const char* a : {"submit", "--anonymous", "--subject", "name=甲,unit=乙", "--summary",
+                          "摘要", "--content", "内容"}) {
+      args.push_back(a);
+    }
+    return RunBinary("jijian", args);
+  };
+  const int64_t before = deploy->AuditLogSize();
+  CommandResult trusted = reporter({"--ca", public_ca});
+  EXPECT_EQ(trusted.exit_code, 0) << trusted.err;
+  EXPECT_NE(trusted.out.find("submitted XF-"), std::string::npos) << trusted.out;
+  EXPECT_EQ(deploy->AuditLogSize(), before + 1);
+  // The deployment CA does not vouch for the portal's certificate, and neither do the public
+  // roots gRPC trusts by default: nothing is sent, nothing written.
+  for (const std::vector<std::string>& ca :
+       {std::vector<std::string>{"--ca", deploy->ca_path()}, std::vector<std::string>{}}) {
+    CommandResult refused = reporter(ca);
+    EXPECT_NE(refused.exit_code, 0) << refused.out;
+    EXPECT_NE(refused.err.find("UNAVAILABLE"), std::string::npos) << refused.err;
+  }
+  EXPECT_EQ(deploy->AuditLogSize(), before + 1);
+  // The staff port is untouched: the admin's profile still works.
+  auto stub = v1::AdminService::NewStub(deploy->Channel(deploy->admin_profile()));
+  grpc::ClientContext ctx;
+  v1::WhoAmIResponse who;
+  EXPECT_TRUE(stub->WhoAmI(&ctx, v1::WhoAmIRequest(), &who).ok());
+  std::filesystem::remove(public_ca);
+}
+
+TEST(ReporterPortCertificateTest, AMismatchedOrMissingPortalKeyStopsStartUpNamingTheKey) {
+  std::unique_ptr<TestDeployment> deploy = TestDeployment::Start();
+  ASSERT_NE(deploy, nullptr);
+  deploy->Stop();
+  absl::StatusOr<server::ServerConfig> config =
+      server::LoadConfig(server::ConfigPath(deploy->data_dir()));
+  ASSERT_TRUE(config.ok()) << config.status();
+  server::ServerConfig mismatched = *config;
+  mismatched.reporter_key_path = config->server_key_path;  // the staff key, not the portal's
+  absl::StatusOr<std::unique_ptr<server::JijianServer>> started =
+      server::JijianServer::Start(mismatched);
+  ASSERT_FALSE(started.ok());
+  EXPECT_EQ(started.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(started.status().message().find("reporter_key (" + config->server_key_path + ")"),
+            std::string::npos)
+      << started.status();
+  EXPECT_NE(started.status().message().find("does not belong to the certificate in reporter_cert"),
+            std::string::npos)
+      << started.status();
+
+  server::ServerConfig missing = *config;
+  missing.reporter_cert_path = deploy->data_dir() + "/pki/no-such.crt";
+  started = server::JijianServer::Start(missing);
+  ASSERT_FALSE(started.ok());
+  EXPECT_NE(started.status().message().find("no-such.crt"), std::string::npos) << started.status();
+
+  server::ServerConfig not_a_key = *config;
+  not_a_key.reporter_key_path = config->reporter_cert_path;
+  started = server::JijianServer::Start(not_a_key);
+  ASSERT_FALSE(started.ok());
+  EXPECT_EQ(started.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(started.status().message().find("reporter_key ("), std::string::npos)
+      << started.status();
+
+  // The unchanged configuration still starts.
+  started = server::JijianServer::Start(*config);
+  EXPECT_TRUE(started.ok()) << started.status();
+}
+
+TEST(ReporterPortCertificateTest, ADeploymentWithoutAPortalPairStillServesWithTheStaffOne) {
+  // server.toml written before reporter_cert and reporter_key existed.
+  std::unique_ptr<TestDeployment> deploy = TestDeployment::Start([](server::ServerConfig& c) {
+    c.reporter_cert_path.clear();
+    c.reporter_key_path.clear();
+  });
+  ASSERT_NE(deploy, nullptr);
+  const client::Profile admin = *client::LoadProfile(deploy->admin_profile());
+  EXPECT_EQ(PresentedFingerprint(deploy->server().reporter_port(), admin),
+            FileFingerprint(deploy->data_dir() + "/pki/server.crt"));
+  grpc::ClientContext ctx;
+  v1::CheckStatusRequest req;
+  req.set_receipt_code("AAAAA-AAAAA-AAAAA-AAAAA");
+  v1::CheckStatusResponse resp;
+  // Reachable over TLS with the deployment CA: the answer is about the code, not the channel.
+  EXPECT_EQ(v1::ReporterService::NewStub(deploy->ReporterChannel())
+                ->CheckStatus(&ctx, req, &resp)
+                .error_code(),
+            grpc::StatusCode::NOT_FOUND);
 }
 
 TEST(ReporterPortLimitsTest, PerPeerRateLimitEngagesUnderABurstAndRecovers) {
