@@ -1,6 +1,5 @@
 #include "server/server.h"
 
-
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/impl/server_builder_option.h>
@@ -41,8 +40,8 @@ absl::StatusOr<std::string> ReadSmallFile(const std::string& path) {
 // files otherwise), and warns when the certificate has expired or expires within 30 days:
 // clients refuse an expired one, and `jijian-server` cannot renew it by itself.
 absl::Status CheckPortPair(const std::string& cert_pem, const std::string& key_pem,
-                           const char* cert_key, const std::string& cert_path,
-                           const char* key_key, const std::string& key_path) {
+                           const char* cert_key, const std::string& cert_path, const char* key_key,
+                           const std::string& key_path) {
   const std::string cert_what = absl::StrCat(cert_key, " (", cert_path, ")");
   if (absl::Status st =
           CheckKeyPair(cert_pem, key_pem, cert_what, absl::StrCat(key_key, " (", key_path, ")"));
@@ -140,9 +139,9 @@ absl::StatusOr<std::unique_ptr<JijianServer>> JijianServer::Start(const ServerCo
   for (const auto* f : {&ca_cert, &ca_key, &server_cert, &server_key}) {
     if (!f->ok()) return f->status();
   }
-  if (absl::Status st = CheckPortPair(*server_cert, *server_key, "server_cert",
-                                      config.server_cert_path, "server_key",
-                                      config.server_key_path);
+  if (absl::Status st =
+          CheckPortPair(*server_cert, *server_key, "server_cert", config.server_cert_path,
+                        "server_key", config.server_key_path);
       !st.ok()) {
     return st;
   }
@@ -150,9 +149,13 @@ absl::StatusOr<std::unique_ptr<JijianServer>> JijianServer::Start(const ServerCo
   std::string reporter_cert = *server_cert, reporter_key = *server_key;
   if (!config.reporter_listen.empty() && !config.reporter_cert_path.empty()) {
     absl::StatusOr<std::string> cert = ReadSmallFile(config.reporter_cert_path);
-    if (!cert.ok()) return cert.status();
+    if (!cert.ok()) {
+      return absl::NotFoundError("reporter_cert: " + std::string(cert.status().message()));
+    }
     absl::StatusOr<std::string> key = ReadSmallFile(config.reporter_key_path);
-    if (!key.ok()) return key.status();
+    if (!key.ok()) {
+      return absl::NotFoundError("reporter_key: " + std::string(key.status().message()));
+    }
     if (absl::Status st = CheckPortPair(*cert, *key, "reporter_cert", config.reporter_cert_path,
                                         "reporter_key", config.reporter_key_path);
         !st.ok()) {
