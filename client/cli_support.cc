@@ -73,6 +73,11 @@ int Report(Env& env, const grpc::Status& st) {
   std::replace(msg.begin(), msg.end(), '\n', ' ');
   *env.err << "jijian: " << (code >= 0 && code <= 16 ? kCodes[code] : "UNKNOWN") << ": " << msg
            << "\n";
+  if (env.reporter_port && env.ca_file.empty() &&
+      msg.find("certificate verify failed") != std::string::npos) {
+    *env.err << "jijian: the portal's certificate is not from a CA trusted by default; give the "
+                "CA that signed it with --ca FILE\n";
+  }
   return 1;
 }
 

@@ -408,6 +408,10 @@ TEST(ReporterPortCertificateTest, ACertificateFromAnotherCaServesReportersWhoTru
     CommandResult refused = reporter(ca);
     EXPECT_NE(refused.exit_code, 0) << refused.out;
     EXPECT_NE(refused.err.find("UNAVAILABLE"), std::string::npos) << refused.err;
+    // Without --ca, the reporter is told what to give.
+    EXPECT_EQ(refused.err.find("give the CA that signed it with --ca FILE") != std::string::npos,
+              ca.empty())
+        << refused.err;
   }
   EXPECT_EQ(deploy->AuditLogSize(), before + 1);
   // The staff port is untouched: the admin's profile still works.
