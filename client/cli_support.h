@@ -27,7 +27,7 @@ struct Env {
   // Set by `jijian reporter`: dial the reporter port with server TLS only, no profile.
   bool reporter_port = false;
   std::string endpoint;  // HOST:PORT
-  std::string ca_file;   // PEM of the CA that signed the server's certificate
+  std::string ca_file;   // PEM of the CA that signed the portal's certificate; empty: gRPC's roots
 };
 
 // The command chosen on the command line, run after parsing and connecting.
@@ -39,14 +39,16 @@ std::string NewRequestId();
 // Sets the per-call deadline.
 void SetDeadline(grpc::ClientContext& ctx);
 
-// Prints "jijian: CODE: message" on one line and returns the exit code 1.
+// Prints "jijian: CODE: message" on one line (and on the reporter port without --ca, a second
+// line saying to give --ca when the certificate did not verify) and returns the exit code 1.
 int Report(Env& env, const grpc::Status& st);
 // Prints "jijian: message" on one line and returns the exit code 1.
 int Report(Env& env, const absl::Status& st);
 
 // Loads the profile and opens a mutual-TLS channel to its server.
 absl::Status Connect(Env& env);
-// Opens a server-TLS channel (no client certificate) to env.endpoint, trusting env.ca_file.
+// Opens a server-TLS channel (no client certificate) to env.endpoint, trusting env.ca_file, or
+// gRPC's default roots when it is empty.
 absl::Status ConnectReporterPort(Env& env);
 
 // Role names as the CLI spells them ("case-manager") from the proto enum.

@@ -64,7 +64,9 @@ absl::StatusOr<KeyAndCert> IssuePortCert(const KeyAndCert& ca, const std::string
   if (!host.empty() && host != "localhost" && host != "127.0.0.1" && host != "0.0.0.0") {
     (LooksLikeIp(host) ? ips : dns).push_back(host);
   }
-  const std::string name = host.empty() || LooksLikeIp(host) ? "localhost" : host;
+  // Clients check the subjectAltNames; the common name is only a label, at most 64 bytes.
+  const std::string name =
+      host.empty() || LooksLikeIp(host) || host.size() > 64 ? "localhost" : host;
   return IssueServerCert(ca, name, dns, ips, kServerCertLifetime);
 }
 

@@ -1,5 +1,6 @@
 // `jijian-server init`: creates a new deployment in a new folder: KEK, data keys, audit
-// signing key, CA, server certificate, the first admin and its client profile.
+// signing key, CA, the staff port's server certificate (and with a reporter port, the portal's
+// own), the first admin and its client profile.
 #ifndef JIJIAN_SERVER_INIT_H_
 #define JIJIAN_SERVER_INIT_H_
 

@@ -152,7 +152,11 @@ absl::StatusOr<X509Ptr> ParseCertPem(std::string_view pem, std::string_view what
 absl::StatusOr<EvpPkeyPtr> ParseKeyPem(std::string_view pem, std::string_view what) {
   absl::StatusOr<BioPtr> bio = PemBio(pem, what);
   if (!bio.ok()) return bio.status();
-  EvpPkeyPtr key(PEM_read_bio_PrivateKey(bio->get(), nullptr, nullptr, nullptr));
+  // A callback that gives no passphrase: without one OpenSSL would prompt on the terminal
+  // for an encrypted key, and a server would hang at start.
+  pem_password_cb* no_passphrase = [](char*, int, int, void*) -> int { return -1; };
+  EvpPkeyPtr key(PEM_read_bio_PrivateKey(bio->get(), nullptr, no_passphrase, nullptr));
+  ERR_clear_error();
   if (key == nullptr) {
     return BadInput(
         std::string(what) +

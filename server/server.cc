@@ -7,6 +7,7 @@
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 
 #include <algorithm>
@@ -17,6 +18,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "storage/db.h"
 #include "storage/rekey.h"
@@ -43,6 +45,14 @@ absl::Status CheckPortPair(const std::string& cert_pem, const std::string& key_p
                            const char* cert_key, const std::string& cert_path, const char* key_key,
                            const std::string& key_path) {
   const std::string cert_what = absl::StrCat(cert_key, " (", cert_path, ")");
+  // Like the KEK: a TLS key others on the host can read is refused.
+  struct stat st {};
+  if (::stat(key_path.c_str(), &st) == 0 && (st.st_mode & 077) != 0) {
+    return absl::PermissionDeniedError(
+        absl::StrFormat("%s (%s): the key file has mode %04o; it must be readable by its owner "
+                        "only: chmod 600 %s",
+                        key_key, key_path, st.st_mode & 07777, key_path));
+  }
   if (absl::Status st =
           CheckKeyPair(cert_pem, key_pem, cert_what, absl::StrCat(key_key, " (", key_path, ")"));
       !st.ok()) {

@@ -3,6 +3,8 @@
 // nothing of the staff API reachable, per-peer rate limits, bounded message sizes.
 #include <grpcpp/generic/generic_stub.h>
 #include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
@@ -93,7 +95,10 @@ std::string PresentedFingerprint(int port, const client::Profile& client) {
   SSL* ssl = nullptr;
   BIO_get_ssl(bio.get(), &ssl);
   SSL_set_tlsext_host_name(ssl, "localhost");
-  if (BIO_do_connect(bio.get()) <= 0 || BIO_do_handshake(bio.get()) <= 0) return "";
+  if (BIO_do_connect(bio.get()) <= 0 || BIO_do_handshake(bio.get()) <= 0) {
+    ERR_clear_error();
+    return "";
+  }
   X509* peer = SSL_get1_peer_certificate(ssl);
   if (peer == nullptr) return "";
   std::unique_ptr<BIO, decltype(&BIO_free)> out(BIO_new(BIO_s_mem()), BIO_free);
@@ -351,6 +356,17 @@ TEST(ReporterPortCertificateTest, InitNamesEachHostOnlyInItsOwnPortsCertificate)
   EXPECT_EQ(config->reporter_key_path, dir + "/pki/reporter.key");
   std::filesystem::remove_all(dir);
 
+  // A host name longer than a common name may be (64 bytes) is still a subjectAltName.
+  const std::string long_host = std::string(70, 'p') + ".example.org";
+  const std::string long_dir = NewTempPath("init-long-host");
+  ASSERT_TRUE(server::InitDeployment({.data_dir = long_dir,
+                                      .listen = "127.0.0.1:0",
+                                      .kek_path = "",
+                                      .reporter_listen = long_host + ":443"})
+                  .ok());
+  EXPECT_TRUE(Names(ReadFile(long_dir + "/pki/reporter.crt"), long_host));
+  std::filesystem::remove_all(long_dir);
+
   // Without a reporter port there is no portal certificate.
   const std::string plain = NewTempPath("init-plain");
   ASSERT_TRUE(server::InitDeployment({.data_dir = plain}).ok());
@@ -365,27 +381,40 @@ TEST(ReporterPortCertificateTest, ACertificateFromAnotherCaServesReportersWhoTru
   // The portal's certificate from a public CA (made here), the staff port's from the
   // deployment CA: each side's clients trust only their own.
   const std::string public_ca = NewTempPath("public-ca") + ".crt";
+  struct RemoveAtEnd {
+    std::string path;
+    ~RemoveAtEnd() { std::filesystem::remove(path); }
+  } remove_public_ca{public_ca};
   std::string portal_cert;
   std::unique_ptr<TestDeployment> deploy =
       TestDeployment::Start([&](server::ServerConfig& c) {
-        if (!portal_cert.empty()) return;  // made once, kept across restarts
+        const std::string dir = std::filesystem::path(c.db_path).parent_path().parent_path();
+        c.reporter_cert_path = dir + "/pki/portal-public.crt";
+        c.reporter_key_path = dir + "/pki/portal-public.key";
+        if (!portal_cert.empty()) return;  // the files are made once, kept across restarts
         absl::StatusOr<server::KeyAndCert> ca = server::CreateCa("public CA", absl::Hours(48));
         ASSERT_TRUE(ca.ok()) << ca.status();
         absl::StatusOr<server::KeyAndCert> leaf = server::IssueServerCert(
             *ca, "localhost", {"localhost"}, {"127.0.0.1"}, absl::Hours(24));
         ASSERT_TRUE(leaf.ok()) << leaf.status();
         std::ofstream(public_ca) << ca->cert_pem;
-        const std::string dir = std::filesystem::path(c.db_path).parent_path().parent_path();
-        c.reporter_cert_path = dir + "/pki/portal-public.crt";
-        c.reporter_key_path = dir + "/pki/portal-public.key";
         std::ofstream(c.reporter_cert_path) << leaf->cert_pem;
         std::ofstream(c.reporter_key_path) << leaf->key_pem;
+        std::filesystem::permissions(c.reporter_key_path, std::filesystem::perms::owner_read |
+                                                              std::filesystem::perms::owner_write);
         portal_cert = leaf->cert_pem;
       });
   ASSERT_NE(deploy, nullptr);
   const client::Profile admin = *client::LoadProfile(deploy->admin_profile());
+  absl::StatusOr<server::CertInfo> portal = server::InspectCert(portal_cert);
+  ASSERT_TRUE(portal.ok()) << portal.status();
   EXPECT_EQ(PresentedFingerprint(deploy->server().reporter_port(), admin),
-            server::InspectCert(portal_cert)->fingerprint_sha256);
+            portal->fingerprint_sha256);
+  // Restarted, it still presents the configured pair.
+  deploy->Stop();
+  ASSERT_TRUE(deploy->Restart());
+  EXPECT_EQ(PresentedFingerprint(deploy->server().reporter_port(), admin),
+            portal->fingerprint_sha256);
 
   auto reporter = [&](const std::vector<std::string>& ca) {
     std::vector<std::string> args = {"reporter", "--endpoint", deploy->reporter_address()};
@@ -415,11 +444,12 @@ TEST(ReporterPortCertificateTest, ACertificateFromAnotherCaServesReportersWhoTru
   }
   EXPECT_EQ(deploy->AuditLogSize(), before + 1);
   // The staff port is untouched: the admin's profile still works.
-  auto stub = v1::AdminService::NewStub(deploy->Channel(deploy->admin_profile()));
+  client::Profile staff = admin;
+  staff.server = deploy->address();  // the restarted server's port
+  auto stub = v1::AdminService::NewStub(TestDeployment::Channel(staff));
   grpc::ClientContext ctx;
   v1::WhoAmIResponse who;
   EXPECT_TRUE(stub->WhoAmI(&ctx, v1::WhoAmIRequest(), &who).ok());
-  std::filesystem::remove(public_ca);
 }
 
 TEST(ReporterPortCertificateTest, AMismatchedOrMissingPortalKeyStopsStartUpNamingTheKey) {
@@ -453,11 +483,70 @@ TEST(ReporterPortCertificateTest, AMismatchedOrMissingPortalKeyStopsStartUpNamin
       << started.status();
 
   server::ServerConfig not_a_key = *config;
-  not_a_key.reporter_key_path = config->reporter_cert_path;
+  not_a_key.reporter_key_path = deploy->data_dir() + "/pki/cert-as-key.key";
+  std::ofstream(not_a_key.reporter_key_path) << ReadFile(config->reporter_cert_path);
+  std::filesystem::permissions(not_a_key.reporter_key_path,
+                               std::filesystem::perms::owner_read |
+                                   std::filesystem::perms::owner_write,
+                               std::filesystem::perm_options::replace);
   started = server::JijianServer::Start(not_a_key);
   ASSERT_FALSE(started.ok());
   EXPECT_EQ(started.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(started.status().message().find("reporter_key ("), std::string::npos)
+      << started.status();
+
+  // The staff port's pair is checked the same way.
+  server::ServerConfig staff_mismatched = *config;
+  staff_mismatched.server_key_path = config->reporter_key_path;
+  started = server::JijianServer::Start(staff_mismatched);
+  ASSERT_FALSE(started.ok());
+  EXPECT_EQ(started.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(started.status().message().find("server_key (" + config->reporter_key_path + ")"),
+            std::string::npos)
+      << started.status();
+
+  // A key file others can read is refused, naming the file and the fix.
+  namespace fs = std::filesystem;
+  fs::permissions(config->reporter_key_path, fs::perms::group_read | fs::perms::others_read,
+                  fs::perm_options::add);
+  started = server::JijianServer::Start(*config);
+  ASSERT_FALSE(started.ok());
+  EXPECT_EQ(started.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_NE(started.status().message().find("reporter_key (" + config->reporter_key_path +
+                                            "): the key file has mode 0644"),
+            std::string::npos)
+      << started.status();
+  EXPECT_NE(started.status().message().find("chmod 600"), std::string::npos);
+  fs::permissions(config->reporter_key_path, fs::perms::group_read | fs::perms::others_read,
+                  fs::perm_options::remove);
+
+  // An encrypted key is refused at once (no passphrase prompt), naming the key.
+  const std::string encrypted = deploy->data_dir() + "/pki/encrypted.key";
+  {
+    const std::string pem = ReadFile(config->reporter_key_path);
+    std::unique_ptr<BIO, decltype(&BIO_free)> key_bio(
+        BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
+    std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
+        PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr), EVP_PKEY_free);
+    ASSERT_NE(key, nullptr);
+    std::unique_ptr<BIO, decltype(&BIO_free)> out(BIO_new(BIO_s_mem()), BIO_free);
+    static char kPass[] = "portal passphrase";
+    ASSERT_EQ(PEM_write_bio_PKCS8PrivateKey(out.get(), key.get(), EVP_aes_256_cbc(), nullptr, 0,
+                                            nullptr, kPass),
+              1);
+    char* data = nullptr;
+    const long length = BIO_get_mem_data(out.get(), &data);
+    std::ofstream(encrypted) << std::string(data, length);
+    fs::permissions(encrypted, fs::perms::owner_read | fs::perms::owner_write,
+                    fs::perm_options::replace);
+  }
+  server::ServerConfig with_encrypted = *config;
+  with_encrypted.reporter_key_path = encrypted;
+  started = server::JijianServer::Start(with_encrypted);
+  ASSERT_FALSE(started.ok());
+  EXPECT_EQ(started.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(started.status().message().find("not an unencrypted PEM private key"),
+            std::string::npos)
       << started.status();
 
   // The unchanged configuration still starts.
